@@ -1,0 +1,3 @@
+from pkgtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,196 @@
+"""An on-disk HTTP cache with a freshness TTL, a refresh bypass and stale-if-offline.
+
+hishel's SQLite storage keeps the bodies (streamed into chunks, size-limited, evicted);
+this transport adds the policy the app needs, which hishel's own transports do not offer:
+
+- a response younger than ``ttl`` is served without asking the network;
+- a request with the ``REFRESH`` extension always asks the network;
+- when the network fails (no connection, timeout, 5xx), a stored response of any age
+  up to ``keep_for`` is served instead, marked with ``STALE_AGE_HEADER``.
+
+A cache that cannot be opened or written (corrupt file, read-only or full disk) is
+switched off with a warning: the app then works uncached rather than failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+REFRESH = "pkgtui.refresh"
+STORED_AT_HEADER = "x-pkgtui-stored-at"
+AGE_HEADER = "x-pkgtui-cache-age"
+STALE_AGE_HEADER = "x-pkgtui-stale-age"
+
+DEFAULT_TTL = 3600.0
+DEFAULT_KEEP_FOR = 30 * 86400.0
+
+
+class CachingTransport(httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        next_transport: httpx.AsyncBaseTransport,
+        database: Path,
+        *,
+        ttl: float = DEFAULT_TTL,
+        keep_for: float = DEFAULT_KEEP_FOR,
+        clock: Callable[[], float] = time.time,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.next_transport = next_transport
+        self.database = database
+        self.ttl = ttl
+        self.keep_for = max(keep_for, ttl)
+        self.clock = clock
+        self.on_warning = on_warning
+        self.warning: str | None = None
+        self._storage = None  # opened on first use, so start-up pays nothing for SQLite
+        self._disabled = False
+
+    # -- storage, opened lazily and dropped on any failure ------------------------------
+
+    def _disable(self, why: str) -> None:
+        if not self._disabled:
+            self._disabled = True
+            self.warning = f"cache {self.database} unusable ({why}); running without it"
+            log.warning(self.warning)
+            if self.on_warning is not None:
+                self.on_warning(self.warning)
+
+    def _open(self):
+        if self._disabled:
+            return None
+        if self._storage is None:
+            try:
+                import sqlite3
+
+                from hishel import AsyncSqliteStorage
+
+                self.database.parent.mkdir(parents=True, exist_ok=True)
+                # Fail now, with a clear warning, on a corrupt or unreadable file: hishel would
+                # otherwise log a traceback on every request.
+                with sqlite3.connect(self.database) as probe:
+                    probe.execute("PRAGMA schema_version").fetchone()
+                probe.close()
+                self._storage = AsyncSqliteStorage(database_path=self.database, default_ttl=self.keep_for)
+            except Exception as error:  # noqa: BLE001 - any failure means "no cache", never a crash
+                self._disable(_describe(error))
+                return None
+        return self._storage
+
+    async def _lookup(self, key: str) -> tuple[httpx.Response, float] | None:
+        storage = self._open()
+        if storage is None:
+            return None
+        try:
+            entries = await storage.get_entries(key)
+            best: tuple[httpx.Response, float] | None = None
+            for entry in entries:
+                stored_at = float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
+                body = b"".join([chunk async for chunk in entry.response.stream])
+                if best is None or stored_at > best[1]:
+                    headers = [(k, v) for k in entry.response.headers for v in entry.response.headers.get_list(k)]
+                    best = (httpx.Response(entry.response.status_code, headers=headers, content=body), stored_at)
+            return best
+        except Exception as error:  # noqa: BLE001
+            self._disable(_describe(error))
+            return None
+
+    async def _store(self, key: str, request: httpx.Request, response: httpx.Response, body: bytes) -> None:
+        storage = self._open()
+        if storage is None:
+            return
+        try:
+            from hishel import Headers, Request, Response
+
+            headers: dict[str, list[str]] = {}
+            for name, value in _plain_headers(response):
+                headers.setdefault(name, []).append(value)
+            headers[STORED_AT_HEADER] = [repr(self.clock())]
+
+            async def once():
+                yield body
+
+            entry = await storage.create_entry(
+                Request(method=request.method, url=str(request.url)),
+                Response(status_code=response.status_code, headers=Headers(headers), stream=once()),
+                key,
+            )
+            async for _ in entry.response.stream:  # reading the stream is what saves it
+                pass
+        except Exception as error:  # noqa: BLE001
+            self._disable(_describe(error))
+
+    # -- the transport -------------------------------------------------------------------
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            return await self.next_transport.handle_async_request(request)
+        key = hashlib.sha256(str(request.url).encode()).hexdigest()
+        cached = await self._lookup(key)
+        now = self.clock()
+        if cached is not None:
+            response, stored_at = cached
+            age = max(0.0, now - stored_at)
+            if age > self.keep_for:
+                cached = None
+            elif age < self.ttl and not request.extensions.get(REFRESH):
+                response.headers[AGE_HEADER] = f"{age:.0f}"
+                return response
+
+        try:
+            response = await self.next_transport.handle_async_request(request)
+        except httpx.TransportError:
+            if cached is None:
+                raise
+            return self._stale(cached, now)
+
+        if response.status_code >= 500 and cached is not None:
+            await response.aclose()
+            return self._stale(cached, now)
+        if response.status_code != 200:
+            return response
+        try:
+            body = await response.aread()
+        except httpx.TransportError:
+            if cached is None:
+                raise
+            return self._stale(cached, now)
+        finally:
+            await response.aclose()
+        await self._store(key, request, response, body)
+        return httpx.Response(
+            response.status_code, headers=_plain_headers(response), content=body, extensions=response.extensions
+        )
+
+    @staticmethod
+    def _stale(cached: tuple[httpx.Response, float], now: float) -> httpx.Response:
+        response, stored_at = cached
+        response.headers[STALE_AGE_HEADER] = f"{max(0.0, now - stored_at):.0f}"
+        return response
+
+    async def aclose(self) -> None:
+        await self.next_transport.aclose()
+        if self._storage is not None:
+            try:
+                await self._storage.close()
+            except Exception:  # noqa: BLE001 - closing a broken cache must not fail the exit
+                pass
+
+
+def _plain_headers(response: httpx.Response) -> list[tuple[str, str]]:
+    """Headers that still describe the body once it is decoded and held in memory."""
+    dropped = ("content-encoding", "transfer-encoding", "content-length")
+    return [(k.lower(), v) for k, v in response.headers.multi_items() if k.lower() not in dropped]
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:120]

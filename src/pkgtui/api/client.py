@@ -1,0 +1,323 @@
+"""The async client for djangopackages.org's REST API v4.
+
+One ``httpx.AsyncClient`` underneath, typed models out, and only :class:`APIError`
+(and its subclasses) raised. Knows nothing of the UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
+from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
+from .models import Category, Grid, Package, SearchResult, id_from_url
+
+DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_CONCURRENCY = 8
+DEFAULT_PAGE_SIZE = 1000
+USER_AGENT = "pkgtui (+https://github.com/pkgtui/pkgtui)"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list endpoint: ``count`` is the size of the whole list."""
+
+    items: list[T]
+    count: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched(Generic[T]):
+    """One member of a many-at-once fetch: the object, or why it could not be had."""
+
+    key: int | str
+    value: T | None = None
+    error: APIError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseInfo:
+    """Where a response came from, for the status line."""
+
+    url: str
+    stale_age: float | None  # seconds, when served from cache because the network failed
+    at: float = field(default_factory=time.time)
+
+
+class Client:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        retries: int = 2,
+        backoff: float = 0.5,
+        max_retry_after: float = 20.0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.http = http
+        self.concurrency = max(1, concurrency)
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.page_size = max(1, page_size)
+        self._sleep = sleep
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self.listeners: list[Callable[[ResponseInfo], None]] = []
+
+    @property
+    def host(self) -> str:
+        return self.http.base_url.host or str(self.http.base_url)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- one request ----------------------------------------------------------------------
+
+    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, refresh: bool = False) -> Any:
+        """GET ``path`` (relative to the API root) and decode its JSON, retrying what is worth it."""
+        extensions = {REFRESH: True} if refresh else {}
+        attempt = 0
+        while True:
+            try:
+                async with self._slots:
+                    response = await self.http.get(path, params=params, extensions=extensions)
+            except httpx.TimeoutException as error:
+                raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
+            except (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
+                if attempt < self.retries:
+                    await self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                if isinstance(error, httpx.RemoteProtocolError):
+                    raise BadResponse(f"{self.host} sent an incomplete response") from error
+                if isinstance(error, httpx.ConnectError):
+                    raise NoConnection(f"cannot connect to {self.host}") from error
+                raise NoConnection(f"the connection to {self.host} was lost") from error
+            except httpx.HTTPError as error:
+                raise NoConnection(f"request to {self.host} failed: {type(error).__name__}") from error
+
+            status = response.status_code
+            if status == 429 or status >= 500:
+                wait = _retry_after(response) if status == 429 else None
+                if attempt < self.retries and (wait is None or wait <= self.max_retry_after):
+                    await self._sleep(wait if wait is not None else self._backoff(attempt))
+                    attempt += 1
+                    continue
+                if status == 429:
+                    after = f"; try again in {wait:.0f} s" if wait else ""
+                    raise RateLimited(f"{self.host} is limiting requests{after}", retry_after=wait)
+                raise ServerError(f"{self.host} had a server error (HTTP {status})", status)
+            if status == 404:
+                raise NotFound(f"not found on {self.host}: {_detail(response) or path}")
+            if not 200 <= status < 300:
+                raise BadResponse(f"{self.host} answered HTTP {status}")
+            try:
+                data = json.loads(response.content)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise BadResponse(f"{self.host} sent malformed JSON") from error
+            stale = response.headers.get(STALE_AGE_HEADER)
+            self._notify(ResponseInfo(str(response.url), float(stale) if stale else None))
+            return data
+
+    def _backoff(self, attempt: int) -> float:
+        return self.backoff * (2**attempt) * (0.75 + random.random() / 2)
+
+    def _timeout_text(self) -> str:
+        seconds = self.http.timeout.read or self.http.timeout.connect
+        return f"{seconds:g} s" if seconds else "time"
+
+    def _notify(self, info: ResponseInfo) -> None:
+        for listener in list(self.listeners):
+            listener(info)
+
+    # -- lists ----------------------------------------------------------------------------
+
+    async def iter_pages(
+        self, kind: str, parse: Callable[[object], T], *, refresh: bool = False, page_size: int | None = None
+    ) -> AsyncIterator[Page[T]]:
+        """Every page of ``kind``: the first, then the rest fetched concurrently and
+        yielded as they arrive (not in order). Leaving the loop cancels what is left."""
+        limit = page_size or self.page_size
+        first = await self._page(kind, parse, limit, 0, refresh)
+        yield first
+        tasks = [
+            asyncio.ensure_future(self._page(kind, parse, limit, offset, refresh))
+            for offset in range(limit, first.count, limit)
+        ]
+        try:
+            for next_page in asyncio.as_completed(tasks):
+                yield await next_page
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def list_all(self, kind: str, parse: Callable[[object], T], *, refresh: bool = False) -> list[T]:
+        pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
+        pages.sort(key=lambda page: page.offset)
+        return [item for page in pages for item in page.items]
+
+    async def _page(self, kind: str, parse: Callable[[object], T], limit: int, offset: int, refresh: bool) -> Page[T]:
+        data = await self.get_json(f"{kind}/", {"limit": limit, "offset": offset}, refresh=refresh)
+        if isinstance(data, list):  # an unpaginated server: the whole list at once
+            return Page([parse(item) for item in data], len(data), 0)
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
+        count = data.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            count = offset + len(data["results"])
+        return Page([parse(item) for item in data["results"]], count, offset)
+
+    # -- the endpoints ----------------------------------------------------------------------
+
+    async def categories(self, *, refresh: bool = False) -> list[Category]:
+        return await self.list_all("categories", Category.from_api, refresh=refresh)
+
+    async def category(self, id_or_slug: int | str, *, refresh: bool = False) -> Category:
+        """A category by id, or by slug (API v4 has no slug lookup: the list is searched)."""
+        key = str(id_or_slug).strip()
+        if key.isdigit():
+            return Category.from_api(await self.get_json(f"categories/{key}/", refresh=refresh))
+        for category in await self.categories(refresh=refresh):
+            if key.lower() in (category.slug.lower(), category.title.lower(), category.title_plural.lower()):
+                return category
+        raise NotFound(f"no category {key!r} on {self.host}")
+
+    async def grids(self, *, refresh: bool = False) -> list[Grid]:
+        return await self.list_all("grids", Grid.from_api, refresh=refresh)
+
+    async def grid(self, id_or_slug: int | str, *, refresh: bool = False) -> Grid:
+        return Grid.from_api(await self.get_json(f"grids/{_key(id_or_slug)}/", refresh=refresh))
+
+    async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
+        return Package.from_api(await self.get_json(f"packages/{_key(id_or_slug)}/", refresh=refresh))
+
+    def iter_package_pages(self, *, refresh: bool = False) -> AsyncIterator[Page[Package]]:
+        return self.iter_pages("packages", Package.from_api, refresh=refresh)
+
+    async def iter_packages(
+        self, keys: Iterable[int | str], *, refresh: bool = False
+    ) -> AsyncIterator[Fetched[Package]]:
+        """Many packages at once, ``concurrency`` in flight, each yielded as it arrives.
+        One that fails is yielded with its error; the rest carry on."""
+
+        async def fetch(key: int | str) -> Fetched[Package]:
+            try:
+                return Fetched(key, value=await self.package(key, refresh=refresh))
+            except APIError as error:
+                return Fetched(key, error=error)
+
+        tasks = [asyncio.ensure_future(fetch(key)) for key in dict.fromkeys(keys)]
+        try:
+            for done in asyncio.as_completed(tasks):
+                yield await done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def search(self, term: str, *, refresh: bool = False) -> list[SearchResult]:
+        if not term.strip():
+            return []
+        data = await self.get_json("search/", {"q": term.strip()}, refresh=refresh)
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            data = data["results"]
+        if not isinstance(data, list):
+            raise BadResponse(f"{self.host} sent search results of the wrong shape")
+        return [SearchResult.from_api(item) for item in data]
+
+
+def package_keys(urls: Iterable[str]) -> list[int]:
+    """Package ids from a grid's member URLs (URLs that hold no id are skipped)."""
+    ids = (id_from_url(url, "packages") for url in urls)
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def _key(id_or_slug: int | str) -> str:
+    key = str(id_or_slug).strip()
+    if not key:
+        raise NotFound("an empty name matches nothing")
+    return quote(key, safe="")
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return data.get("detail", "") if isinstance(data, dict) and isinstance(data.get("detail"), str) else ""
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def open_client(
+    api_url: str = DEFAULT_API_URL,
+    *,
+    demo: bool = False,
+    cache_file: Path | None = None,
+    ttl: float = 3600.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_cache_warning: Callable[[str], None] | None = None,
+    **client_options: Any,
+) -> Client:
+    """The app's one client: demo data in-process, or the network behind the disk cache."""
+    if demo:
+        from .demo import DEMO_BASE_URL, DemoAPI
+
+        api_url, transport = DEMO_BASE_URL, DemoAPI().transport()
+    elif transport is None:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
+    if cache_file is not None and not demo:
+        transport = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
+    if not api_url.endswith("/"):
+        api_url += "/"
+    if urlsplit(api_url).scheme not in ("http", "https"):
+        raise ValueError(f"API URL must be http(s): {api_url}")
+    http = httpx.AsyncClient(
+        base_url=api_url,
+        transport=transport,
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        follow_redirects=True,
+    )
+    return Client(http, concurrency=concurrency, **client_options)

@@ -1,0 +1,147 @@
+"""Command line: the TUI (optionally opened on one screen) and the quick-lookup commands.
+
+Exit codes: 0 found, 1 not found, 2 usage error, 3 network or API failure.
+Textual is imported only when the TUI is started, so lookups start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import __version__
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class StartTarget:
+    """The screen the TUI opens on: ``kind`` is home, package, grid, category or search."""
+
+    kind: str = "home"
+    key: str = ""
+
+
+def _common_options() -> argparse.ArgumentParser:
+    # SUPPRESS, so an option given before the subcommand is not reset by the subparser.
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("data source")
+    group.add_argument(
+        "--api-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="API v4 root (default: env PKGTUI_API_URL, the config file, or https://djangopackages.org/api/v4/)",
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the bundled sample data, no network",
+    )
+    group.add_argument(
+        "--refresh",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="ignore fresh cached responses and ask the API again",
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="do not read or write the on-disk HTTP cache",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="pkgtui",
+        description="Browse djangopackages.org from the terminal. With no command, opens the browser.",
+        parents=[common],
+        epilog=(
+            "Config file: $PKGTUI_CONFIG or <user config dir>/pkgtui/config.toml "
+            "(keys: api_url, cache_ttl, concurrency, timeout, theme, cache)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"pkgtui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for kind, noun in (("package", "a package"), ("category", "a category")):
+        sub = commands.add_parser(kind, parents=[common], help=f"open the browser on {noun}")
+        sub.add_argument("key", metavar="SLUG_OR_ID")
+
+    grid = commands.add_parser(
+        "grid", parents=[common], help="open the browser on a grid, or print it with --plain/--json/--csv"
+    )
+    grid.add_argument("key", metavar="SLUG_OR_ID")
+    fmt = grid.add_mutually_exclusive_group()
+    for name in ("plain", "json", "csv"):
+        fmt.add_argument(f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}")
+
+    search = commands.add_parser("search", parents=[common], help="open the browser on search results")
+    search.add_argument("term", nargs="+", metavar="TERM")
+
+    show = commands.add_parser("show", parents=[common], help="print a package summary and exit")
+    show.add_argument("key", metavar="SLUG_OR_ID")
+    show.add_argument("--json", action="store_true", help="print the API object and derived fields as JSON")
+    show.add_argument("--participants", action="store_true", help="list every participant, one a line")
+    show.add_argument("--filter", metavar="TEXT", help="with --participants: only names containing TEXT")
+
+    find = commands.add_parser("find", parents=[common], help="search packages and print a table")
+    find.add_argument("term", nargs="+", metavar="TERM")
+    find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
+    find.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+
+    from .config import load_config
+
+    try:
+        config = load_config(
+            api_url=getattr(args, "api_url", None),
+            demo=getattr(args, "demo", False),
+            refresh=getattr(args, "refresh", False),
+            use_cache=False if getattr(args, "no_cache", False) else None,
+        )
+    except ValueError as error:
+        print(f"pkgtui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in config.warnings:
+        print(f"pkgtui: warning: {warning}", file=sys.stderr)
+
+    command = args.command
+    if command in ("show", "find") or (command == "grid" and args.format):
+        from . import lookup
+
+        return lookup.run(args, config)
+
+    target = StartTarget()
+    if command in ("package", "grid", "category"):
+        target = StartTarget(command, args.key)
+    elif command == "search":
+        target = StartTarget("search", " ".join(args.term))
+
+    from .app import run_app
+
+    return run_app(config, target)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

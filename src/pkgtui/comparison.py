@@ -1,0 +1,86 @@
+"""A grid's comparison table as data: columns, rows, sorting and the best value per column.
+
+Shared by the grid screen and ``pkgtui grid --plain/--json/--csv`` so both show the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .api.models import Package, format_age
+from .format import format_count, sparkline
+from .text import clean
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # The value sorted on and compared for "best" (None sorts last, is never best).
+    value: Callable[[Package, datetime], float | str | None]
+    text: Callable[[Package, datetime], str]
+    higher_is_better: bool | None = None  # None: no "best" for this column
+    numeric: bool = False
+
+
+def _age(p: Package, now: datetime) -> float | None:
+    return p.last_commit_age_days(now)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)),
+    Column("version", "Version", lambda p, now: clean(p.pypi_version or ""), lambda p, now: clean(p.pypi_version or "–")),
+    Column("stars", "Stars", lambda p, now: p.stars, lambda p, now: format_count(p.stars), True, True),
+    Column("forks", "Forks", lambda p, now: p.repo_forks, lambda p, now: format_count(p.repo_forks), True, True),
+    # Sorted and compared by age: lower (more recent) is better.
+    Column("last_commit", "Last commit", _age, lambda p, now: format_age(_age(p, now)), False, True),
+    Column("activity", "Activity (52 wk)", lambda p, now: p.commits_total if p.commits_over_52 else None,
+           lambda p, now: sparkline(p.commits_over_52) or "no data"),
+    Column("commits", "Commits (52 wk)", lambda p, now: p.commits_total if p.commits_over_52 else None,
+           lambda p, now: format_count(p.commits_total) if p.commits_over_52 else "–", True, True),
+    Column("participants", "Participants", lambda p, now: len(p.participants),
+           lambda p, now: format_count(len(p.participants)), True, True),
+)
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+
+
+def column(key: str) -> Column:
+    for candidate in COLUMNS:
+        if candidate.key == key:
+            return candidate
+    raise KeyError(key)
+
+
+def sort_packages(
+    packages: Sequence[Package], key: str, *, reverse: bool | None = None, now: datetime | None = None
+) -> list[Package]:
+    """Sorted on column ``key``; numbers best-first by default, names A–Z. Unknown values last."""
+    now = now or datetime.now(UTC)
+    col = column(key)
+    if reverse is None:
+        reverse = bool(col.higher_is_better)
+    known = [p for p in packages if col.value(p, now) is not None]
+    unknown = [p for p in packages if col.value(p, now) is None]
+    known.sort(key=lambda p: (col.value(p, now), p.id), reverse=reverse)
+    return known + sorted(unknown, key=lambda p: p.id)
+
+
+def best_values(packages: Sequence[Package], now: datetime | None = None) -> dict[str, float | str]:
+    """For each column that has a "best", the best value among ``packages``."""
+    now = now or datetime.now(UTC)
+    best: dict[str, float | str] = {}
+    for col in COLUMNS:
+        if col.higher_is_better is None:
+            continue
+        values = [v for v in (col.value(p, now) for p in packages) if v is not None]
+        if values:
+            best[col.key] = max(values) if col.higher_is_better else min(values)
+    return best
+
+
+def rows(packages: Sequence[Package], now: datetime | None = None) -> list[list[str]]:
+    """Each package as the columns' display text."""
+    now = now or datetime.now(UTC)
+    return [[col.text(p, now) for col in COLUMNS] for p in packages]

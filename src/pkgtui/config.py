@@ -1,0 +1,165 @@
+"""Settings: defaults, then the TOML config file, then the environment, then the command line.
+
+All paths come from platformdirs, so ``XDG_CONFIG_HOME`` / ``XDG_CACHE_HOME`` relocate them.
+A config file that cannot be read or holds a bad value never stops the app: the problem is
+reported as one line naming the file and the key, and the default is used instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+
+APP_NAME = "pkgtui"
+ENV_API_URL = "PKGTUI_API_URL"
+ENV_CONFIG = "PKGTUI_CONFIG"
+
+
+def config_file_path(env: Mapping[str, str] = os.environ) -> Path:
+    if env.get(ENV_CONFIG):
+        return Path(env[ENV_CONFIG]).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def cache_dir() -> Path:
+    return platformdirs.user_cache_path(APP_NAME)
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+@dataclass(frozen=True)
+class Config:
+    api_url: str = DEFAULT_API_URL
+    cache_ttl: float = 3600.0
+    concurrency: int = DEFAULT_CONCURRENCY
+    timeout: float = DEFAULT_TIMEOUT
+    theme: str = "textual-dark"
+    use_cache: bool = True
+    demo: bool = False
+    refresh: bool = False
+    config_path: Path | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def cache_file(self) -> Path | None:
+        return cache_dir() / "http-cache.sqlite" if self.use_cache and not self.demo else None
+
+    @property
+    def source_label(self) -> str:
+        """Where data comes from, for the status line and errors."""
+        if self.demo:
+            return "demo: bundled sample data"
+        return urlsplit(self.api_url).netloc or self.api_url
+
+
+def _check_url(value: Any) -> str:
+    if not isinstance(value, str) or urlsplit(value.strip()).scheme not in ("http", "https"):
+        raise ValueError("must be an http(s) URL")
+    if not urlsplit(value.strip()).netloc:
+        raise ValueError("must be an http(s) URL with a host")
+    return value.strip()
+
+
+def _number(minimum: float, maximum: float | None = None, integer: bool = False):
+    def check(value: Any) -> float | int:
+        ok_type = int if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, ok_type):
+            raise ValueError("must be a whole number" if integer else "must be a number")
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = f" and at most {maximum:g}" if maximum is not None else ""
+            raise ValueError(f"must be at least {minimum:g}{upper}")
+        return value
+
+    return check
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+# key in the file -> (Config field, check)
+FILE_KEYS = {
+    "api_url": ("api_url", _check_url),
+    "cache_ttl": ("cache_ttl", _number(0, 30 * 86400)),
+    "concurrency": ("concurrency", _number(1, 64, integer=True)),
+    "timeout": ("timeout", _number(0.5, 300)),
+    "theme": ("theme", _string),
+    "cache": ("use_cache", _boolean),
+}
+
+
+def load_config(
+    *,
+    api_url: str | None = None,
+    demo: bool = False,
+    refresh: bool = False,
+    use_cache: bool | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> Config:
+    """Settings from the file, the environment and the given command-line values.
+
+    Raises ``ValueError`` only for a bad ``api_url`` given on the command line or in the
+    environment (the user typed it just now); file problems become ``warnings``.
+    """
+    path = config_file_path(env)
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    raw = _read_file(path, warnings)
+    for key, value in raw.items():
+        if key not in FILE_KEYS:
+            warnings.append(f"{path}: unknown key {key!r} ignored (known: {', '.join(FILE_KEYS)})")
+            continue
+        name, check = FILE_KEYS[key]
+        try:
+            values[name] = check(value)
+        except ValueError as error:
+            warnings.append(f"{path}: {key} {error}; using the default")
+
+    config = replace(Config(), **values, config_path=path)
+    if env.get(ENV_API_URL):
+        try:
+            config = replace(config, api_url=_check_url(env[ENV_API_URL]))
+        except ValueError as error:
+            raise ValueError(f"{ENV_API_URL} {error}: {env[ENV_API_URL]!r}") from None
+    if api_url is not None:
+        try:
+            config = replace(config, api_url=_check_url(api_url))
+        except ValueError as error:
+            raise ValueError(f"--api-url {error}: {api_url!r}") from None
+    if use_cache is not None:
+        config = replace(config, use_cache=use_cache)
+    return replace(config, demo=demo, refresh=refresh, warnings=tuple(warnings))
+
+
+def _read_file(path: Path, warnings: list[str]) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        warnings.append(f"{path}: cannot be read ({error.__class__.__name__}); using defaults")
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        warnings.append(f"{path}: not valid TOML ({error}); using defaults")
+        return {}

@@ -1,0 +1,1 @@
+"""Reusable widgets (their own DEFAULT_CSS); layout lives in app.tcss."""
