@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 that serves API v4 from sample data.
+"""A real HTTP server on 127.0.0.1 that serves API v4 from sample data, and misbehaves on demand.
 
 Started by tests (and the benchmarks) in a background thread; each request gets its own
 thread so concurrent requests are really concurrent. ``faults`` can be changed while it
@@ -6,13 +6,34 @@ runs. Only ever binds the loopback address.
 
     with LocalAPI() as api:
         client = open_client(api.url)
+
+Faults come in two kinds:
+
+- blanket switches on :class:`Faults`: ``latency`` before every answer, and an
+  ``error_rate`` share of answers replaced by 500/502/503 (seeded, so reproducible);
+- targeted :class:`Rule` s, each an action (``status(503)``, ``rate_limited(2)``,
+  ``truncated()``, ``invalid_json()``, ``reshaped(as_list)``, ``trickled()``, ``reset()``,
+  ``delayed(1.0)``, ``body(...)``) applied to requests whose path matches ``path`` (a regex
+  searched in the request path, query included), for the first ``times`` of them only
+  (``None``: all). So a test can fault one request and let the retry succeed:
+
+    api.faults.add(status(503), path=r"/packages/\\d+/", times=1)
+
+:func:`refused_port` gives a 127.0.0.1 port where nothing listens.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import random
+import re
+import socket
+import struct
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +42,156 @@ from urllib.parse import parse_qs, urlsplit
 from pkgtui.api.demo import DemoAPI
 
 API_ROOT = "/api/v4/"
+# Longest any one faulty answer may take (trickles, delays): the server stops by itself.
+MAX_FAULT_SECONDS = 30.0
+
+
+# -- actions: what a rule does to the answer -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One way of answering badly. ``kind`` names it in logs and in the fault catalogue."""
+
+    kind: str
+    status: int | None = None  # replace the status (and the body with an error body)
+    headers: tuple[tuple[str, str], ...] = ()
+    raw: bytes | None = None  # send exactly these bytes as the body
+    content_type: str = "application/json"
+    transform: Callable[[Any], Any] | None = None  # rewrite the JSON body
+    cut_at: float | None = None  # share of the body sent before the connection ends
+    rst: bool = False  # end with a TCP reset instead of a close
+    chunk: int = 0  # trickle: bytes per write
+    interval: float = 0.0  # trickle: seconds between writes
+    delay: float = 0.0  # seconds before answering
+
+
+def status(code: int, detail: str | None = None) -> Action:
+    """An HTTP error answer (500, 502, 503, 404, ...) with a DRF-style body."""
+    return Action(f"status {code}", status=code, raw=json.dumps({"detail": detail or f"HTTP {code}"}).encode())
+
+
+def rate_limited(retry_after: float | str | None = 1) -> Action:
+    """429 Too Many Requests, with ``Retry-After`` (seconds or an HTTP date) unless None."""
+    headers = () if retry_after is None else (("Retry-After", _retry_text(retry_after)),)
+    raw = json.dumps({"detail": "Request was throttled."}).encode()
+    return Action("429 rate limited", status=429, headers=headers, raw=raw)
+
+
+def truncated(share: float = 0.5) -> Action:
+    """The right ``Content-Length``, then only ``share`` of the body, then the connection closes."""
+    return Action("truncated body", cut_at=share)
+
+
+def reset(share: float = 0.3) -> Action:
+    """Part of the body, then a TCP reset (RST) mid-response."""
+    return Action("connection reset", cut_at=share, rst=True)
+
+
+def invalid_json(raw: bytes = b'{"count": 3, "results": [{"id": 1, "title": "a"},, }') -> Action:
+    """A 200 whose body is not JSON."""
+    return Action("invalid JSON", raw=raw)
+
+
+def body(raw: bytes, content_type: str = "text/html", kind: str = "non-JSON body") -> Action:
+    """A 200 with any body: e.g. a proxy's HTML login page."""
+    return Action(kind, raw=raw, content_type=content_type)
+
+
+def reshaped(transform: Callable[[Any], Any], kind: str | None = None) -> Action:
+    """A 200 whose JSON is the real answer rewritten by ``transform`` (see the shapes below)."""
+    return Action(kind or f"wrong shape: {transform.__name__}", transform=transform)
+
+
+def trickled(chunk: int = 1, interval: float = 0.05) -> Action:
+    """The real answer, ``chunk`` bytes every ``interval`` seconds: each read is quick, the whole is not."""
+    return Action("trickled body", chunk=max(1, chunk), interval=interval)
+
+
+def delayed(seconds: float) -> Action:
+    """The real answer after ``seconds``: a server that takes too long to start answering."""
+    return Action("slow answer", delay=seconds)
+
+
+def _retry_text(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+# -- wrong shapes, for reshaped() ---------------------------------------------------------------
+
+
+def as_list(data: Any) -> Any:
+    """A list where an object is expected: a detail object wrapped in a list."""
+    return [data]
+
+
+def as_object(data: Any) -> Any:
+    """An object where a list is expected (search answers a bare list)."""
+    return {"detail": "not a list", "items": data} if isinstance(data, list) else data
+
+
+def without_keys(*keys: str) -> Callable[[Any], Any]:
+    """Objects (and every item of a page) lose ``keys``."""
+
+    def drop(data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: drop(v) if k == "results" else v for k, v in data.items() if k not in keys}
+        if isinstance(data, list):
+            return [drop(item) for item in data]
+        return data
+
+    drop.__name__ = f"without {', '.join(keys)}"
+    return drop
+
+
+def wrong_types(data: Any) -> Any:
+    """Every known field given a type it should not have."""
+    swaps = {
+        "id": "seven",
+        "count": "many",
+        "results": {"not": "a list"},
+        "title": 42,
+        "slug": None,
+        "repo_watchers": "lots",
+        "repo_forks": [1, 2],
+        "participants": 12,
+        "commits_over_52": "1,2,3",
+        "grids": "none",
+        "last_updated": 20240101,
+        "packages": {"a": 1},
+    }
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swaps.get(k, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(item) for item in value]
+        return value
+
+    return swap(data)
+
+
+def nothing(data: Any) -> Any:
+    """JSON ``null`` where anything is expected."""
+    return None
+
+
+# -- rules and the switchboard -------------------------------------------------------------------
+
+
+@dataclass
+class Rule:
+    """``action`` for requests whose path matches ``path``, the first ``times`` of them (None: all)."""
+
+    action: Action
+    path: str | None = None
+    times: int | None = None
+    hits: int = 0  # how often it has fired
+
+    def matches(self, request_path: str) -> bool:
+        if self.times is not None and self.hits >= self.times:
+            return False
+        return self.path is None or re.search(self.path, request_path) is not None
 
 
 @dataclass
@@ -28,6 +199,45 @@ class Faults:
     """What the server does wrong. Change fields at any time; they apply to the next request."""
 
     latency: float = 0.0  # seconds added before every answer
+    error_rate: float = 0.0  # share of answers replaced by one of error_statuses
+    error_statuses: tuple[int, ...] = (500, 502, 503)
+    seed: int = 0
+    rules: list[Rule] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _random: random.Random | None = field(default=None, repr=False)
+
+    def add(self, action: Action, *, path: str | None = None, times: int | None = None) -> Rule:
+        """Start faulting matching requests; returns the rule (see ``hits``, or ``remove`` it)."""
+        rule = Rule(action, path, times)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def remove(self, rule: Rule) -> None:
+        with self._lock:
+            if rule in self.rules:
+                self.rules.remove(rule)
+
+    def clear(self) -> None:
+        """Back to a well-behaved server (latency and error rate too)."""
+        with self._lock:
+            self.rules.clear()
+            self.latency = 0.0
+            self.error_rate = 0.0
+
+    def pick(self, request_path: str) -> Action | None:
+        """The action for this request, counting it against its rule."""
+        with self._lock:
+            for rule in self.rules:
+                if rule.matches(request_path):
+                    rule.hits += 1
+                    return rule.action
+            if self.error_rate > 0:
+                if self._random is None:
+                    self._random = random.Random(self.seed)
+                if self._random.random() < self.error_rate:
+                    return status(self._random.choice(self.error_statuses))
+        return None
 
 
 @dataclass
@@ -37,11 +247,13 @@ class RequestLog:
     paths: list[str] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    faulted: list[tuple[str, str]] = field(default_factory=list)  # (path, action kind)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def clear(self) -> None:
         with self.lock:
             self.paths.clear()
+            self.faulted.clear()
             self.max_in_flight = 0
 
 
@@ -49,6 +261,7 @@ class LocalAPI:
     def __init__(self, api: DemoAPI | None = None, faults: Faults | None = None) -> None:
         self.faults = faults or Faults()
         self.log = RequestLog()
+        self.stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.owner = self  # type: ignore[attr-defined]
@@ -64,6 +277,7 @@ class LocalAPI:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # ends sleeps and trickles in handler threads
         self._server.shutdown()
         self._server.server_close()
 
@@ -88,25 +302,87 @@ class _Handler(BaseHTTPRequestHandler):
             log.in_flight += 1
             log.max_in_flight = max(log.max_in_flight, log.in_flight)
         try:
-            if owner.faults.latency:
-                time.sleep(owner.faults.latency)
-            parts = urlsplit(self.path)
-            if not parts.path.startswith(API_ROOT):
-                self._send_json(404, {"detail": "Not found."})
+            action = owner.faults.pick(self.path)
+            if action is not None:
+                with log.lock:
+                    log.faulted.append((self.path, action.kind))
+            wait = owner.faults.latency + (action.delay if action else 0.0)
+            if wait and owner.stopping.wait(min(wait, MAX_FAULT_SECONDS)):
+                self.close_connection = True
                 return
-            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            status, body = owner.api.handle(parts.path[len(API_ROOT) :], query)
-            self._send_json(status, body)
+            status_code, payload = self._answer(owner)
+            self._send(status_code, payload, action, owner.stopping)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up: nothing to answer
         finally:
             with log.lock:
                 log.in_flight -= 1
 
-    def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+    def _answer(self, owner: LocalAPI) -> tuple[int, Any]:
+        parts = urlsplit(self.path)
+        if not parts.path.startswith(API_ROOT):
+            return 404, {"detail": "Not found."}
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return owner.api.handle(parts.path[len(API_ROOT) :], query)
+
+    def _send(self, status_code: int, payload: Any, action: Action | None, stopping: threading.Event) -> None:
+        action = action or Action("none")
+        if action.transform is not None:
+            payload = action.transform(payload)
+        if action.status is not None:
+            status_code = action.status
+        data = action.raw if action.raw is not None else json.dumps(payload).encode()
+        self.send_response(status_code)
+        self.send_header("Content-Type", action.content_type)
         self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        for name, value in action.headers:
             self.send_header(name, value)
+        if action.cut_at is not None:
+            self.send_header("Connection", "close")
         self.end_headers()
+
+        if action.cut_at is not None:
+            self.wfile.write(data[: int(len(data) * action.cut_at)])
+            self.wfile.flush()
+            self.close_connection = True
+            if action.rst:
+                self._reset()
+            return
+        if action.chunk:
+            deadline = time.monotonic() + MAX_FAULT_SECONDS
+            for start in range(0, len(data), action.chunk):
+                self.wfile.write(data[start : start + action.chunk])
+                self.wfile.flush()
+                if stopping.wait(action.interval) or time.monotonic() > deadline:
+                    self.close_connection = True
+                    return
+            return
         self.wfile.write(data)
+
+    def _reset(self) -> None:
+        """Close with SO_LINGER 0, so the kernel sends RST rather than FIN."""
+        time.sleep(0.02)  # let the partial body reach the client first
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.wfile.close()
+        self.connection.close()  # the makefile()s are closed, so this really closes the socket
+        # The stdlib flushes and closes these after do_GET: give it harmless stand-ins.
+        self.rfile, self.wfile = io.BytesIO(), io.BytesIO()
+
+
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port where nothing listens: connecting is refused at once.
+
+    The port is kept bound (but never listening) while in use, so no other server can take it.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+def refused_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}{API_ROOT}"
