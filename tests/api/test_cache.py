@@ -1,0 +1,144 @@
+"""The on-disk cache: hits, refresh, expiry, stale-while-offline, and a broken database."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from pkgtui.api import NoConnection, ResponseInfo, open_client
+from pkgtui.api.cache import CachingTransport
+from pkgtui.api.demo import DemoAPI
+
+BASE = "https://api.test/api/v4/"
+
+
+class Network(httpx.AsyncBaseTransport):
+    """Answers from the demo API, counts requests, and can be switched off or broken."""
+
+    def __init__(self) -> None:
+        self.inner = DemoAPI(base_url=BASE).transport()
+        self.requests = 0
+        self.down = False
+        self.status: int | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.down:
+            raise httpx.ConnectError("network unreachable", request=request)
+        if self.status is not None:
+            return httpx.Response(self.status)
+        return await self.inner.handle_async_request(request)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def network() -> Network:
+    return Network()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def cache_file(tmp_path):
+    return tmp_path / "cache" / "http.sqlite"
+
+
+@pytest.fixture
+async def client(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, keep_for=86400, clock=clock)
+    client = open_client(BASE, transport=transport, retries=0)
+    yield client
+    await client.aclose()
+
+
+async def test_a_fresh_response_is_served_from_disk(client, network, cache_file):
+    first = await client.package("django-otp")
+    second = await client.package("django-otp")
+    assert first == second
+    assert network.requests == 1
+    assert cache_file.exists()
+
+
+async def test_the_cache_survives_a_restart(network, clock, cache_file):
+    for _ in range(2):
+        transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+        async with open_client(BASE, transport=transport) as client:
+            assert (await client.package(1867)).slug == "django-otp"
+    assert network.requests == 1
+
+
+async def test_refresh_bypasses_a_fresh_entry(client, network):
+    await client.package("django-otp")
+    await client.package("django-otp", refresh=True)
+    assert network.requests == 2
+
+
+async def test_an_entry_older_than_the_ttl_is_fetched_again(client, network, clock):
+    await client.package("django-otp")
+    clock.now += 3601
+    await client.package("django-otp")
+    assert network.requests == 2
+
+
+async def test_offline_serves_stale_data_marked_with_its_age(client, network, clock):
+    seen: list[ResponseInfo] = []
+    client.listeners.append(seen.append)
+    await client.package("django-otp")
+    assert seen[-1].stale_age is None
+    clock.now += 7200
+    network.down = True
+    package = await client.package("django-otp")
+    assert package.slug == "django-otp"
+    assert seen[-1].stale_age == pytest.approx(7200, abs=1)
+
+
+async def test_a_server_error_also_falls_back_to_stale_data(client, network, clock):
+    await client.categories()
+    clock.now += 7200
+    network.status = 503
+    assert len(await client.categories()) == 4
+
+
+async def test_offline_with_nothing_cached_is_an_error(client, network):
+    network.down = True
+    with pytest.raises(NoConnection):
+        await client.package("django-otp")
+
+
+async def test_entries_past_keep_for_are_not_served(client, network, clock):
+    await client.package("django-otp")
+    clock.now += 2 * 86400
+    network.down = True
+    with pytest.raises(NoConnection):
+        await client.package("django-otp")
+
+
+async def test_errors_are_not_cached(client, network):
+    network.status = 404
+    with pytest.raises(Exception):
+        await client.package("django-otp")
+    network.status = None
+    assert (await client.package("django-otp")).id == 1867
+    assert network.requests == 2
+
+
+async def test_a_corrupt_database_is_skipped_with_one_warning(network, clock, cache_file):
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_bytes(b"this is not a sqlite database" * 100)
+    warnings: list[str] = []
+    transport = CachingTransport(network, cache_file, clock=clock, on_warning=warnings.append)
+    async with open_client(BASE, transport=transport) as client:
+        assert (await client.package(1867)).slug == "django-otp"
+        assert (await client.package(1867)).slug == "django-otp"
+    assert network.requests == 2  # no cache, but no failure either
+    assert len(warnings) == 1 and str(cache_file) in warnings[0]
