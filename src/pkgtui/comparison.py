@@ -45,6 +45,10 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 
+# Markers that carry the meaning without colour (NO_COLOR terminals, plain output).
+BEST_MARK = "★"
+STALE_MARK = "⚠"
+
 
 def column(key: str) -> Column:
     for candidate in COLUMNS:
@@ -67,17 +71,32 @@ def sort_packages(
     return known + sorted(unknown, key=lambda p: p.id)
 
 
+def next_sort_key(key: str) -> str:
+    """The column after ``key`` in table order (wrapping), for a "cycle sort" key."""
+    index = COLUMN_KEYS.index(key) if key in COLUMN_KEYS else -1
+    return COLUMN_KEYS[(index + 1) % len(COLUMN_KEYS)]
+
+
 def best_values(packages: Sequence[Package], now: datetime | None = None) -> dict[str, float | str]:
-    """For each column that has a "best", the best value among ``packages``."""
+    """For each column that has a "best", the best value among ``packages``.
+
+    A column where every known value is the same has no best: marking all of its cells
+    (or the only one of a one-package grid) would say nothing.
+    """
     now = now or datetime.now(UTC)
     best: dict[str, float | str] = {}
     for col in COLUMNS:
         if col.higher_is_better is None:
             continue
         values = [v for v in (col.value(p, now) for p in packages) if v is not None]
-        if values:
+        if len(set(values)) > 1:
             best[col.key] = max(values) if col.higher_is_better else min(values)
     return best
+
+
+def is_best(col: Column, package: Package, best: dict[str, float | str], now: datetime) -> bool:
+    """Whether ``package`` holds the best value of ``col`` (as found by :func:`best_values`)."""
+    return col.key in best and col.value(package, now) == best[col.key]
 
 
 def rows(packages: Sequence[Package], now: datetime | None = None) -> list[list[str]]:

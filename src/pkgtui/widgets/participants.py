@@ -1,0 +1,192 @@
+"""A package's participants: a filter box over a list that stays fast with thousands of names.
+
+The filtering is a pure function (:func:`filter_names`); the list is a ``ScrollView`` that
+draws only the lines in view, so a keystroke costs one pass over the names plus one screenful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
+
+from ..text import clean
+
+# The order participants are listed in; "as listed" is the API's own order.
+ORDERS = ("as listed", "A–Z", "Z–A")
+
+
+def fold(name: str) -> str:
+    """The form names are compared in: case-insensitive, including non-ASCII case."""
+    return name.casefold()
+
+
+def filter_names(names: Sequence[str], query: str, folded: Sequence[str] | None = None) -> list[str]:
+    """The names containing ``query`` (case-insensitive), in their given order.
+
+    ``folded`` is ``[fold(n) for n in names]``, precomputed by callers that filter the
+    same names on every keystroke.
+    """
+    needle = fold(query.strip())
+    if not needle:
+        return list(names)
+    folded = folded if folded is not None else [fold(name) for name in names]
+    return [name for name, key in zip(names, folded, strict=True) if needle in key]
+
+
+def order_names(names: Sequence[str], order: str) -> list[str]:
+    if order == "A–Z":
+        return sorted(names, key=lambda name: (fold(name), name))
+    if order == "Z–A":
+        return sorted(names, key=lambda name: (fold(name), name), reverse=True)
+    return list(names)
+
+
+def count_text(shown: int, total: int, query: str) -> str:
+    """The line above the list: ``N of M``, or why it is empty."""
+    if total == 0:
+        return "No participants listed"
+    if shown == 0:
+        return f"no participant matches '{clean(query.strip())}'"
+    return f"{shown:,} of {total:,} participants"
+
+
+class ParticipantList(ScrollView, can_focus=True):
+    """The names, one a line; only the visible lines are ever rendered."""
+
+    DEFAULT_CSS = """
+    ParticipantList {
+        height: 1fr;
+        background: $surface;
+    }
+    ParticipantList:focus {
+        background-tint: $foreground 5%;
+    }
+    """
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="participants.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="participants.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="participants.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="participants.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="participants.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="participants.page_down"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._names: list[str] = []
+        self._widest = 0
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def set_names(self, names: Sequence[str], widest: int | None = None) -> None:
+        """Show ``names`` (already cleaned). ``widest`` spares measuring them again."""
+        self._names = list(names)
+        self._widest = widest if widest is not None else max(map(cell_len, self._names), default=0)
+        self.virtual_size = Size(self._widest, len(self._names))
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if index >= len(self._names):
+            return Strip.blank(width, style)
+        name = self._names[index]
+        # A plain Segment: the name is never read as markup (``dependabot[bot]`` stays literal).
+        return Strip([Segment(name, style)], cell_len(name)).crop_extend(scroll_x, scroll_x + width, style)
+
+
+class ParticipantsPanel(Vertical):
+    """Filter box, ``N of M`` line and the list."""
+
+    DEFAULT_CSS = """
+    ParticipantsPanel {
+        height: auto;
+    }
+    ParticipantsPanel > Input {
+        width: 1fr;
+    }
+    ParticipantsPanel > #participants-count {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    class Filtered(Message):
+        """The shown names changed (filter or order)."""
+
+        def __init__(self, shown: int, total: int) -> None:
+            super().__init__()
+            self.shown = shown
+            self.total = total
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._source: list[str] = []  # cleaned, in the API's order
+        self._all: list[str] = []  # in the current order
+        self._folded: list[str] = []
+        self._widest = 0
+        self.order = ORDERS[0]
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="/ filter participants", id="participants-filter", compact=True)
+        yield Static("", id="participants-count", markup=False)
+        yield ParticipantList(id="participants-list")
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#participants-filter", Input)
+
+    @property
+    def list(self) -> ParticipantList:
+        return self.query_one(ParticipantList)
+
+    def set_participants(self, names: Sequence[str]) -> None:
+        self._source = [c for c in (clean(name) for name in names) if c]
+        self._widest = max(map(cell_len, self._source), default=0)
+        self._reorder()
+
+    def cycle_order(self) -> str:
+        """Switch to the next order and return its name."""
+        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self._reorder()
+        return self.order
+
+    def _reorder(self) -> None:
+        self._all = order_names(self._source, self.order)
+        self._folded = [fold(name) for name in self._all]
+        self.apply_filter(self.filter_input.value)
+
+    def apply_filter(self, query: str) -> None:
+        shown = filter_names(self._all, query, self._folded)
+        self.list.set_names(shown, self._widest)
+        self.query_one("#participants-count", Static).update(Text(count_text(len(shown), len(self._all), query)))
+        self.post_message(self.Filtered(len(shown), len(self._all)))
+
+    @on(Input.Changed, "#participants-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#participants-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.list.focus()
