@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
 
 from .api import APIError, Client, ResponseInfo, open_client
 from .cli import EXIT_OK, StartTarget
+from .commands import JumpProvider
 from .config import Config
+from .session import Session
 
 if TYPE_CHECKING:
     from textual.worker import Worker, WorkerState
@@ -25,6 +29,12 @@ class PkgtuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
+    COMMANDS = App.COMMANDS | {JumpProvider}
+
+    # Seconds since the shown data was cached, when the network failed and the cache answered.
+    stale_age: reactive[float | None] = reactive(None, init=False)
+    # Input cursors blink unless this is False (snapshot tests turn it off).
+    cursor_blink: bool = True
 
     def __init__(
         self,
@@ -48,7 +58,7 @@ class PkgtuiApp(App[int]):
             on_cache_warning=self._cache_warning,
         )
         self.client.listeners.append(self._on_response)
-        self.stale_age: float | None = None
+        self.session = Session()
 
     def on_mount(self) -> None:
         self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
@@ -56,7 +66,30 @@ class PkgtuiApp(App[int]):
             self.notify(warning, title="Config", severity="warning", timeout=10)
         from .screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        # Home is always at the bottom, so Esc from a screen opened directly lands there.
+        target = self.target
+        self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
+        if target.kind not in ("home", "search"):
+            self.open_screen(target.kind, target.key)
+
+    def screen_for(self, kind: str, key: str) -> Screen:
+        """The screen that shows one category, grid or package (``key``: slug or id)."""
+        if kind == "category":
+            from .screens.category import CategoryScreen
+
+            return CategoryScreen(key)
+        if kind == "grid":
+            from .screens.grid import GridScreen
+
+            return GridScreen(key)
+        if kind == "package":
+            from .screens.package import PackageScreen
+
+            return PackageScreen(key)
+        raise ValueError(f"no screen for {kind!r}")
+
+    def open_screen(self, kind: str, key: str) -> None:
+        self.push_screen(self.screen_for(kind, key))
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

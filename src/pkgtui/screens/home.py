@@ -12,6 +12,10 @@ from ..text import clean
 
 
 class HomeScreen(Screen):
+    def __init__(self, search: str = "") -> None:
+        super().__init__()
+        self.search = search
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="status", markup=False)

@@ -1,0 +1,69 @@
+"""The command palette's jump provider: any category, grid or package the app knows by name.
+
+It searches what the session has already loaded (categories and grids from home,
+packages seen on category, grid and search screens); it never fetches on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from .text import clean
+
+# Packages are many; past this many hits the palette is no help anyway.
+MAX_HITS = 60
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """Like ``Matcher.highlight`` but literal: names from the API are never markup."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class JumpProvider(Provider):
+    """Open a category, grid or package screen by name."""
+
+    def _targets(self) -> Iterator[tuple[str, str, str, str]]:
+        """(kind, key, name, help) for everything known, categories first."""
+        session = getattr(self.app, "session", None)
+        if session is None:
+            return
+        for category in session.categories.values():
+            yield "category", str(category.id), clean(category.display_title), "Category"
+        for grid in session.grids.values():
+            yield "grid", str(grid.id), clean(grid.display_title), "Grid"
+        for package in session.packages.values():
+            yield "package", str(package.id), clean(package.display_title), "Package"
+
+    def _open(self, kind: str, key: str) -> None:
+        self.app.open_screen(kind, key)  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for kind, key, name, help_text in self._targets():
+            if kind == "package":
+                break
+            yield DiscoveryHit(Content(f"{help_text}: {name}"), partial(self._open, kind, key), text=name)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        hits: list[Hit] = []
+        first_letter = query.strip()[:1].casefold()
+        for kind, key, name, help_text in self._targets():
+            if first_letter and first_letter not in name.casefold():
+                continue  # cheap pre-check before the fuzzy match
+            score = matcher.match(name)
+            if score > 0:
+                display = Content(f"{help_text}: ") + _highlight(matcher, name)
+                hits.append(Hit(score, display, partial(self._open, kind, key), text=name, help=None))
+        hits.sort(key=lambda hit: hit.score, reverse=True)
+        for hit in hits[:MAX_HITS]:
+            yield hit

@@ -1,0 +1,154 @@
+"""What every data screen shares: the bindings, the loading/error message, back, refresh,
+help, and opening or copying the focused URL.
+
+A subclass
+
+- yields its widgets from :meth:`DataScreen.compose_body` (the header, source line,
+  message box and footer are composed around them), or overrides ``compose`` and yields
+  a ``MessageBox(id="message")`` itself;
+- implements ``load(refresh: bool = False)`` as
+  ``@work(exclusive=True, group="<screen>", exit_on_error=False)``; it is called on mount
+  (with ``refresh`` from ``--refresh``) and by ``r`` with ``refresh=True``. Workers belong to
+  the screen, so Textual cancels them when the screen is popped;
+- catches ``APIError`` in ``load`` and calls :meth:`show_error` (words, never a traceback);
+- returns the URL under the cursor from :meth:`focused_url` (for ``o`` and ``y``);
+- names its filter input ``#filter`` (or sets ``FILTER_ID``) for ``/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from ..api import APIError
+from ..text import clean, is_web_url
+from ..widgets import MessageBox, SourceLine
+
+REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
+
+
+def is_remote_session(env: Mapping[str, str] = os.environ) -> bool:
+    """Over SSH a browser would open on the server, not on the user's machine."""
+    return any(env.get(name) for name in REMOTE_SESSION_VARIABLES)
+
+
+class DataScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="screen.back"),
+        Binding("backspace", "back", "Back", show=False, id="screen.back_backspace"),
+        Binding("r", "refresh", "Refresh", id="screen.refresh"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="screen.filter"),
+        Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
+        Binding("f1", "help", "Help", show=False, id="screen.help_f1"),
+        Binding("o", "open_url", "Open in browser", show=False, id="screen.open_url"),
+        Binding("y", "copy_url", "Copy URL", show=False, id="screen.copy_url"),
+    ]
+
+    FILTER_ID: ClassVar[str] = "filter"
+    # Keys listed on the help screen besides the bindings (e.g. "s: sort" lives in bindings).
+    HELP_NOTES: ClassVar[list[tuple[str, str]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SourceLine()
+        yield MessageBox(id="message")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.load(refresh=bool(getattr(self.app.config, "refresh", False)))
+
+    def load(self, refresh: bool = False) -> None:
+        """Fetch what the screen shows; subclasses make this a worker."""
+        raise NotImplementedError
+
+    # -- the message area ----------------------------------------------------------------
+
+    @property
+    def message(self) -> MessageBox:
+        return self.query_one("#message", MessageBox)
+
+    def show_loading(self, text: str = "Loading…") -> None:
+        self.message.show_loading(text)
+
+    def show_error(self, error: APIError | str) -> None:
+        self.message.show_error(error)
+
+    def show_empty(self, text: str) -> None:
+        self.message.show_empty(text)
+
+    def clear_message(self) -> None:
+        self.message.clear()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.load(refresh=True)
+
+    def action_back(self) -> None:
+        from .home import HomeScreen
+
+        if isinstance(self, HomeScreen):
+            return
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) >= 2 else None
+        if isinstance(below, DataScreen):
+            self.app.pop_screen()
+        else:
+            # Opened directly with nothing under it: back means home.
+            self.app.switch_screen(HomeScreen())
+
+    def action_focus_filter(self) -> None:
+        try:
+            self.query_one(f"#{self.FILTER_ID}", Input).focus()
+        except NoMatches:
+            self.notify("This screen has nothing to filter.", timeout=3)
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen.for_screen(self))
+
+    def focused_url(self) -> str | None:
+        """The web URL of what the cursor is on, if any."""
+        return None
+
+    def action_copy_url(self) -> None:
+        url = self.focused_url()
+        if not url:
+            self.notify("Nothing here has a URL to copy.", timeout=3)
+            return
+        url = clean(url)
+        self.app.copy_to_clipboard(url)
+        self.notify(url, title="Copied URL (via the terminal)", markup=False, timeout=8)
+
+    def action_open_url(self) -> None:
+        url = self.focused_url()
+        if not url:
+            self.notify("Nothing here has a URL to open.", timeout=3)
+            return
+        if not is_web_url(url):
+            self.notify(f"Not opened (not an http(s) URL): {clean(url)}", markup=False, severity="warning")
+            return
+        if is_remote_session() and not self.app.is_web:
+            self.app.copy_to_clipboard(url)
+            self.notify(
+                f"{url}\nThis is an SSH session, so a browser would open on the remote machine: "
+                "the URL was copied instead.",
+                title="Copied URL",
+                markup=False,
+                timeout=10,
+            )
+            return
+        self.app.open_url(url)
+        self.notify(url, title="Opening in browser", markup=False, timeout=4)

@@ -1,0 +1,24 @@
+"""A one-line input for filters and search, compact so it fits 60×20 terminals."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+class FilterInput(Input):
+    """An ``Input`` without borders whose cursor blink follows ``app.cursor_blink``
+    (tests turn blinking off so snapshots are stable)."""
+
+    DEFAULT_CSS = """
+    FilterInput {
+        height: 1;
+        margin: 0 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, placeholder: str = "", *, value: str = "", id: str | None = None) -> None:
+        super().__init__(value=value, placeholder=placeholder, id=id, compact=True)
+
+    def on_mount(self) -> None:
+        self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))

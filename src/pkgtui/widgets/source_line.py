@@ -1,0 +1,63 @@
+"""One line saying where the data on screen comes from: the API host, demo data, or the
+offline cache and how old it is."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+def format_duration(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``3 h``, ``2 d``: a coarse age for the status line."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+def source_text(host: str, *, demo: bool, stale_age: float | None) -> str:
+    if demo:
+        return "demo — sample data"
+    if stale_age is not None:
+        return f"offline — data cached {format_duration(stale_age)} ago ({host} did not answer)"
+    return f"source: {host}"
+
+
+class SourceLine(Static):
+    """Follows the app's ``stale_age`` (set from every response's ``ResponseInfo``)."""
+
+    DEFAULT_CSS = """
+    SourceLine {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        &.-offline { color: $text-warning; }
+    }
+    """
+
+    host: reactive[str] = reactive("")
+    demo: reactive[bool] = reactive(False)
+    stale_age: reactive[float | None] = reactive(None)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", markup=False, id=id, classes=classes)
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.host = getattr(getattr(app, "client", None), "host", "")
+        self.demo = bool(getattr(getattr(app, "config", None), "demo", False))
+        if hasattr(app, "stale_age"):
+            self.watch(app, "stale_age", self._stale_age_changed, init=True)
+
+    def _stale_age_changed(self, value: float | None) -> None:
+        self.stale_age = value
+
+    def render(self) -> str:
+        return source_text(self.host, demo=self.demo, stale_age=self.stale_age)
+
+    def watch_stale_age(self, value: float | None) -> None:
+        self.set_class(value is not None and not self.demo, "-offline")

@@ -1,0 +1,322 @@
+"""A table that renders only the rows on screen, so 6,000 rows filter and sort within a frame.
+
+Textual's DataTable builds and measures every row when rows change, which costs far more
+than a frame at catalogue sizes. Here rows are kept as pre-rendered cells (``str`` or
+``rich.text.Text``, never parsed as markup) and only the visible lines are drawn, through
+the Line API (``render_line``). Replacing all rows is O(1) beyond the list itself.
+
+The first line is a fixed header; the rest scroll. Rows carry a key (e.g. a package id),
+so the cursor stays on the same row when the rows are filtered, sorted or extended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class Column:
+    """``width`` None means flexible: flexible columns share what the fixed ones leave.
+
+    ``hide_below``: the column is dropped when the table is narrower than this, so narrow
+    terminals lose the least important columns instead of truncating every one.
+    """
+
+    label: str
+    width: int | None = None
+    align: Literal["left", "right"] = "left"
+    min_width: int = 8
+    hide_below: int = 0
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows of cells with a cursor; Enter or a click posts :class:`VirtualTable.Selected`."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        &:focus { background-tint: $foreground 4%; }
+        & > .virtual-table--header { text-style: bold; color: $text-primary; }
+        & > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--empty",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="table.select"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("home,g", "first", "First", show=False, id="table.first"),
+        Binding("end,G", "last", "Last", show=False, id="table.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, table: VirtualTable, index: int, key: Hashable | None) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Highlighted):
+        """A row was chosen with Enter or a click."""
+
+    class HeaderClicked(Message):
+        """A column label was clicked (screens may sort by it)."""
+
+        def __init__(self, table: VirtualTable, column: int) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        empty_text: str = "Nothing to show.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns: list[Column] = list(columns)
+        self.empty_text = empty_text
+        self._rows: list[Sequence[Cell]] = []
+        self._keys: list[Hashable] = []
+        self._labels: list[Cell] = [column.label for column in self.columns]
+        self._generation = 0
+        self._line_cache: dict[tuple[int, int, int, bool, bool], Strip] = {}
+
+    # -- data --------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def keys(self) -> list[Hashable]:
+        return list(self._keys)
+
+    @property
+    def cursor_key(self) -> Hashable | None:
+        return self._keys[self.cursor] if 0 <= self.cursor < len(self._keys) else None
+
+    def row(self, index: int) -> Sequence[Cell]:
+        return self._rows[index]
+
+    def set_rows(
+        self, rows: Sequence[Sequence[Cell]], keys: Sequence[Hashable] | None = None, *, keep_cursor: bool = True
+    ) -> None:
+        """Replace every row. Cells are shown literally (``clean()`` them first).
+
+        The cursor stays on the row with the same key when there is one, else on the
+        same position (clamped).
+        """
+        previous = self.cursor_key if keep_cursor else None
+        self._rows = list(rows)
+        self._keys = list(keys) if keys is not None else list(range(len(self._rows)))
+        self._generation += 1
+        self._line_cache.clear()
+        self.virtual_size = Size(0, len(self._rows) + 1)
+        target = 0
+        if previous is not None:
+            try:
+                target = self._keys.index(previous)
+            except ValueError:
+                target = min(self.cursor, max(0, len(self._rows) - 1))
+        self._move_cursor(target, force=True)
+        self.refresh()
+
+    def set_labels(self, labels: Sequence[Cell]) -> None:
+        """New header labels (e.g. a sort arrow on one column)."""
+        self._labels = list(labels)
+        self._line_cache.clear()
+        self.refresh()
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_text = text
+        self.refresh()
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    def _move_cursor(self, index: int, *, force: bool = False) -> None:
+        index = max(0, min(index, len(self._rows) - 1)) if self._rows else 0
+        changed = index != self.cursor
+        self.cursor = index
+        self._scroll_to_cursor()
+        if (changed or force) and self._rows:
+            self.post_message(self.Highlighted(self, index, self.cursor_key))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._rows) - 1)
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self.cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self.cursor - self._page())
+
+    def action_select(self) -> None:
+        if self._rows:
+            self.post_message(self.Selected(self, self.cursor, self.cursor_key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        event.stop()
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column))
+            return
+        index = round(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self._rows):
+            self.focus()
+            self._move_cursor(index)
+            self.action_select()
+
+    # -- layout and rendering ----------------------------------------------------------------
+
+    def layout(self, width: int) -> list[tuple[int, int]]:
+        """(column index, width) of each shown column, for a table ``width`` cells wide."""
+        shown = [i for i, column in enumerate(self.columns) if width >= column.hide_below]
+        gaps = max(0, len(shown) - 1)
+        fixed = sum(self.columns[i].width or 0 for i in shown)
+        flexible = [i for i in shown if self.columns[i].width is None]
+        spare = max(0, width - fixed - gaps)
+        widths: dict[int, int] = {}
+        for n, i in enumerate(flexible):
+            share = spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
+            widths[i] = max(1, share)
+        for i in shown:
+            widths.setdefault(i, self.columns[i].width or 1)
+        return [(i, widths[i]) for i in shown]
+
+    def _column_at(self, x: int) -> int | None:
+        start = 0
+        for index, width in self.layout(self._table_width()):
+            if start <= x < start + width + 1:
+                return index
+            start += width + 1
+        return None
+
+    def _table_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        width = self._table_width()
+        if y == 0:
+            return self._render_cached(-1, width, header=True)
+        index = round(self.scroll_y) + y - 1
+        if not self._rows:
+            if y == 1:
+                style = self.get_component_rich_style("virtual-table--empty")
+                return Strip([Segment(self.empty_text[:width], style)]).extend_cell_length(width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        return self._render_cached(index, width)
+
+    def _render_cached(self, index: int, width: int, header: bool = False) -> Strip:
+        is_cursor = index == self.cursor and not header
+        cache_key = (index, self._generation, width, is_cursor, self.has_focus)
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            cells = self._labels if header else self._rows[index]
+            if header:
+                extra = self.get_component_rich_style("virtual-table--header")
+            elif is_cursor:
+                extra = self.get_component_rich_style("virtual-table--cursor")
+            else:
+                extra = None
+            strip = self._render_cells(cells, width, extra)
+            if len(self._line_cache) > 512:
+                self._line_cache.clear()
+            self._line_cache[cache_key] = strip
+        return strip
+
+    def _render_cells(self, cells: Sequence[Cell], width: int, extra: Style | None) -> Strip:
+        parts: list[Text] = []
+        for index, cell_width in self.layout(width):
+            cell = cells[index] if index < len(cells) else ""
+            text = cell.copy() if isinstance(cell, Text) else Text(cell)
+            text.no_wrap = True
+            text.truncate(cell_width, overflow="ellipsis")
+            if self.columns[index].align == "right":
+                text.pad_left(cell_width - text.cell_len)
+            else:
+                text.pad_right(cell_width - text.cell_len)
+            parts.append(text)
+        line = Text(" ").join(parts)
+        base = self.rich_style
+        segments = list(line.render(self.app.console, end=""))
+        segments = list(Segment.apply_style(segments, base, extra))
+        return Strip(segments).adjust_cell_length(width, base + extra if extra else base)
