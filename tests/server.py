@@ -257,13 +257,18 @@ class RequestLog:
             self.max_in_flight = 0
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The stdlib's backlog of 5 drops connections when a benchmark opens many at once.
+    request_queue_size = 128
+
+
 class LocalAPI:
     def __init__(self, api: DemoAPI | None = None, faults: Faults | None = None) -> None:
         self.faults = faults or Faults()
         self.log = RequestLog()
         self.stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self  # type: ignore[attr-defined]
         host, port = self._server.server_address[:2]
         self.url = f"http://{host}:{port}{API_ROOT}"
