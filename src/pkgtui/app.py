@@ -88,6 +88,20 @@ class PkgtuiApp(App[int]):
             return PackageScreen(key)
         raise ValueError(f"no screen for {kind!r}")
 
+    def site_url(self, path: str) -> str:
+        """A djangopackages.org web page (``/packages/p/slug/``) for the API in use.
+
+        The demo data comes from djangopackages.org, so demo links point there.
+        """
+        from urllib.parse import urljoin, urlsplit
+
+        if self.config.demo:
+            root = "https://djangopackages.org/"
+        else:
+            parts = urlsplit(self.config.api_url)
+            root = f"{parts.scheme}://{parts.netloc}/"
+        return urljoin(root, path.lstrip("/"))
+
     def open_screen(self, kind: str, key: str) -> None:
         self.push_screen(self.screen_for(kind, key))
 

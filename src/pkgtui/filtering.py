@@ -7,15 +7,22 @@ of integers: well under a frame for 6,000 rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
+_DIGITS = re.compile(r"(\d+)")
 
 
 def haystack(*parts: object) -> str:
     """The searchable text of a row: its string parts, joined and case-folded."""
     return " ".join(part for part in parts if isinstance(part, str)).casefold()
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders ``Grid 9`` before ``Grid 10`` (digit runs compare as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text.casefold()) if part)
 
 
 def query_words(query: str) -> list[str]:
@@ -60,3 +67,17 @@ def filter_items(items: Sequence[T], text_of: Callable[[T], str], query: str) ->
     """Convenience for short lists: the items whose text contains every word of ``query``."""
     hay = [haystack(text_of(item)) for item in items]
     return [items[i] for i in filter_indices(hay, query)]
+
+
+def filter_order(order: Sequence[int], haystacks: Sequence[str], query: str) -> list[int]:
+    """The indices of ``order`` (already sorted) whose haystack contains every query word.
+
+    Keeps the given order, so a screen sorts once per sort change and filters per keystroke.
+    """
+    words = query_words(query)
+    if not words:
+        return list(order)
+    if len(words) == 1:
+        word = words[0]
+        return [i for i in order if word in haystacks[i]]
+    return [i for i in order if all(word in haystacks[i] for word in words)]

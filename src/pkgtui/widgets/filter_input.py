@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 
 class FilterInput(Input):
     """An ``Input`` without borders whose cursor blink follows ``app.cursor_blink``
-    (tests turn blinking off so snapshots are stable)."""
+    (tests turn blinking off so snapshots are stable). Down moves on to the list below."""
 
     DEFAULT_CSS = """
     FilterInput {
@@ -16,6 +19,10 @@ class FilterInput(Input):
         width: 1fr;
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", "To the list", show=False, id="filter.down"),
+    ]
 
     def __init__(self, placeholder: str = "", *, value: str = "", id: str | None = None) -> None:
         super().__init__(value=value, placeholder=placeholder, id=id, compact=True)

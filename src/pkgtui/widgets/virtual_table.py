@@ -50,6 +50,7 @@ class VirtualTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualTable {
         height: 1fr;
+        padding: 0 0 0 1;
         overflow-x: hidden;
         overflow-y: auto;
         scrollbar-size-vertical: 1;

@@ -1,0 +1,265 @@
+"""Category: the packages of one category, loaded from the whole catalogue page by page.
+
+API v4 cannot filter packages by category, so every page of ``packages/`` is fetched
+(concurrently, by the client) and this category's packages kept. Rows appear as pages
+arrive, under a progress bar. Sorting and filtering work on precomputed keys so they
+stay within a frame for thousands of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
+
+from ..api import APIError, Category, Package
+from ..filtering import filter_order, haystack, sort_indices
+from ..format import format_count, format_date, sparkline
+from ..text import clean, is_web_url
+from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
+from .base import DataScreen
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    name: str  # shown to the user
+    column: int  # which column gets the arrow
+    key: Callable[[Package], Hashable | None]
+    descending: bool
+
+
+SORTS: list[SortOrder] = [
+    SortOrder("stars", 1, lambda p: p.stars, True),
+    SortOrder("name", 0, lambda p: clean(p.display_title).casefold(), False),
+    SortOrder("forks", 2, lambda p: p.repo_forks, True),
+    SortOrder("last commit", 3, lambda p: p.last_updated, True),
+    SortOrder("52-week commits", 4, lambda p: p.commits_total if p.commits_over_52 else None, True),
+]
+
+COLUMNS = [
+    Column("Package", min_width=12),
+    Column("Stars", width=7, align="right"),
+    Column("Forks", width=6, align="right", hide_below=66),
+    Column("Last commit", width=11),
+    Column("52 wk", width=6, align="right"),
+    Column("Activity", width=13, hide_below=96),
+    Column("Description", hide_below=110),
+]
+
+
+def package_row(package: Package) -> tuple[str, ...]:
+    """The cells of one package, cleaned for the screen."""
+    return (
+        clean(package.display_title),
+        format_count(package.stars),
+        format_count(package.repo_forks),
+        format_date(package.last_updated),
+        format_count(package.commits_total) if package.commits_over_52 else "–",
+        sparkline(package.commits_over_52[-13:]) if package.commits_over_52 else "",
+        clean(package.repo_description),
+    )
+
+
+class CategoryScreen(DataScreen):
+    HELP_TITLE = "Category"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", id="category.sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="category.reverse_sort"),
+    ]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.category: Category | None = None
+        self.packages: list[Package] = []
+        self._rows: list[tuple[str, ...]] = []
+        self._haystacks: list[str] = []
+        self._names: list[str] = []
+        self._order: list[int] | None = None  # all rows, sorted; None until needed
+        self.sort_index = 0
+        self.reverse = False
+        self.complete = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="category-title", markup=False)
+        yield Static("", id="category-description", markup=False)
+        yield LoadProgress(id="progress")
+        yield FilterInput("Filter packages (/)", id="filter")
+        yield VirtualTable(COLUMNS, empty_text="No packages yet.", id="packages")
+        yield Static("", id="summary", markup=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Category {self.key}"
+        self.query_one("#packages", VirtualTable).focus()
+        self._update_labels()
+        super().on_mount()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="category", exit_on_error=False)
+    async def load(self, refresh: bool = False) -> None:
+        client = self.app.client
+        session = self.app.session
+        progress = self.query_one("#progress", LoadProgress)
+        self.show_loading(f"Loading category {self.key!r}…")
+        try:
+            category = await client.category(self.key, refresh=refresh)
+        except APIError as error:
+            self.show_error(error)
+            return
+        self._set_category(category)
+        self._set_packages([])
+        self.complete = False
+
+        if session.catalogue is not None and not refresh:
+            self._add_packages([p for p in session.catalogue if p.category_id == category.id])
+            self._finish_loading()
+            return
+
+        self.show_loading(f"Loading the package catalogue to find the {clean(category.display_title)}…")
+        scanned = 0
+        everything: list[Package] = []
+        try:
+            async for page in client.iter_package_pages(refresh=refresh):
+                scanned += len(page.items)
+                everything.extend(page.items)
+                session.add_packages(page.items)
+                self._add_packages([p for p in page.items if p.category_id == category.id])
+                progress.update_progress(min(scanned, page.count), page.count, "packages scanned")
+                if self.message.kind == "loading":
+                    self.clear_message()
+        except APIError as error:
+            self.show_error(error)
+            self._update_summary()
+            return
+        session.set_catalogue(everything)
+        progress.finish()
+        self._finish_loading()
+
+    def _finish_loading(self) -> None:
+        self.complete = True
+        if self.packages:
+            self.clear_message()
+        else:
+            self.show_empty("This category has no packages.")
+        self._update_summary()
+
+    def _set_category(self, category: Category) -> None:
+        self.category = category
+        title = clean(category.display_title)
+        self.sub_title = title
+        self.query_one("#category-title", Static).update(title)
+        self.query_one("#category-description", Static).update(clean(category.description))
+
+    def _set_packages(self, packages: list[Package]) -> None:
+        self.packages = []
+        self._rows, self._haystacks, self._names = [], [], []
+        self._order = None
+        self._add_packages(packages)
+
+    def _add_packages(self, packages: list[Package]) -> None:
+        """Append rows (a page's worth) and redraw; the sort order is recomputed."""
+        for package in packages:
+            row = package_row(package)
+            self.packages.append(package)
+            self._rows.append(row)
+            self._names.append(row[0].casefold())
+            self._haystacks.append(haystack(row[0], clean(package.slug), row[6]))
+        self._order = None
+        self.apply_view()
+
+    # -- sorting and filtering -------------------------------------------------------------
+
+    @property
+    def sort(self) -> SortOrder:
+        return SORTS[self.sort_index]
+
+    def _sorted(self) -> list[int]:
+        if self._order is None:
+            keys = [self.sort.key(p) for p in self.packages]
+            descending = self.sort.descending != self.reverse
+            self._order = sort_indices(range(len(self.packages)), keys, descending=descending, tiebreak=self._names)
+        return self._order
+
+    def visible_indices(self) -> list[int]:
+        query = self.query_one("#filter", Input).value
+        return filter_order(self._sorted(), self._haystacks, query)
+
+    def apply_view(self) -> None:
+        shown = self.visible_indices()
+        table = self.query_one("#packages", VirtualTable)
+        query = self.query_one("#filter", Input).value.strip()
+        if query:
+            table.set_empty_text(f"No package matches {query!r}.")
+        else:
+            table.set_empty_text("No packages yet." if not self.complete else "This category has no packages.")
+        table.set_rows([self._rows[i] for i in shown], [self.packages[i].id for i in shown])
+        self._update_summary(len(shown))
+
+    def _update_summary(self, shown: int | None = None) -> None:
+        total = len(self.packages)
+        shown = total if shown is None else shown
+        direction = "↓" if self.sort.descending != self.reverse else "↑"
+        count = f"{shown:,} of {total:,} packages" if shown != total else f"{total:,} packages"
+        more = "" if self.complete else " so far"
+        text = f"{count}{more} · sorted by {self.sort.name} {direction} · s: sort  S: reverse  /: filter"
+        self.query_one("#summary", Static).update(text)
+
+    def _update_labels(self) -> None:
+        arrow = "↓" if self.sort.descending != self.reverse else "↑"
+        labels = [c.label + (f" {arrow}" if i == self.sort.column else "") for i, c in enumerate(COLUMNS)]
+        self.query_one("#packages", VirtualTable).set_labels(labels)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.reverse = False
+        self._resort()
+
+    def action_reverse_sort(self) -> None:
+        self.reverse = not self.reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        self._order = None
+        self._update_labels()
+        self.apply_view()
+
+    @on(VirtualTable.HeaderClicked, "#packages")
+    def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        for index, order in enumerate(SORTS):
+            if order.column == event.column:
+                if index == self.sort_index:
+                    self.action_reverse_sort()
+                else:
+                    self.sort_index, self.reverse = index, False
+                    self._resort()
+                return
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.apply_view()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#packages", VirtualTable).focus()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @on(VirtualTable.Selected, "#packages")
+    def _open_package(self, event: VirtualTable.Selected) -> None:
+        self.app.open_screen("package", str(event.key))
+
+    def focused_url(self) -> str | None:
+        table = self.query_one("#packages", VirtualTable)
+        key = table.cursor_key
+        package = self.app.session.packages.get(key) if key is not None else None
+        if package is None:
+            return None
+        if package.repo_url and is_web_url(package.repo_url):
+            return package.repo_url
+        return self.app.site_url(f"/packages/p/{package.slug}/") if package.slug else None

@@ -1,0 +1,76 @@
+"""Apps for pilot and snapshot tests: in-process data, fixed clock, no cursor blink."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from pkgtui.api import open_client
+from pkgtui.api.demo import DemoAPI
+from pkgtui.app import PkgtuiApp, create_app
+from pkgtui.cli import StartTarget
+from pkgtui.config import Config
+from tests.conftest import FIXED_NOW
+
+
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """Answers from a DemoAPI, or fails the way ``failure`` says (``None``: answer).
+
+    ``gate``: when set to an unset ``asyncio.Event``, package pages after the first wait
+    for it, so a test can look at a half-loaded screen. ``started``/``cancelled`` count
+    requests, so a test can see work being cancelled.
+    """
+
+    def __init__(self, api: DemoAPI) -> None:
+        self.api = api
+        self.inner = api.transport()
+        self.failure: type[Exception] | None = None
+        self.gate: asyncio.Event | None = None
+        self.paths: list[str] = []
+        self.cancelled = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(f"{request.url.path}?{request.url.query.decode()}")
+        if self.failure is not None:
+            raise self.failure("simulated failure", request=request)
+        query = request.url.query.decode()
+        if self.gate is not None and request.url.path.endswith("/packages/") and "offset=0" not in query:
+            try:
+                await self.gate.wait()
+            except asyncio.CancelledError:
+                self.cancelled += 1
+                raise
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def make_app() -> Callable[..., PkgtuiApp]:
+    """``make_app(api=None, target=None, page_size=None, demo=True)`` → (app, transport)."""
+
+    def make(
+        api: DemoAPI | None = None,
+        target: StartTarget | None = None,
+        page_size: int | None = None,
+        demo: bool = True,
+    ) -> tuple[PkgtuiApp, SwitchableTransport]:
+        api = api or DemoAPI()
+        transport = SwitchableTransport(api)
+        options = {"page_size": page_size} if page_size else {}
+        client = open_client(api.base_url, transport=transport, backoff=0.0, **options)
+        app = create_app(Config(demo=demo), client=client, target=target, clock=lambda: FIXED_NOW)
+        app.cursor_blink = False
+        return app, transport
+
+    return make
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
