@@ -103,3 +103,14 @@ def rows(packages: Sequence[Package], now: datetime | None = None) -> list[list[
     """Each package as the columns' display text."""
     now = now or datetime.now(UTC)
     return [[col.text(p, now) for col in COLUMNS] for p in packages]
+
+
+def activity_buckets(counts: Sequence[int], buckets: int) -> list[int]:
+    """The weekly counts summed into ``buckets`` equal spans (oldest first), so a
+    52-week sparkline fits a narrow column: 13 buckets are four weeks each."""
+    if not counts or buckets <= 0:
+        return []
+    if buckets >= len(counts):
+        return list(counts)
+    size = len(counts) / buckets
+    return [sum(counts[round(i * size) : round((i + 1) * size)]) for i in range(buckets)]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pkgtui.api.models import Package
 from pkgtui.comparison import (
     COLUMN_KEYS,
+    activity_buckets,
     best_values,
     column,
     is_best,
@@ -77,3 +78,12 @@ def test_rows_show_relative_age_and_dashes_for_unknown():
     assert table[1][COLUMN_KEYS.index("last_commit")] == "never"
     assert table[1][COLUMN_KEYS.index("stars")] == "–"
     assert table[1][COLUMN_KEYS.index("activity")].endswith("█")
+
+
+def test_activity_buckets_sum_spans_of_weeks():
+    weeks = list(range(52))
+    buckets = activity_buckets(weeks, 13)
+    assert len(buckets) == 13 and sum(buckets) == sum(weeks)
+    assert buckets[0] == 0 + 1 + 2 + 3
+    assert activity_buckets([], 13) == []
+    assert activity_buckets([1, 2], 13) == [1, 2]

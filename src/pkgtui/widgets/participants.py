@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from ..text import clean
+from .filter_input import FilterInput
 
 # The order participants are listed in; "as listed" is the API's own order.
 ORDERS = ("as listed", "A–Z", "Z–A")
@@ -68,6 +69,7 @@ class ParticipantList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ParticipantList {
         height: 1fr;
+        padding: 0 1;
         background: $surface;
     }
     ParticipantList:focus {
@@ -120,9 +122,6 @@ class ParticipantsPanel(Vertical):
     ParticipantsPanel {
         height: auto;
     }
-    ParticipantsPanel > Input {
-        width: 1fr;
-    }
     ParticipantsPanel > #participants-count {
         height: 1;
         padding: 0 1;
@@ -147,7 +146,7 @@ class ParticipantsPanel(Vertical):
         self.order = ORDERS[0]
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ filter participants", id="participants-filter", compact=True)
+        yield FilterInput("/ filter participants", id="participants-filter")
         yield Static("", id="participants-count", markup=False)
         yield ParticipantList(id="participants-list")
 

@@ -1,0 +1,281 @@
+"""A grid: its title and description, then a comparison table of its packages.
+
+The packages are fetched concurrently and drawn as they arrive; one that fails shows as
+a row saying so while the rest carry on. Columns, sorting and the best value per column
+come from :mod:`pkgtui.comparison`, shared with ``pkgtui grid --plain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from ..api import APIError, Grid, Package
+from ..api.errors import NotFound
+from ..comparison import (
+    BEST_MARK,
+    COLUMNS,
+    STALE_MARK,
+    activity_buckets,
+    best_values,
+    column,
+    is_best,
+    next_sort_key,
+    sort_packages,
+)
+from ..filtering import filter_indices, haystack
+from ..format import sparkline
+from ..text import clean
+from ..widgets import FilterInput, LoadProgress, VirtualTable
+from ..widgets import Column as TableColumn
+from .base import DataScreen
+
+# Four weeks a character: the 52-week sparkline fits 13 cells.
+ACTIVITY_CELLS = 13
+# How long arrivals are gathered before the table is redrawn (many rows arrive at once).
+REDRAW_DELAY = 0.05
+
+# Table layout per comparison column: fixed widths, and the width below which a column
+# is dropped so narrow terminals keep the most telling ones.
+TABLE_COLUMNS: dict[str, TableColumn] = {
+    "name": TableColumn("Name", None, min_width=12),
+    "version": TableColumn("Version", 9),
+    "stars": TableColumn("Stars", 8, align="right"),
+    "forks": TableColumn("Forks", 7, align="right", hide_below=70),
+    "last_commit": TableColumn("Last commit", 11),
+    "activity": TableColumn("Activity 52w", ACTIVITY_CELLS, hide_below=90),
+    "commits": TableColumn("Commits", 8, align="right", hide_below=64),
+    "participants": TableColumn("People", 7, align="right", hide_below=76),
+}
+
+BEST_STYLE = Style(bold=True, color="green")
+STALE_STYLE = Style(color="yellow")
+FAILED_STYLE = Style(color="red")
+
+
+def failed_key(key: int | str) -> str:
+    return f"failed:{key}"
+
+
+class GridScreen(DataScreen):
+    """One grid's packages side by side."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", id="grid.sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="grid.reverse_sort"),
+    ]
+    AUTO_FOCUS = "#grid-table"
+    HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
+        ("click a column title", "sort by it (again: reverse)"),
+        (BEST_MARK, "best value in its column"),
+        (STALE_MARK, "stale: no commit for a year or more"),
+    ]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.grid: Grid | None = None
+        self.packages: dict[int, Package] = {}
+        self.failures: dict[int | str, APIError] = {}
+        self.sort_key = "stars"
+        self.sort_reverse: bool | None = None  # None: the column's natural direction
+        self._draw_timer: Timer | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text("Loading grid…"), id="grid-title")
+        yield Static("", id="grid-description", markup=False)
+        yield FilterInput("/ filter packages", id="filter")
+        yield LoadProgress(id="grid-progress")
+        yield VirtualTable(
+            [TABLE_COLUMNS[col.key] for col in COLUMNS], empty_text="Loading packages…", id="grid-table"
+        )
+        yield Static("", id="grid-legend", markup=False)
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#grid-table", VirtualTable)
+
+    # -- loading -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="grid", exit_on_error=False)
+    async def load(self, refresh: bool = False) -> None:
+        client = self.app.client
+        self.packages.clear()
+        self.failures.clear()
+        self.show_loading(f"Loading grid {clean(self.key)}…")
+        try:
+            grid = await client.grid(self.key, refresh=refresh)
+        except NotFound:
+            self._show_missing()
+            return
+        except APIError as error:
+            self.show_error(error)
+            self.table.set_empty_text("Nothing loaded.")
+            return
+        self.grid = grid
+        self.app.session.add_grids([grid])
+        self._show_grid(grid)
+        ids = grid.package_ids
+        if not ids:
+            self.clear_message()
+            self.table.set_empty_text("This grid lists no packages.")
+            self._draw()
+            return
+        self.show_loading(f"Loading {len(ids):,} packages…")
+        progress = self.query_one("#grid-progress", LoadProgress)
+        progress.update_progress(0, len(ids), "packages")
+        async for fetched in client.iter_packages(ids, refresh=refresh):
+            if fetched.value is not None:
+                self.packages[fetched.value.id] = fetched.value
+                self.app.session.add_packages([fetched.value])
+            else:
+                self.failures[fetched.key] = fetched.error or APIError("unknown error")
+            progress.update_progress(len(self.packages) + len(self.failures), len(ids), "packages")
+            self._schedule_draw()
+        progress.finish()
+        if self.failures:
+            failed = len(self.failures)
+            self.show_error(f"{failed} of {len(ids)} packages could not be loaded — press r to retry")
+        else:
+            self.clear_message()
+        self._draw()
+
+    def _show_missing(self) -> None:
+        self.query_one("#grid-title", Static).update(Text("Grid not found"))
+        self.table.set_empty_text("Nothing to show.")
+        self.show_error(f"No grid “{clean(self.key)}” on {self.app.client.host} — check the slug or id.")
+
+    def _show_grid(self, grid: Grid) -> None:
+        title = clean(grid.display_title)
+        self.title = title
+        self.query_one("#grid-title", Static).update(Text(title, style="bold"))
+        description = clean(grid.description)
+        self.query_one("#grid-description", Static).update(Text(description))
+        self.query_one("#grid-description").display = bool(description)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _schedule_draw(self) -> None:
+        if self._draw_timer is None:
+            self._draw_timer = self.set_timer(REDRAW_DELAY, self._draw)
+
+    def _draw(self) -> None:
+        if self._draw_timer is not None:
+            self._draw_timer.stop()
+            self._draw_timer = None
+        now = self.app.now()
+        query = self.query_one("#filter", Input).value
+        packages = self._matching(list(self.packages.values()), query)
+        ordered = sort_packages(packages, self.sort_key, reverse=self.sort_reverse, now=now)
+        # Best among all the grid's packages, so filtering does not move the stars.
+        best = best_values(list(self.packages.values()), now)
+        rows = [self._cells(p, best, now) for p in ordered]
+        keys: list[Hashable] = [p.id for p in ordered]
+        for key, error in self.failures.items():
+            if not query.strip() or query.strip().casefold() in str(key):
+                rows.append(self._failed_cells(key, error))
+                keys.append(failed_key(key))
+        self.table.set_rows(rows, keys)
+        if self.grid is not None and not rows:
+            self.table.set_empty_text(
+                f"No package matches '{clean(query.strip())}'." if query.strip() else "No packages loaded."
+            )
+        self._draw_labels()
+        self._draw_legend(len(ordered))
+
+    @staticmethod
+    def _matching(packages: list[Package], query: str) -> list[Package]:
+        texts = [haystack(clean(p.display_title), p.slug, clean(p.repo_description)) for p in packages]
+        return [packages[i] for i in filter_indices(texts, query)]
+
+    def _cells(self, package: Package, best: dict[str, float | str], now: datetime) -> list[Text]:
+        cells: list[Text] = []
+        for col in COLUMNS:
+            if col.key == "name":
+                cell = Text(col.text(package, now))
+                if package.is_stale(now):
+                    cell = Text.assemble((f"{STALE_MARK} ", STALE_STYLE), cell)
+            elif col.key == "activity":
+                counts = package.commits_over_52
+                cell = Text(sparkline(activity_buckets(counts, ACTIVITY_CELLS)) if counts else "no data")
+            else:
+                cell = Text(col.text(package, now))
+            if is_best(col, package, best, now):
+                cell = Text.assemble((BEST_MARK, BEST_STYLE), (cell.plain, BEST_STYLE))
+            cells.append(cell)
+        return cells
+
+    @staticmethod
+    def _failed_cells(key: int | str, error: APIError) -> list[Text]:
+        message = Text(f"{STALE_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE)
+        return [message] + [Text("") for _ in COLUMNS[1:]]
+
+    def _direction_descending(self) -> bool:
+        col = column(self.sort_key)
+        return self.sort_reverse if self.sort_reverse is not None else bool(col.higher_is_better)
+
+    def _draw_labels(self) -> None:
+        arrow = "▼" if self._direction_descending() else "▲"
+        labels = [
+            TABLE_COLUMNS[col.key].label + (arrow if col.key == self.sort_key else "") for col in COLUMNS
+        ]
+        self.table.set_labels(labels)
+
+    def _draw_legend(self, shown: int) -> None:
+        total = len(self.packages)
+        count = f"{total:,} packages" if shown == total else f"{shown:,} of {total:,} packages"
+        sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
+        legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
+        self.query_one("#grid-legend", Static).update(Text(legend))
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.sort_key = next_sort_key(self.sort_key)
+        self.sort_reverse = None
+        self._draw()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self._direction_descending()
+        self._draw()
+
+    @on(VirtualTable.HeaderClicked, "#grid-table")
+    def _sort_by_header(self, event: VirtualTable.HeaderClicked) -> None:
+        key = COLUMNS[event.column].key
+        if key == self.sort_key:
+            self.action_reverse_sort()
+        else:
+            self.sort_key, self.sort_reverse = key, None
+            self._draw()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._draw()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    @on(VirtualTable.Selected, "#grid-table")
+    def _open_package(self, event: VirtualTable.Selected) -> None:
+        if isinstance(event.key, int):
+            from .package import PackageScreen
+
+            self.app.push_screen(PackageScreen(str(event.key)))
+        elif event.key is not None:
+            self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
+
+    def focused_url(self) -> str | None:
+        package = self.packages.get(self.table.cursor_key) if isinstance(self.table.cursor_key, int) else None
+        if package is None:
+            return None
+        return package.repo_url or package.pypi_url or package.documentation_url

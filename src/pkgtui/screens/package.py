@@ -1,0 +1,245 @@
+"""One package: every field, its links, commit activity, participants and grids.
+
+The package is drawn as soon as it arrives; its category's and grids' titles follow,
+fetched concurrently (a grid that cannot be fetched is listed by id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..api import APIError, Package
+from ..api.errors import NotFound
+from ..comparison import STALE_MARK
+from ..format import format_age, format_count, format_date
+from ..text import clean, is_web_url
+from ..widgets.activity_plot import ActivityPlot
+from ..widgets.participants import ParticipantsPanel
+from .base import DataScreen
+
+LABEL_WIDTH = 14
+
+
+class NavList(OptionList):
+    """An option list that also moves with j/k and jumps with g/G."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g", "first", "First", show=False, id="list.first"),
+        Binding("G", "last", "Last", show=False, id="list.last"),
+    ]
+
+
+def field_line(label: str, value: str | Text) -> Text:
+    """``Label         value``: the label dim and padded, the value literal."""
+    return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
+
+
+def dated(moment: datetime | None, now: datetime) -> str:
+    """``2026-01-07 (1 mo ago)``, or ``–``."""
+    if moment is None:
+        return "–"
+    age = max(0.0, (now - moment).total_seconds() / 86400)
+    return f"{format_date(moment)} ({format_age(age)})"
+
+
+class PackageScreen(DataScreen):
+    """Everything known about one package."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_order", "Sort", id="package.participants_order"),
+        Binding("j", "scroll_body(1)", "Down", show=False, id="package.down"),
+        Binding("k", "scroll_body(-1)", "Up", show=False, id="package.up"),
+        Binding("g", "scroll_body_end(0)", "Top", show=False, id="package.top"),
+        Binding("G", "scroll_body_end(1)", "Bottom", show=False, id="package.bottom"),
+    ]
+    FILTER_ID: ClassVar[str] = "participants-filter"
+    AUTO_FOCUS = "#package-body"
+    HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
+        ("tab", "next part: links, participants filter and list, grids"),
+        ("enter", "on a link: open it; on a grid: show the grid"),
+        (STALE_MARK, "stale: no commit for a year or more"),
+    ]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.package: Package | None = None
+        self.links: dict[str, str] = {}  # option id -> URL
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="package-body"):
+            yield Static("", id="package-title", markup=False)
+            yield Static("", id="package-description", markup=False)
+            yield Static("", id="package-fields", markup=False)
+            yield Static("Links", classes="section-title package-section", markup=False)
+            yield NavList(id="package-links")
+            yield Static("Commit activity", classes="section-title package-section", markup=False)
+            yield ActivityPlot(id="package-activity")
+            yield Static("Participants", classes="section-title package-section", markup=False)
+            yield ParticipantsPanel(id="package-participants")
+            yield Static("Grids", classes="section-title package-section", markup=False)
+            yield NavList(id="package-grids")
+
+    def on_mount(self) -> None:
+        self.query_one("#package-body").display = False
+        super().on_mount()
+
+    # -- loading -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="package", exit_on_error=False)
+    async def load(self, refresh: bool = False) -> None:
+        client = self.app.client
+        self.show_loading(f"Loading package {clean(self.key)}…")
+        try:
+            package = await client.package(self.key, refresh=refresh)
+        except NotFound:
+            self.query_one("#package-body").display = False
+            self.show_error(f"No package “{clean(self.key)}” on {client.host} — check the slug or id.")
+            return
+        except APIError as error:
+            self.query_one("#package-body").display = self.package is not None
+            self.show_error(error)
+            return
+        self.package = package
+        self.app.session.add_packages([package])
+        self._show_package(package)
+        self.query_one("#package-body").display = True
+        self.show_loading("Loading the category and grids…")
+        category_title, *grid_titles = await asyncio.gather(
+            self._category_title(package, refresh), *(self._grid_title(i, refresh) for i in package.grid_ids)
+        )
+        self._show_category(category_title)
+        self._show_grids(list(zip(package.grid_ids, grid_titles, strict=True)))
+        self.clear_message()
+
+    async def _category_title(self, package: Package, refresh: bool) -> str:
+        if package.category_id is None:
+            return "–"
+        try:
+            category = await self.app.client.category(package.category_id, refresh=refresh)
+        except APIError:
+            return f"Category {package.category_id}"
+        self.app.session.add_categories([category])
+        return clean(category.display_title)
+
+    async def _grid_title(self, grid_id: int, refresh: bool) -> str:
+        try:
+            grid = await self.app.client.grid(grid_id, refresh=refresh)
+        except APIError:
+            return f"Grid {grid_id}"
+        self.app.session.add_grids([grid])
+        return clean(grid.display_title)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _show_package(self, package: Package) -> None:
+        now = self.app.now()
+        title = clean(package.display_title)
+        self.title = title
+        self.query_one("#package-title", Static).update(Text(title, style="bold"))
+        description = clean(package.repo_description, multiline=True)
+        self.query_one("#package-description", Static).update(Text(description or "No description."))
+        self._show_fields(package, now, category="loading…")
+        self._show_links(package)
+        reference = package.last_fetched or now
+        self.query_one(ActivityPlot).show_activity(package.commits_over_52, reference)
+        self.query_one(ParticipantsPanel).set_participants(package.participants)
+        self._show_grids([(grid_id, f"Grid {grid_id} (loading…)") for grid_id in package.grid_ids])
+
+    def _show_fields(self, package: Package, now: datetime, category: str) -> None:
+        last_commit = Text(dated(package.last_updated, now))
+        if package.is_stale(now):
+            last_commit.append(f"  {STALE_MARK} stale", style="yellow")
+        lines = [
+            field_line("Version", clean(package.pypi_version or "") or "–"),
+            field_line("Category", category),
+            field_line("Stars", format_count(package.stars)),
+            field_line("Forks", format_count(package.repo_forks)),
+            field_line("Created", dated(package.created, now)),
+            field_line("Last commit", last_commit),
+            field_line("Last fetched", dated(package.last_fetched, now)),
+        ]
+        self.query_one("#package-fields", Static).update(Text("\n").join(lines))
+
+    def _show_category(self, title: str) -> None:
+        if self.package is not None:
+            self._show_fields(self.package, self.app.now(), category=title)
+
+    def _show_links(self, package: Package) -> None:
+        links = self.query_one("#package-links", NavList)
+        highlighted = links.highlighted
+        links.clear_options()
+        self.links.clear()
+        for option_id, label, url in (
+            ("repo", "Repository", package.repo_url),
+            ("pypi", "PyPI", package.pypi_url),
+            ("docs", "Documentation", package.documentation_url),
+        ):
+            shown = clean(url or "")
+            if shown:
+                self.links[option_id] = shown
+            prompt = field_line(label, shown or "–")
+            links.add_option(Option(prompt, id=option_id, disabled=not is_web_url(shown)))
+        if highlighted is not None:
+            links.highlighted = highlighted
+
+    def _show_grids(self, grids: list[tuple[int, str]]) -> None:
+        view = self.query_one("#package-grids", NavList)
+        highlighted = view.highlighted
+        view.clear_options()
+        if not grids:
+            view.add_option(Option(Text("This package is in no grid."), disabled=True))
+            return
+        view.add_options(Option(Text(title), id=f"grid-{grid_id}") for grid_id, title in grids)
+        if highlighted is not None:
+            view.highlighted = min(highlighted, len(grids) - 1)
+
+    # -- actions -------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#package-links")
+    def _open_link(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_url()
+
+    @on(OptionList.OptionSelected, "#package-grids")
+    def _open_grid(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith("grid-"):
+            from .grid import GridScreen
+
+            self.app.push_screen(GridScreen(option_id.removeprefix("grid-")))
+
+    def action_cycle_order(self) -> None:
+        order = self.query_one(ParticipantsPanel).cycle_order()
+        self.notify(f"Participants: {order}", timeout=2)
+
+    def action_scroll_body(self, step: int) -> None:
+        body = self.query_one("#package-body", VerticalScroll)
+        body.scroll_relative(y=step, animate=False)
+
+    def action_scroll_body_end(self, end: int) -> None:
+        body = self.query_one("#package-body", VerticalScroll)
+        if end:
+            body.scroll_end(animate=False)
+        else:
+            body.scroll_home(animate=False)
+
+    def focused_url(self) -> str | None:
+        links = self.query_one("#package-links", NavList)
+        if self.focused is links and links.highlighted is not None:
+            option = links.get_option_at_index(links.highlighted)
+            return self.links.get(option.id or "")
+        return self.links.get("repo")
