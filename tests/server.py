@@ -277,7 +277,8 @@ class LocalAPI:
         self._thread: threading.Thread | None = None
 
     def start(self) -> LocalAPI:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll, so stop() returns quickly.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 

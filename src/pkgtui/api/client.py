@@ -25,6 +25,8 @@ from .models import Category, Grid, Package, SearchResult, id_from_url
 
 DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
 DEFAULT_TIMEOUT = 10.0
+# A whole response may take this many times ``timeout`` (each read gets ``timeout``).
+DEADLINE_FACTOR = 3
 DEFAULT_CONCURRENCY = 8
 DEFAULT_PAGE_SIZE = 1000
 USER_AGENT = "pkgtui (+https://github.com/pkgtui/pkgtui)"
@@ -70,8 +72,12 @@ class Client:
         max_retry_after: float = 20.0,
         page_size: int = DEFAULT_PAGE_SIZE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        deadline: float | None = None,
     ) -> None:
         self.http = http
+        # httpx's timeout bounds each read, so a server trickling its answer a byte at a
+        # time would never time out: ``deadline`` bounds one whole response.
+        self.deadline = deadline
         self.concurrency = max(1, concurrency)
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -102,10 +108,12 @@ class Client:
         attempt = 0
         while True:
             try:
-                async with self._slots:
+                async with self._slots, asyncio.timeout(self.deadline):
                     response = await self.http.get(path, params=params, extensions=extensions)
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
+            except TimeoutError as error:
+                raise Timeout(f"{self.host} did not finish answering in {self.deadline:g} s") from error
             except (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
                 if attempt < self.retries:
                     await self._sleep(self._backoff(attempt))
@@ -189,6 +197,10 @@ class Client:
         count = data.get("count")
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             count = offset + len(data["results"])
+        elif "next" in data and data["next"] is None:
+            # The server says this is the last page: a count beyond it is not believed
+            # (a lying count would otherwise start a request for every page up to it).
+            count = min(count, offset + len(data["results"]))
         return Page([parse(item) for item in data["results"]], count, offset)
 
     # -- the endpoints ----------------------------------------------------------------------
@@ -320,4 +332,5 @@ def open_client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=True,
     )
+    client_options.setdefault("deadline", DEADLINE_FACTOR * timeout)
     return Client(http, concurrency=concurrency, **client_options)
