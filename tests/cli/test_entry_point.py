@@ -15,6 +15,7 @@ def pkgtui(*argv: str, env: dict[str, str] | None = None) -> subprocess.Complete
     # os.environ already points XDG_* at this test's own directories (tests/conftest.py).
     return subprocess.run(
         [sys.executable, "-m", "pkgtui", *argv],
+        check=False,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -47,7 +48,9 @@ def test_lookup_imports_neither_textual_nor_its_terminal_tables_when_piped():
         "print(sorted(m for m in ('textual', 'pkgtui.lookup.styled') if m in sys.modules), "
         "file=sys.stderr); sys.exit(code)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
     assert (result.returncode, result.stderr.strip()) == (EXIT_OK, "[]")
     assert "django-otp" in result.stdout
 

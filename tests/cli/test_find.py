@@ -25,7 +25,10 @@ def test_table_lists_every_hit_best_first():
 
 
 def test_several_words_are_one_term():
-    assert run_lookup(["find", "two", "factor", "--demo"]).out == run_lookup(["find", "two factor", "--demo"]).out
+    assert (
+        run_lookup(["find", "two", "factor", "--demo"]).out
+        == run_lookup(["find", "two factor", "--demo"]).out
+    )
 
 
 def test_descriptions_are_cut_to_the_width():

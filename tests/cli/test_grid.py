@@ -31,7 +31,10 @@ def test_plain(expected):
 
 
 def test_by_slug():
-    assert run_lookup(["grid", "grid-7", "--demo", "--plain"]).out == run_lookup(["grid", "7", "--demo", "--plain"]).out
+    assert (
+        run_lookup(["grid", "grid-7", "--demo", "--plain"]).out
+        == run_lookup(["grid", "7", "--demo", "--plain"]).out
+    )
 
 
 def test_csv(expected):
@@ -58,8 +61,11 @@ def test_json(expected):
 
 
 def test_a_failed_member_is_a_warning_and_the_rest_print():
-    grids = [dict(grid, packages=[*grid["packages"], "https://djangopackages.org/api/v4/packages/999999/"])
-             for grid in derive_grids(sample_packages()) if grid["id"] == 7]
+    grids = [
+        dict(grid, packages=[*grid["packages"], "https://djangopackages.org/api/v4/packages/999999/"])
+        for grid in derive_grids(sample_packages())
+        if grid["id"] == 7
+    ]
     api = DemoAPI(grids=grids)
     result = run_lookup(["grid", "7", "--plain"], client=open_client(api.base_url, transport=api.transport()))
     assert result.code == EXIT_OK
@@ -69,9 +75,18 @@ def test_a_failed_member_is_a_warning_and_the_rest_print():
 
 
 def test_all_members_failing_is_an_error():
-    grids = [{"id": 5, "title": "Ghosts", "slug": "ghosts", "packages": ["https://x.invalid/api/v4/packages/999999/"]}]
+    grids = [
+        {
+            "id": 5,
+            "title": "Ghosts",
+            "slug": "ghosts",
+            "packages": ["https://x.invalid/api/v4/packages/999999/"],
+        }
+    ]
     api = DemoAPI(grids=grids)
-    result = run_lookup(["grid", "ghosts", "--csv"], client=open_client(api.base_url, transport=api.transport()))
+    result = run_lookup(
+        ["grid", "ghosts", "--csv"], client=open_client(api.base_url, transport=api.transport())
+    )
     assert (result.code, result.out) == (EXIT_NOT_FOUND, "")
     assert result.err.splitlines()[-1].startswith("pkgtui grid: the packages of Ghosts")
 

@@ -34,7 +34,12 @@ def hostile_api() -> DemoAPI:
         participants=["[link=https://markup.example]x[/link]", "ev\x1b[8mil", "dependabot[bot]"],
         grids=[GRID],
     )
-    grid = {"id": 3, "title": EVIL, "slug": "evil-grid", "packages": ["https://djangopackages.org/api/v4/packages/1867/"]}
+    grid = {
+        "id": 3,
+        "title": EVIL,
+        "slug": "evil-grid",
+        "packages": ["https://djangopackages.org/api/v4/packages/1867/"],
+    }
     category = {"id": 1, "title": EVIL, "slug": "apps", "title_plural": EVIL}
     return DemoAPI(packages=[package], categories=[category], grids=[grid])
 
@@ -68,7 +73,9 @@ def test_plain_formats(argv):
     assert expected_text in result.out
 
 
-@pytest.mark.parametrize("argv", [["show", "evil"], ["find", "pwn"], ["grid", "evil-grid", "--plain"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "argv", [["show", "evil"], ["find", "pwn"], ["grid", "evil-grid", "--plain"]], ids=" ".join
+)
 def test_terminal_formats(argv):
     result = run_hostile(argv, terminal=True)
     assert result.code == EXIT_OK
@@ -86,8 +93,14 @@ def test_terminal_links_only_clean_web_urls():
 
 
 @pytest.mark.parametrize(
-    "argv", [["show", "evil", "--json"], ["show", "evil", "--participants", "--json"], ["find", "pwn", "--json"],
-             ["grid", "evil-grid", "--json"]], ids=" ".join
+    "argv",
+    [
+        ["show", "evil", "--json"],
+        ["show", "evil", "--participants", "--json"],
+        ["find", "pwn", "--json"],
+        ["grid", "evil-grid", "--json"],
+    ],
+    ids=" ".join,
 )
 def test_json_formats(argv):
     result = run_hostile(argv)

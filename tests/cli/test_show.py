@@ -22,7 +22,9 @@ def test_summary_plain(expected):
 
 
 def test_summary_by_id_is_the_same_as_by_slug():
-    assert run_lookup(["show", str(OTP["id"]), "--demo"]).out == run_lookup(["show", "django-otp", "--demo"]).out
+    assert (
+        run_lookup(["show", str(OTP["id"]), "--demo"]).out == run_lookup(["show", "django-otp", "--demo"]).out
+    )
 
 
 def test_summary_names_the_first_participants_and_the_count():
@@ -46,7 +48,11 @@ def test_json_is_the_api_object_plus_derived_fields(expected):
 
 
 def test_grid_titles_are_fetched_and_a_missing_one_is_named_by_id():
-    grids = [dict(grid, title="Two-factor authentication") for grid in derive_grids(sample_packages()) if grid["id"] == 7]
+    grids = [
+        dict(grid, title="Two-factor authentication")
+        for grid in derive_grids(sample_packages())
+        if grid["id"] == 7
+    ]
     api = DemoAPI(grids=grids)
     result = run_lookup(["show", "django-otp"], client=open_client(api.base_url, transport=api.transport()))
     assert result.code == EXIT_OK
@@ -122,5 +128,11 @@ def test_package_without_activity_or_dates():
     api = DemoAPI(packages=[package])
     result = run_lookup(["show", "django-otp"], client=open_client(api.base_url, transport=api.transport()))
     assert result.code == EXIT_OK
-    for line in ("Version       –", "Last commit   unknown", "Activity      no data", "Participants  0", "Grids         –"):
+    for line in (
+        "Version       –",
+        "Last commit   unknown",
+        "Activity      no data",
+        "Participants  0",
+        "Grids         –",
+    ):
         assert line + "\n" in result.out

@@ -30,7 +30,9 @@ def test_no_cache_with_no_server_is_a_network_failure():
 
 
 def answering(status: int, headers: dict[str, str] | None = None):
-    transport = httpx.MockTransport(lambda request: httpx.Response(status, headers=headers or {}, text="oops"))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(status, headers=headers or {}, text="oops")
+    )
     return open_client("http://api.test/api/v4/", transport=transport, backoff=0.0)
 
 

@@ -27,7 +27,9 @@ def not_found(message: str, hint: str) -> LookupFailed:
     return LookupFailed(f"{message}; {hint}", EXIT_NOT_FOUND)
 
 
-def from_api_error(error: APIError, doing: str, *, not_found_hint: str = "check the name or id") -> LookupFailed:
+def from_api_error(
+    error: APIError, doing: str, *, not_found_hint: str = "check the name or id"
+) -> LookupFailed:
     """``doing`` says what was being fetched, e.g. "package 'django-otp'"."""
     message = clean(error.message).rstrip(".")
     if isinstance(error, NotFound):

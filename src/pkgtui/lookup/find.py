@@ -32,7 +32,9 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
         _print_styled(lookup.out, results, term)
     else:
         lookup.out.lines(
-            plain_table(HEADERS, [_cells(r) for r in results], right=(False, True), width=lookup.out.width, flex=3)
+            plain_table(
+                HEADERS, [_cells(r) for r in results], right=(False, True), width=lookup.out.width, flex=3
+            )
         )
     return EXIT_OK
 
@@ -66,7 +68,16 @@ def _print_styled(out: Output, results: list[SearchResult], term: str) -> None:
     from .styled import fitted_table
 
     count = f"{len(results)} result{'s' * (len(results) != 1)} for {clean(term)!r}"
-    rows = [[(cut(cells[0], MAX_TITLE), "bold"), *((cell, "") for cell in cells[1:])] for cells in map(_cells, results)]
+    rows = [
+        [(cut(cells[0], MAX_TITLE), "bold"), *((cell, "") for cell in cells[1:])]
+        for cells in map(_cells, results)
+    ]
     fitted_table(
-        out, HEADERS, rows, flex=3, right=(False, True), column_styles=("", "yellow", "cyan", ""), caption=count
+        out,
+        HEADERS,
+        rows,
+        flex=3,
+        right=(False, True),
+        column_styles=("", "yellow", "cyan", ""),
+        caption=count,
     )

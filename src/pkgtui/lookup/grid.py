@@ -93,7 +93,9 @@ def _csv_rows(packages: list[Package], lookup: Lookup) -> list[list[object]]:
     rows = []
     for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
         values = [col.value(package, lookup.now) if col.numeric else None for col in comparison.COLUMNS]
-        rows.append([value if isinstance(value, int) else cell for value, cell in zip(values, cells, strict=True)])
+        rows.append(
+            [value if isinstance(value, int) else cell for value, cell in zip(values, cells, strict=True)]
+        )
     return rows
 
 
@@ -105,7 +107,13 @@ def _number(value: object) -> object:
 def _print_plain(out: Output, grid: Grid, packages: list[Package], lookup: Lookup) -> None:
     headers = [col.label for col in comparison.COLUMNS]
     right = [col.numeric for col in comparison.COLUMNS]
-    out.lines([_heading(grid, len(packages)), "", *plain_table(headers, comparison.rows(packages, lookup.now), right=right)])
+    out.lines(
+        [
+            _heading(grid, len(packages)),
+            "",
+            *plain_table(headers, comparison.rows(packages, lookup.now), right=right),
+        ]
+    )
 
 
 def _print_styled(out: Output, grid: Grid, packages: list[Package], lookup: Lookup) -> None:
@@ -126,10 +134,17 @@ def _print_styled(out: Output, grid: Grid, packages: list[Package], lookup: Look
     styled_rows = []
     for package, cells in zip(packages, rows, strict=True):
         texts = dict(zip(comparison.COLUMN_KEYS, cells, strict=True))
-        styled_rows.append([
-            (texts[col.key], "bold green" if col.key in best and col.value(package, lookup.now) == best[col.key] else "")
-            for col in columns
-        ])
+        styled_rows.append(
+            [
+                (
+                    texts[col.key],
+                    "bold green"
+                    if col.key in best and col.value(package, lookup.now) == best[col.key]
+                    else "",
+                )
+                for col in columns
+            ]
+        )
     fitted_table(
         out,
         [col.label for col in columns],

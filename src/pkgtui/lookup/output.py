@@ -24,6 +24,7 @@ class Output:
     def __init__(self, stream: IO[str], env: Mapping[str, str] = os.environ) -> None:
         self.stream = stream
         self.env = env
+        _replace_unencodable(stream)
         is_tty = bool(getattr(stream, "isatty", lambda: False)())
         # https://no-color.org: any non-empty value turns colour off.
         self.color = is_tty and not env.get("NO_COLOR")
@@ -56,6 +57,17 @@ class Output:
                 _environ=dict(self.env),
             )
         return self._console
+
+
+def _replace_unencodable(stream: IO[str]) -> None:
+    """On a stream that cannot encode everything (PYTHONIOENCODING=ascii, say), write "?"
+    for what it cannot take (sparklines, dashes) instead of failing half-way."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding and not encoding.startswith("utf") and getattr(stream, "errors", "") == "strict":
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass
 
 
 def _width(tty: IO[str] | None, env: Mapping[str, str]) -> int:
@@ -130,7 +142,9 @@ def plain_table(
     if width is not None and flex is not None:
         others = sum(w for i, w in enumerate(widths) if i != flex) + len(gap) * (len(widths) - 1)
         widths[flex] = max(min(widths[flex], width - others), min(min_flex, widths[flex]))
-        rows = [[cut(cell, widths[flex]) if i == flex else cell for i, cell in enumerate(row)] for row in rows]
+        rows = [
+            [cut(cell, widths[flex]) if i == flex else cell for i, cell in enumerate(row)] for row in rows
+        ]
 
     def layout(cells: Sequence[str]) -> str:
         padded = []

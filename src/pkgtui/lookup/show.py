@@ -116,7 +116,9 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
         last_commit = Field("Last commit", f"{format_date(package.last_updated)} ({format_age(age)})", style)
     if package.commits_over_52:
         total = format_count(package.commits_total)
-        activity = Field("Activity", f"{sparkline(package.commits_over_52)}  {total} commits in 52 weeks", "cyan")
+        activity = Field(
+            "Activity", f"{sparkline(package.commits_over_52)}  {total} commits in 52 weeks", "cyan"
+        )
     else:
         activity = Field("Activity", "no data", "dim")
     names = [clean(name) for name in package.participants]
