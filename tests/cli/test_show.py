@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+from pkgtui import lookup
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
-from pkgtui.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from pkgtui.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, build_parser
+from pkgtui.config import load_config
 from tests.cli.conftest import TERMINAL_ENV, run_lookup, visible
+from tests.conftest import FIXED_NOW
 from tests.server import Faults, LocalAPI
 
 SAMPLE = {package["slug"]: package for package in sample_packages()}
@@ -136,3 +140,13 @@ def test_package_without_activity_or_dates():
         "Grids         –",
     ):
         assert line + "\n" in result.out
+
+
+def test_a_stdout_that_cannot_encode_the_sparkline_gets_replacements():
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="ascii")
+    args = build_parser().parse_args(["show", "django-otp", "--demo"])
+    code = lookup.run(args, load_config(demo=True, env={}), now=FIXED_NOW, stdout=stdout, env={})
+    assert code == EXIT_OK
+    text = raw.getvalue().decode("ascii")
+    assert "Version       1.7.0" in text and "Activity      ?????" in text

@@ -48,3 +48,13 @@ def test_server_errors_rate_limits_and_garbage_exit_3_with_a_hint():
         result = run_lookup(["show", "django-otp"], client=client)
         assert (result.code, result.out) == (EXIT_API, ""), status
         assert result.err.count("\n") == 1 and hint in result.err, result.err
+
+
+def test_refresh_asks_the_api_again_despite_a_fresh_cache():
+    with LocalAPI() as server:
+        run_lookup(["find", "auth", "--api-url", server.url])
+        run_lookup(["find", "auth", "--api-url", server.url])
+        assert len(server.log.paths) == 1  # the second answer came from the cache
+        refreshed = run_lookup(["find", "auth", "--api-url", server.url, "--refresh"])
+        assert len(server.log.paths) == 2
+    assert refreshed.code == EXIT_OK and "django-otp" in refreshed.out
