@@ -7,6 +7,7 @@ reported as one line naming the file and the key, and the default is used instea
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from .text import clean
 
 APP_NAME = "pkgtui"
 ENV_API_URL = "PKGTUI_API_URL"
@@ -76,6 +78,8 @@ def _number(minimum: float, maximum: float | None = None, integer: bool = False)
         ok_type = int if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, ok_type):
             raise ValueError("must be a whole number" if integer else "must be a number")
+        if not math.isfinite(value):  # TOML allows nan and inf; nan passes every comparison
+            raise ValueError("must be a finite number")
         if value < minimum or (maximum is not None and value > maximum):
             upper = f" and at most {maximum:g}" if maximum is not None else ""
             raise ValueError(f"must be at least {minimum:g}{upper}")
@@ -87,6 +91,8 @@ def _number(minimum: float, maximum: float | None = None, integer: bool = False)
 def _string(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
+    if clean(value) != value.strip():
+        raise ValueError("must not hold control characters")
     return value.strip()
 
 
