@@ -34,8 +34,6 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.paths.append(f"{request.url.path}?{request.url.query.decode()}")
-        if self.failure is not None:
-            raise self.failure("simulated failure", request=request)
         query = request.url.query.decode()
         if self.gate is not None and request.url.path.endswith("/packages/") and "offset=0" not in query:
             try:
@@ -43,6 +41,8 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
             except asyncio.CancelledError:
                 self.cancelled += 1
                 raise
+        if self.failure is not None:
+            raise self.failure("simulated failure", request=request)
         return await self.inner.handle_async_request(request)
 
 

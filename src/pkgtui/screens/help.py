@@ -14,6 +14,12 @@ from textual.widgets import Static
 
 from ..widgets import VirtualTable
 
+# Inherited from Textual and not worth a line here.
+HIDDEN_ACTIONS = {
+    "copy_text", "screen.copy_text", "command_palette", "help_quit",
+    "scroll_left", "scroll_right", "page_left", "page_right",
+}
+
 # Always available, handled outside any one screen's BINDINGS.
 GLOBAL_KEYS = [("ctrl+p", "Command palette: jump to a category, grid or package")]
 
@@ -35,7 +41,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
     rows: dict[tuple[str, str], list[str]] = {}
     for bindings in sources:
         for binding in bindings:
-            if not binding.description:
+            if not binding.description or binding.action in HIDDEN_ACTIONS:
                 continue
             if screen.check_action(binding.action, ()) is False:
                 continue

@@ -1,0 +1,179 @@
+"""Category: progressive loading, sorting, filtering, errors, retry and cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from textual.widgets import Input
+from textual.worker import WorkerState
+
+from pkgtui.api.demo import DemoAPI
+from pkgtui.cli import StartTarget
+from pkgtui.screens.category import CategoryScreen
+from pkgtui.screens.home import HomeScreen
+from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
+
+from .conftest import settle
+from .synthetic import CATEGORIES, catalogue
+
+
+def synthetic_api(count: int) -> DemoAPI:
+    return DemoAPI(packages=catalogue(count), categories=CATEGORIES, grids=[])
+
+
+def column(table: VirtualTable, index: int) -> list[str]:
+    return [str(table.row(i)[index]) for i in range(table.row_count)]
+
+
+def as_int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+async def test_rows_appear_as_pages_arrive_with_progress(make_app):
+    app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
+    transport.gate = asyncio.Event()  # every page but the first waits
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen)
+        table = screen.query_one("#packages", VirtualTable)
+        progress = screen.query_one("#progress", LoadProgress)
+        # Partial results are visible while the rest loads.
+        assert table.row_count == len([n for n in range(251, 301) if n % 3 == 0])  # newest first: ids 300..251
+        assert progress.label == "50 / 300 packages scanned"
+        assert progress.display
+        assert "so far" in str(screen.query_one("#summary").render())
+        transport.gate.set()
+        await settle(pilot)
+        assert table.row_count == 100  # every third of 300 is an app
+        assert not progress.has_class("-active")
+        assert screen.complete
+        assert len([p for p in transport.paths if "/packages/" in p]) == 6
+
+
+async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make_app):
+    app, _ = make_app(api=synthetic_api(120), target=StartTarget("category", "apps"), page_size=40)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#packages", VirtualTable)
+        stars = [as_int(s) for s in column(table, 1)]
+        assert stars == sorted(stars, reverse=True)
+        await pilot.press("s")
+        names = column(table, 0)
+        assert names == sorted(names, key=str.casefold)
+        await pilot.press("s")
+        forks = [as_int(s) for s in column(table, 2)]
+        assert forks == sorted(forks, reverse=True)
+        await pilot.press("s")
+        dates = column(table, 3)
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("s")
+        commits = [as_int(s) for s in column(table, 4)]
+        assert commits == sorted(commits, reverse=True)
+        await pilot.press("S")
+        commits = [as_int(s) for s in column(table, 4)]
+        assert commits == sorted(commits)
+        await pilot.press("s")  # back to stars, descending again
+        stars = [as_int(s) for s in column(table, 1)]
+        assert stars == sorted(stars, reverse=True)
+        assert "Stars ↓" in table.render_line(0).text
+
+
+async def test_filter_as_you_type_keeps_the_sort(make_app):
+    app, _ = make_app(api=synthetic_api(6000), target=StartTarget("category", "apps"), page_size=1000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#packages", VirtualTable)
+        assert table.row_count == 2000
+        await pilot.press("slash", *"auth")
+        assert isinstance(app.focused, Input)
+        names = column(table, 0)
+        assert names and all("auth" in name for name in names)
+        assert len(names) == len([n for n in range(3, 6001, 3) if n % 10 == 0])
+        stars = [as_int(s) for s in column(table, 1)]
+        assert stars == sorted(stars, reverse=True)
+        assert "of 2,000 packages" in str(screen.query_one("#summary").render())
+        await pilot.press(*" 0099")
+        assert column(table, 0) == ["django-auth-00990"]
+        await pilot.press("enter")  # from the filter to the table
+        assert app.focused is table
+
+
+async def test_enter_opens_the_package_screen_by_id(make_app):
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    opened: list[tuple[str, str]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_screen = lambda kind, key: opened.append((kind, key))
+        table = app.screen.query_one("#packages", VirtualTable)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert opened == [("package", str(table.keys[1]))]
+
+
+async def test_unknown_category_says_not_found(make_app):
+    app, _ = make_app(target=StartTarget("category", "no-such-category"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        message = app.screen.query_one("#message", MessageBox)
+        assert message.kind == "error"
+        assert message.text == "no category 'no-such-category' on demo.pkgtui.invalid — check the name or id"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_error_mid_catalogue_keeps_partial_rows_and_r_retries(make_app):
+    app, transport = make_app(api=synthetic_api(200), target=StartTarget("category", "apps"), page_size=50)
+    transport.gate = asyncio.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        table = app.screen.query_one("#packages", VirtualTable)
+        partial = table.row_count
+        assert partial > 0
+        transport.failure = httpx.ConnectError
+        transport.gate.set()
+        await settle(pilot)
+        message = app.screen.query_one("#message", MessageBox)
+        assert message.kind == "error"
+        assert message.text.startswith("cannot connect to demo.pkgtui.invalid")
+        assert table.row_count >= partial  # what arrived stays visible
+        transport.failure = None
+        transport.gate = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert message.kind == ""
+        assert table.row_count == len([n for n in range(1, 201) if n % 3 == 0])
+
+
+async def test_refresh_bypasses_the_in_memory_catalogue(make_app):
+    app, transport = make_app(target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        transport.paths.clear()
+        app.open_screen("category", "frameworks")
+        await settle(pilot)
+        assert not [p for p in transport.paths if "/packages/" in p]  # reused the catalogue
+        await pilot.press("r")
+        await settle(pilot)
+        assert [p for p in transport.paths if "/packages/" in p]
+
+
+async def test_back_cancels_the_loading_work(make_app):
+    app, transport = make_app(api=synthetic_api(400), target=StartTarget("category", "apps"), page_size=50)
+    transport.gate = asyncio.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        workers = [w for w in app.workers if w.node is screen]
+        assert workers and workers[0].state is WorkerState.RUNNING
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HomeScreen)
+        assert workers[0].state is WorkerState.CANCELLED
+        assert transport.cancelled == 7  # the pages still waiting were cancelled too
+        assert app.session.catalogue is None

@@ -1,0 +1,179 @@
+"""Bindings every screen shares: help, palette, back, quit, open and copy URL, direct entry."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from pkgtui.cli import StartTarget
+from pkgtui.screens import base
+from pkgtui.screens.category import CategoryScreen
+from pkgtui.screens.help import HelpScreen
+from pkgtui.screens.home import HomeScreen
+from pkgtui.widgets import VirtualTable
+
+from .conftest import settle
+
+
+def help_text(app) -> str:
+    return str(app.screen.query_one("#help-text", Static).render())
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_lists_the_bindings_of_the_current_screen(make_app, key):
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = help_text(app)
+        assert "Keys: Category" in text
+        for line in ("esc ⌫", "Sort", "Refresh", "Open in browser", "Copy URL", "ctrl+p", "Quit"):
+            assert line.lower() in text.lower(), line
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CategoryScreen)
+
+
+async def test_help_on_home_has_no_sort(make_app):
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = help_text(app)
+        assert "Keys: Home" in text and "Clear search" in text and "Sort" not in text
+
+
+async def test_palette_jumps_to_a_category_by_name(make_app):
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"framew")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CategoryScreen)
+        assert app.screen.category.slug == "frameworks"
+
+
+async def test_palette_knows_grids_and_packages_seen_so_far(make_app):
+    from pkgtui.commands import JumpProvider
+
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        provider = JumpProvider(app.screen)
+        hits = [hit async for hit in provider.search("two-factor")]
+        assert hits and hits[0].text == "django-two-factor-auth"
+        assert "Package: " in str(hits[0].match_display)
+        grid_hits = [hit async for hit in provider.search("Grid 11")]
+        assert any(hit.text == "Grid 11" for hit in grid_hits)
+
+
+async def test_backspace_goes_back_and_q_quits(make_app):
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CategoryScreen)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "screen_module", "screen_class"),
+    [("grid", "pkgtui.screens.grid", "GridScreen"), ("package", "pkgtui.screens.package", "PackageScreen")],
+)
+async def test_direct_entry_opens_the_screen_over_home(make_app, kind, screen_module, screen_class):
+    import importlib
+
+    cls = getattr(importlib.import_module(screen_module), screen_class)
+    app, _ = make_app(target=StartTarget(kind, "no-such-thing-xyz"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, cls)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, cls]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_back_with_nothing_below_switches_to_home(make_app):
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.switch_screen(CategoryScreen("apps"))  # replaces home: nothing below
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_y_copies_and_shows_the_url(make_app, monkeypatch):
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    copied: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await pilot.press("y")
+        await pilot.pause()
+        package = app.session.packages[app.screen.query_one("#packages", VirtualTable).cursor_key]
+        assert copied == [package.repo_url]
+        assert any(n.message == package.repo_url for n in app._notifications)
+
+
+async def test_o_opens_web_urls_locally(make_app, monkeypatch):
+    monkeypatch.setattr(base, "is_remote_session", lambda: False)
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    opened: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+        await pilot.press("o")
+        await pilot.pause()
+        assert len(opened) == 1 and opened[0].startswith("https://")
+
+
+async def test_o_over_ssh_copies_instead_and_says_why(make_app, monkeypatch):
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    opened: list[str] = []
+    copied: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == [] and len(copied) == 1
+        assert any("SSH session" in n.message for n in app._notifications)
+
+
+async def test_o_refuses_a_non_web_url(make_app, monkeypatch):
+    monkeypatch.setattr(base, "is_remote_session", lambda: False)
+    app, _ = make_app()
+    opened: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+        monkeypatch.setattr(HomeScreen, "focused_url", lambda self: "javascript:alert(1)")
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert any("not an http(s) URL" in n.message for n in app._notifications)
+
+
+def test_remote_session_detection():
+    assert base.is_remote_session({"SSH_TTY": "/dev/pts/1"})
+    assert not base.is_remote_session({})
