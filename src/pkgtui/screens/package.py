@@ -192,8 +192,8 @@ class PackageScreen(DataScreen):
                 self.links[option_id] = shown
             prompt = field_line(label, shown or "–")
             links.add_option(Option(prompt, id=option_id, disabled=not is_web_url(shown)))
-        if highlighted is not None:
-            links.highlighted = highlighted
+        # A cursor from the start, so the first j/down moves off the first link.
+        links.highlighted = highlighted if highlighted is not None else 0
 
     def _show_grids(self, grids: list[tuple[int, str]]) -> None:
         view = self.query_one("#package-grids", NavList)
@@ -203,8 +203,7 @@ class PackageScreen(DataScreen):
             view.add_option(Option(Text("This package is in no grid."), disabled=True))
             return
         view.add_options(Option(Text(title), id=f"grid-{grid_id}") for grid_id, title in grids)
-        if highlighted is not None:
-            view.highlighted = min(highlighted, len(grids) - 1)
+        view.highlighted = min(highlighted, len(grids) - 1) if highlighted is not None else 0
 
     # -- actions -------------------------------------------------------------------------
 

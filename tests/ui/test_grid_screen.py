@@ -1,0 +1,231 @@
+"""The grid screen: comparison table, sorting, filtering, progressive loading, errors, back."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+
+from textual.widgets import Input
+
+from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
+from pkgtui.cli import StartTarget
+from pkgtui.comparison import COLUMN_KEYS
+from pkgtui.screens.grid import GridScreen
+from pkgtui.screens.package import PackageScreen
+from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
+
+from .conftest import settle
+from .scripted import plain, scripted_app
+
+TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP = 1454, 1867, 1672, 1121
+GRID_7 = StartTarget("grid", "7")
+
+
+def table_of(app) -> VirtualTable:
+    return app.screen.query_one("#grid-table", VirtualTable)
+
+
+def column_texts(table: VirtualTable, key: str) -> list[str]:
+    index = COLUMN_KEYS.index(key)
+    return [plain(table.row(i)[index]) for i in range(table.row_count)]
+
+
+def message_of(app) -> MessageBox:
+    return app.screen.query_one("#message", MessageBox)
+
+
+async def test_grid_shows_title_members_best_and_stale_markers():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GridScreen)
+        assert plain(screen.query_one("#grid-title").render()) == "Grid 7"
+        table = table_of(app)
+        # Sorted by stars, most first.
+        assert table.keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
+        assert column_texts(table, "stars") == ["★1,853", "621", "402", "28"]
+        assert column_texts(table, "last_commit") == ["★1 mo ago", "1 mo ago", "1 y ago", "12 y ago"]
+        names = column_texts(table, "name")
+        assert names[0] == "django-two-factor-auth" and names[2] == "⚠ django-stronghold"
+        assert names[3] == "⚠ django-twostepauth"
+        assert column_texts(table, "commits") == ["★69", "18", "0", "0"]
+        assert all(len(text) == 13 for text in column_texts(table, "activity"))
+        assert not message_of(app).display
+        legend = plain(screen.query_one("#grid-legend").render())
+        assert legend.startswith("4 packages · sorted by Stars")
+
+
+async def test_s_cycles_the_sort_column_and_S_reverses_it():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        await pilot.press("s")  # stars -> forks
+        assert app.screen.sort_key == "forks"
+        assert column_texts(table, "forks") == ["★460", "117", "46", "6"]
+        assert table._labels[COLUMN_KEYS.index("forks")] == "Forks▼"
+        await pilot.press("S")
+        assert column_texts(table, "forks") == ["6", "46", "117", "★460"]
+        assert table._labels[COLUMN_KEYS.index("forks")] == "Forks▲"
+        for _ in range(len(COLUMN_KEYS) - COLUMN_KEYS.index("forks")):  # forks -> ... -> name
+            await pilot.press("s")
+        assert app.screen.sort_key == "name"
+        assert column_texts(table, "name") == [
+            "django-otp", "⚠ django-stronghold", "django-two-factor-auth", "⚠ django-twostepauth"
+        ]
+
+
+async def test_clicking_a_column_title_sorts_by_it_and_again_reverses():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        await pilot.click("#grid-table", offset=(2, 0))  # the Name title
+        assert app.screen.sort_key == "name"
+        assert table.keys == [OTP, STRONGHOLD, TWO_FACTOR, TWOSTEP]
+        await pilot.click("#grid-table", offset=(2, 0))
+        assert table.keys == [TWOSTEP, TWO_FACTOR, STRONGHOLD, OTP]
+
+
+async def test_j_k_g_G_move_and_enter_opens_the_package():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert app.focused is table
+        await pilot.press("j", "j")
+        assert table.cursor == 2
+        await pilot.press("k")
+        assert table.cursor_key == OTP
+        await pilot.press("G")
+        assert table.cursor == 3
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PackageScreen) and app.screen.key == str(OTP)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GridScreen)
+        assert table_of(app).cursor_key == OTP
+
+
+async def test_slash_filters_rows_and_says_when_nothing_matches():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"OTP")
+        table = table_of(app)
+        assert table.keys == [OTP]
+        assert plain(app.screen.query_one("#grid-legend").render()).startswith("1 of 4 packages")
+        await pilot.press("x")
+        assert table.row_count == 0
+        assert table.empty_text == "No package matches 'OTPx'."
+        await pilot.press("enter")  # back to the table
+        assert app.focused is table
+
+
+async def test_rows_are_drawn_as_packages_arrive():
+    app, transport = scripted_app(GRID_7)
+    gate = transport.hold(rf"/packages/{OTP}/$")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        table = table_of(app)
+        assert sorted(table.keys) == sorted([TWO_FACTOR, STRONGHOLD, TWOSTEP])
+        assert app.screen.query_one(LoadProgress).label == "3 / 4 packages"
+        assert message_of(app).kind == "loading"
+        gate.set()
+        await settle(pilot)
+        assert table.keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
+        assert not message_of(app).display
+
+
+async def test_a_failed_member_shows_as_a_row_and_retry_fetches_it():
+    app, transport = scripted_app(GRID_7)
+    transport.failures[rf"/packages/{OTP}/$"] = 503
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert table.keys == [TWO_FACTOR, STRONGHOLD, TWOSTEP, f"failed:{OTP}"]
+        failed = column_texts(table, "name")[-1]
+        assert failed.startswith(f"⚠ package {OTP} failed:") and "server error (HTTP 503)" in failed
+        assert message_of(app).kind == "error"
+        assert message_of(app).text == "1 of 4 packages could not be loaded — press r to retry"
+        transport.failures.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
+        assert not message_of(app).display
+
+
+async def test_grid_error_is_shown_in_words_and_r_retries():
+    app, transport = scripted_app(GRID_7)
+    transport.failures[r"/grids/7/$"] = 500
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        message = message_of(app)
+        assert message.kind == "error"
+        assert "server error (HTTP 500)" in message.text and "press r to retry" in message.text
+        assert "Traceback" not in message.text
+        transport.failures.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert table_of(app).row_count == 4
+        assert not message.display
+
+
+async def test_unknown_grid_says_not_found():
+    app, _ = scripted_app(StartTarget("grid", "no-such-grid"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        message = message_of(app)
+        assert message.kind == "error"
+        assert message.text == "No grid “no-such-grid” on demo.pkgtui.invalid — check the slug or id."
+        assert table_of(app).row_count == 0
+
+
+async def test_back_cancels_loading():
+    app, transport = scripted_app(GRID_7)
+    transport.hold(rf"/packages/{OTP}/$")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        grid_screen = app.screen
+        workers = [w for w in app.workers if w.node is grid_screen]
+        assert workers and all(w.is_running for w in workers)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, GridScreen)
+        assert all(w.is_cancelled for w in workers)
+        assert transport.cancelled == [f"/api/v4/packages/{OTP}/"]
+
+
+async def test_hostile_titles_are_shown_literally_and_clean():
+    packages = [copy.deepcopy(p) for p in sample_packages() if p["id"] in (OTP, TWO_FACTOR)]
+    packages[0]["title"] = "[bold]evil[/bold]\x1b[31m red\x07"
+    packages[0]["pypi_version"] = "[link=x]1[/link]"
+    api = DemoAPI(packages=packages)
+    grid_id = next(g["id"] for g in derive_grids(packages) if len(g["packages"]) == 2)
+    app, _ = scripted_app(StartTarget("grid", str(grid_id)), api=api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert "[bold]evil[/bold] red" in column_texts(table, "name")
+        assert "[link=x]1[/link]" in column_texts(table, "version")
+
+
+async def test_many_members_all_arrive():
+    packages = [copy.deepcopy(p) for p in sample_packages()]
+    big = {
+        "id": 999, "title": "Everything", "slug": "everything", "description": "All sample packages.",
+        "packages": [f"https://djangopackages.org/api/v4/packages/{p['id']}/" for p in packages],
+    }
+    app, transport = scripted_app(StartTarget("grid", "everything"), api=DemoAPI(grids=[big]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert table.row_count == len(packages)
+        assert len([p for p in transport.started if "/packages/" in p]) == len(packages)
+        assert plain(app.screen.query_one("#grid-description").render()) == "All sample packages."
