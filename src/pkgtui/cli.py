@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("key", metavar="SLUG_OR_ID")
     show.add_argument("--json", action="store_true", help="print the API object and derived fields as JSON")
     show.add_argument("--participants", action="store_true", help="list every participant, one a line")
-    show.add_argument("--filter", metavar="TEXT", help="with --participants: only names containing TEXT")
+    show.add_argument(
+        "--filter", metavar="TEXT", help="only participants whose name contains TEXT (implies --participants)"
+    )
 
     find = commands.add_parser("find", parents=[common], help="search packages and print a table")
     find.add_argument("term", nargs="+", metavar="TERM")
