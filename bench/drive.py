@@ -1,0 +1,352 @@
+"""One benchmark case, run in its own process: ``python -m bench.drive CASE --url URL ...``.
+
+Drives the real app headless (``create_app`` + ``run_test``) against the bench server and
+prints one JSON object on stdout. A fresh process per case keeps one case's imports, caches
+and memory out of the next case's figures (and makes ``ru_maxrss`` the case's own peak).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+SIZE = (100, 30)
+HOME_TIMEOUT = 30.0
+LOAD_TIMEOUT = 60.0
+
+
+def _use_cache_dir(path: Path) -> None:
+    """Point the app's config and cache at ``path`` (read when the app builds its client)."""
+    os.environ["XDG_CONFIG_HOME"] = str(path / "config")
+    os.environ["XDG_CACHE_HOME"] = str(path / "cache")
+    os.environ.pop("PKGTUI_CONFIG", None)
+    os.environ.pop("PKGTUI_API_URL", None)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _app(url: str, client: Any = None):
+    from pkgtui.app import create_app
+    from pkgtui.cli import StartTarget
+    from pkgtui.config import load_config
+
+    return create_app(load_config(api_url=url), client=client, target=StartTarget())
+
+
+async def _home_loaded(app, pilot) -> None:
+    """Home has shown its categories and grids, and nothing is left running."""
+    deadline = time.perf_counter() + HOME_TIMEOUT
+    await pilot.pause()
+    while time.perf_counter() < deadline:
+        await asyncio.wait_for(app.workers.wait_for_complete(), HOME_TIMEOUT)
+        await pilot.pause()
+        if not any(not w.is_finished for w in app.workers):
+            return
+    raise TimeoutError("the home screen did not finish loading")
+
+
+def _table(app, selector: str):
+    from pkgtui.widgets import VirtualTable
+
+    return app.screen.query_one(selector, VirtualTable)
+
+
+def _rows_shown(app, selector: str, count: int, also: Callable[[], bool] = lambda: True) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return _table(app, selector).row_count == count and also()
+        except Exception:  # noqa: BLE001 - the screen is still being built
+            return False
+
+    return check
+
+
+# -- opening a screen until its data is drawn --------------------------------------------------
+
+
+async def open_and_time(
+    app, pilot, clock, kind: str, key: str, drawn: Callable[[], bool], label: str = ""
+) -> float:
+    """Seconds from asking for the screen to the first frame painted with all its data."""
+    with _profiled(label or f"open-{kind}"):
+        started = time.perf_counter()
+        app.open_screen(kind, key)
+        painted = await clock.painted(drawn, LOAD_TIMEOUT)
+    return painted - started
+
+
+@contextlib.contextmanager
+def _profiled(name: str) -> Iterator[None]:
+    """With ``BENCH_PROFILE=DIR`` (and pyinstrument installed), profile the timed part into
+    ``DIR/<name>.txt`` (the last repetition wins): for finding where the time goes."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+async def grid_cold(args) -> dict[str, Any]:
+    from bench.paint import PaintClock
+
+    root = Path(args.cache_root)
+    seconds = []
+    for rep in range(args.reps):
+        _use_cache_dir(root / f"rep{rep}")  # empty: every request goes to the server
+        app = _app(args.url)
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+            seconds.append(
+                await open_and_time(app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members))
+            )
+            failed = [k for k in _table(app, "#grid-table").keys if not isinstance(k, int)]
+            if failed:
+                raise RuntimeError(f"{len(failed)} grid members failed to load")
+    return {"seconds": seconds, "warm_cache": str(root / f"rep{args.reps - 1}")}
+
+
+async def grid_warm(args) -> dict[str, Any]:
+    """The grid again from the warm on-disk cache (a new app, as on the next start), then the
+    floor: the same grid from an in-process transport (no network, no cache)."""
+    from bench.data import build
+    from bench.paint import PaintClock
+    from pkgtui.api import open_client
+    from pkgtui.api.demo import DEMO_BASE_URL
+
+    _use_cache_dir(Path(args.warm_cache))
+    warm, floor = [], []
+    for rep in range(args.reps):
+        app = _app(args.url)
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+            warm.append(
+                await open_and_time(
+                    app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members), "grid-warm"
+                )
+            )
+    dataset = build()
+    for rep in range(args.reps):
+        client = open_client(DEMO_BASE_URL, transport=dataset.api.transport())
+        app = _app(args.url, client=client)
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+            floor.append(
+                await open_and_time(
+                    app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members), "grid-memory"
+                )
+            )
+    return {"seconds": warm, "floor": floor}
+
+
+# -- typing into a filter -----------------------------------------------------------------------
+
+
+def typing_sequence(words: list[str]) -> list[str]:
+    """Each word typed a key at a time, then erased a key at a time: narrowing and widening."""
+    keys: list[str] = []
+    for word in words:
+        keys += [_key_name(ch) for ch in word]
+        keys += ["backspace"] * len(word)
+    return keys
+
+
+def _key_name(ch: str) -> str:
+    return "space" if ch == " " else ch
+
+
+async def type_and_time(pilot, clock, keys: list[str], on_key: Callable[[], int] | None = None) -> list[dict[str, Any]]:
+    """Per key: seconds from the key arriving to the last frame it caused (the app settled)."""
+    timings = []
+    for key in keys:
+        frames = clock.frames
+        started = time.perf_counter()
+        await pilot.press(key)
+        last = await clock.settled(quiet=0.04, limit=2.0)
+        if clock.frames == frames:
+            raise RuntimeError(f"key {key!r} painted nothing")
+        timings.append({"key": key, "seconds": last - started, "rows": on_key() if on_key else None})
+    return timings
+
+
+async def _focus_filter(app, pilot, selector: str):
+    from textual.widgets import Input
+
+    box = app.screen.query_one(selector, Input)
+    box.cursor_blink = False  # a blinking cursor repaints twice a second: not the filter's doing
+    box.focus()
+    await pilot.pause()
+    return box
+
+
+async def catalogue(args) -> dict[str, Any]:
+    """Open the category screen on a cold cache until every row is drawn; peak RSS; then type
+    into its filter."""
+    from bench.paint import PaintClock
+
+    _use_cache_dir(Path(tempfile.mkdtemp(prefix="pkgtui-bench-")))
+    app = _app(args.url)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        clock = PaintClock(app)
+        await _home_loaded(app, pilot)
+        rss_before = _peak_rss_mb()
+
+        def complete() -> bool:
+            return bool(getattr(app.screen, "complete", True))
+
+        seconds = await open_and_time(
+            app, pilot, clock, "category", args.key, _rows_shown(app, "#packages", args.size, complete)
+        )
+        await pilot.pause()
+        rss = _peak_rss_mb()
+        keys = typing_sequence(args.words) if args.words else []
+        typed = []
+        if keys:
+            await _focus_filter(app, pilot, "#filter")
+            typed = await type_and_time(pilot, clock, keys, lambda: _table(app, "#packages").row_count)
+    return {"seconds": seconds, "peak_rss_mb": rss, "rss_home_mb": rss_before, "keys": typed}
+
+
+async def participants(args) -> dict[str, Any]:
+    """Open the package with thousands of participants, then type into the participants filter."""
+    from bench.paint import PaintClock
+
+    _use_cache_dir(Path(tempfile.mkdtemp(prefix="pkgtui-bench-")))
+    app = _app(args.url)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        clock = PaintClock(app)
+        await _home_loaded(app, pilot)
+
+        def listed() -> bool:
+            try:
+                return len(app.screen.query_one("#participants-list").names) == args.names
+            except Exception:  # noqa: BLE001 - not there yet
+                return False
+
+        seconds = await open_and_time(app, pilot, clock, "package", args.key, listed)
+        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT)
+        await pilot.pause()
+        await _focus_filter(app, pilot, "#participants-filter")
+        typed = await type_and_time(
+            pilot, clock, typing_sequence(args.words), lambda: len(app.screen.query_one("#participants-list").names)
+        )
+    return {"seconds": seconds, "keys": typed}
+
+
+async def keys_floor(args) -> dict[str, Any]:
+    """The framework's floor for a keystroke: a bare app with one Input and nothing listening."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, Label
+
+    from bench.paint import PaintClock
+
+    class BareInput(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="box")
+            yield Label("bare-textual-floor")
+
+    app = BareInput()
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        clock = PaintClock(app)
+        await _focus_filter(app, pilot, "#box")
+        typed = await type_and_time(pilot, clock, typing_sequence(args.words))
+    return {"keys": typed}
+
+
+# -- network floors: plain httpx, no app ----------------------------------------------------------
+
+
+async def network_floor(args) -> dict[str, Any]:
+    """The least time the data can take: plain httpx, one connection per request in flight.
+
+    grid: the grid, then all its members at once (two round trips).
+    catalogue: the first page of packages, then the other pages at once (two round trips).
+    """
+    import httpx
+
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    seconds = []
+    async with httpx.AsyncClient(base_url=args.url, limits=limits, timeout=30) as http:
+
+        async def get(path: str, **params: Any) -> Any:
+            response = await http.get(path, params=params or None)
+            response.raise_for_status()
+            return json.loads(response.content)
+
+        for _ in range(args.reps):
+            started = time.perf_counter()
+            if args.what == "grid":
+                grid = await get(f"grids/{args.key}/")
+                ids = [url.rstrip("/").rsplit("/", 1)[1] for url in grid["packages"]]
+                members = await asyncio.gather(*(get(f"packages/{pid}/") for pid in ids))
+                assert len(members) == len(ids)
+            else:
+                limit = args.page_size
+                first = await get("packages/", limit=limit, offset=0)
+                rest = await asyncio.gather(
+                    *(get("packages/", limit=limit, offset=o) for o in range(limit, first["count"], limit))
+                )
+                assert len(first["results"]) + sum(len(p["results"]) for p in rest) == first["count"]
+            seconds.append(time.perf_counter() - started)
+            await asyncio.sleep(0.05)  # let the server's threads finish before the next round
+    return {"seconds": seconds}
+
+
+CASES = {
+    "grid": grid_cold,
+    "grid-warm": grid_warm,
+    "catalogue": catalogue,
+    "participants": participants,
+    "keys-floor": keys_floor,
+    "network-floor": network_floor,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.drive")
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("--url", default="")
+    parser.add_argument("--key", default="")
+    parser.add_argument("--what", default="grid", choices=("grid", "catalogue"))
+    parser.add_argument("--members", type=int, default=0)
+    parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--names", type=int, default=0)
+    parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--cache-root", default="")
+    parser.add_argument("--warm-cache", default="")
+    parser.add_argument("--words", nargs="*", default=[])
+    args = parser.parse_args(argv)
+    if args.url and not args.url.startswith("http://127.0.0.1:"):
+        parser.error("the benchmarks only talk to 127.0.0.1")
+    result = asyncio.run(CASES[args.case](args))
+    result["peak_rss_mb_process"] = _peak_rss_mb()
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

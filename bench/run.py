@@ -1,0 +1,349 @@
+"""Run the benchmarks and print one table: ``.venv/bin/python -m bench.run`` from the repo root.
+
+Starts the bench API server (the tests' real HTTP server, on 127.0.0.1, serving synthetic
+data from :mod:`bench.data`), runs each case in fresh processes against it, and compares
+every figure with its floor measured in the same run. See the README's "Benchmarks" section
+for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pkgtui.api.client import DEFAULT_PAGE_SIZE
+
+from . import data
+from .bare_app import MARKER
+from .server import serve
+from .terminal import run_until_painted
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = ("startup", "grid", "warm", "catalogue", "filter")
+CHILD_TIMEOUT = 180.0  # seconds any one measuring process may take
+GRID_KEY_SIZE = 40  # the grid the targets are for; the others show how it scales
+# Typed into the filters, a key at a time, then erased: narrowing, then widening again.
+CATEGORY_WORDS = ["forms", "cache 12", "rest api"]
+PARTICIPANT_WORDS = ["alex", "py_web", "bot1"]
+
+
+@dataclass
+class Row:
+    case: str
+    measured: str
+    floor: str
+    ratio: float | None
+    target: str
+    ok: bool | None  # None: reported, no target
+
+    @property
+    def result(self) -> str:
+        return "—" if self.ok is None else ("pass" if self.ok else "FAIL")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def child(case: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    """Run one ``bench.drive`` case in a fresh process and return its JSON."""
+    command = [sys.executable, "-m", "bench.drive", case, *args]
+    done = subprocess.run(
+        command, cwd=REPO, env=env or _env(), capture_output=True, text=True, timeout=CHILD_TIMEOUT
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"{case} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PKGTUI_", "TEXTUAL"))}
+    return env | {"PYTHONDONTWRITEBYTECODE": "1"} | extra
+
+
+def _terminal_env(home: Path) -> dict[str, str]:
+    return _env(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_DATA_HOME=str(home / "data"),
+    )
+
+
+class Bench:
+    def __init__(self, reps: int, latency: float, scratch: Path, log: Callable[[str], None]) -> None:
+        self.reps = reps
+        self.latency = latency
+        self.scratch = scratch
+        self.log = log
+        self.rows: list[Row] = []
+        self.notes: list[str] = []
+        self.floor_rss_mb: float | None = None
+        self.log("building the synthetic data…")
+        self.dataset = data.build()
+        self.server = serve(self.dataset)
+        self.log(f"bench server on {self.server.url}")
+        self.warm_cache: str | None = None
+
+    def close(self) -> None:
+        self.server.stop()
+
+    def _requests(self) -> int:
+        with self.server.log.lock:
+            return len(self.server.log.paths)
+
+    # -- 1. start-up ---------------------------------------------------------------------------
+
+    def startup(self) -> None:
+        """Process start to painted, on a real pseudo-terminal: the bare app, then pkgtui's home
+        with its categories, alternately, so a busy moment hits both alike."""
+        self.server.faults.latency = 0.0
+        pkgtui = Path(sys.executable).with_name("pkgtui")
+        argv = [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
+        floor, measured, floor_rss = [], [], []
+        for rep in range(self.reps + 1):  # the first round warms the OS file cache: not counted
+            bare = run_until_painted(
+                [sys.executable, str(REPO / "bench" / "bare_app.py")], [MARKER], env=_terminal_env(self.scratch)
+            )
+            home = self.scratch / f"startup-{rep}"  # empty config and cache: a first start
+            app = run_until_painted(
+                [*argv, "--api-url", self.server.url], data.CATEGORY_TITLES, env=_terminal_env(home), cwd=str(home.parent)
+            )
+            if rep:
+                floor.append(bare.seconds)
+                floor_rss.append(bare.max_rss_kb / 1024)
+                measured.append(app.seconds)
+        self.floor_rss_mb = statistics.median(floor_rss)
+        m, f = statistics.median(measured), statistics.median(floor)
+        self.rows.append(Row("start-up to home with categories", ms(m), f"{ms(f)} bare app", m / f, "≤ 1.3×", m / f <= 1.3))
+
+    # -- 2. grid, cold ---------------------------------------------------------------------------
+
+    def grid(self) -> None:
+        self.server.faults.latency = self.latency
+        for size in data.GRID_SIZES:
+            key = str(self.dataset.grid_ids[size])
+            floor = child("network-floor", "--url", self.server.url, "--what", "grid", "--key", key, "--reps", str(self.reps))
+            before = self._requests()
+            root = self.scratch / f"grid-{size}"
+            result = child(
+                "grid", "--url", self.server.url, "--key", key, "--members", str(size),
+                "--reps", str(self.reps), "--cache-root", str(root),
+            )  # fmt: skip
+            if size == GRID_KEY_SIZE:
+                self.warm_cache = result["warm_cache"]
+            sent = self._requests() - before
+            m, f = statistics.median(result["seconds"]), statistics.median(floor["seconds"])
+            target = size == GRID_KEY_SIZE
+            self.rows.append(
+                Row(
+                    f"grid of {size}, {self.latency * 1000:.0f} ms latency",
+                    ms(m),
+                    f"{ms(f)} httpx, 2 trips",
+                    m / f,
+                    "≤ 1.5×" if target else "(scaling)",
+                    m / f <= 1.5 if target else None,
+                )
+            )
+            self.notes.append(f"grid of {size}: {sent} requests for {self.reps} opens (home included)")
+
+    # -- 3. grid, warm cache ------------------------------------------------------------------
+
+    def warm(self) -> None:
+        if self.warm_cache is None:
+            self.log("warm: needs the grid case first; running the 40-member grid once")
+            key = str(self.dataset.grid_ids[GRID_KEY_SIZE])
+            result = child(
+                "grid", "--url", self.server.url, "--key", key, "--members", str(GRID_KEY_SIZE),
+                "--reps", "1", "--cache-root", str(self.scratch / "grid-warmup"),
+            )  # fmt: skip
+            self.warm_cache = result["warm_cache"]
+        self.server.faults.latency = self.latency
+        key = str(self.dataset.grid_ids[GRID_KEY_SIZE])
+        before = self._requests()
+        result = child(
+            "grid-warm", "--url", self.server.url, "--key", key, "--members", str(GRID_KEY_SIZE),
+            "--reps", str(self.reps), "--warm-cache", self.warm_cache,
+        )  # fmt: skip
+        sent = self._requests() - before
+        m, f = statistics.median(result["seconds"]), statistics.median(result["floor"])
+        ok = m <= 0.100 and sent == 0
+        self.rows.append(
+            Row(
+                f"grid of {GRID_KEY_SIZE}, warm cache ({sent} requests)",
+                ms(m),
+                f"{ms(f)} in-memory",
+                m / f,
+                "≤ 100 ms, 0 req",
+                ok,
+            )
+        )
+
+    # -- 4. catalogue ---------------------------------------------------------------------------
+
+    def catalogue(self) -> None:
+        self.server.faults.latency = self.latency
+        floor = child(
+            "network-floor", "--url", self.server.url, "--what", "catalogue",
+            "--page-size", str(DEFAULT_PAGE_SIZE), "--reps", str(self.reps),
+        )  # fmt: skip
+        seconds, rss = [], []
+        for _ in range(max(1, min(self.reps, 3))):  # a process each: peak RSS is per process
+            result = child(
+                "catalogue", "--url", self.server.url, "--key", str(self.dataset.category_id),
+                "--size", str(self.dataset.catalogue_size),
+            )  # fmt: skip
+            seconds.append(result["seconds"])
+            rss.append(result["peak_rss_mb"])
+        m, f = statistics.median(seconds), statistics.median(floor["seconds"])
+        budget = f + 2 * self.latency  # the floor has 2 round trips; the target allows 4
+        self.rows.append(
+            Row(
+                f"catalogue of {self.dataset.catalogue_size:,}, {self.latency * 1000:.0f} ms latency",
+                ms(m),
+                f"{ms(f)} httpx, 2 trips",
+                m / f,
+                f"≤ {budget / f:.2f}× (4 trips)",
+                m <= budget,
+            )
+        )
+        peak = max(rss)
+        floor_rss = self.floor_rss_mb
+        self.rows.append(
+            Row(
+                "catalogue peak RSS",
+                f"{peak:.0f} MB",
+                f"{floor_rss:.0f} MB bare app" if floor_rss else "—",
+                peak / floor_rss if floor_rss else None,
+                "≤ 150 MB",
+                peak <= 150,
+            )
+        )
+
+    # -- 5. filtering ---------------------------------------------------------------------------
+
+    def filter(self) -> None:
+        """Per keystroke: key in to the last frame it caused. Textual's frame clock runs at
+        1 kHz here, so the figure is the work a key costs, not the wait for the next 60 Hz tick."""
+        self.server.faults.latency = 0.0
+        fast = _env(TEXTUAL_FPS="1000")
+        floor = child("keys-floor", "--words", *PARTICIPANT_WORDS, *CATEGORY_WORDS, env=fast)
+        floor_keys = [k["seconds"] for k in floor["keys"]]
+        f50, f95 = percentile(floor_keys, 0.5), percentile(floor_keys, 0.95)
+        people = child(
+            "participants", "--url", self.server.url, "--key", str(self.dataset.crowd_id),
+            "--names", str(data.CROWD_SIZE), "--words", *PARTICIPANT_WORDS, env=fast,
+        )  # fmt: skip
+        category = child(
+            "catalogue", "--url", self.server.url, "--key", str(self.dataset.category_id),
+            "--size", str(self.dataset.catalogue_size), "--words", *CATEGORY_WORDS, env=fast,
+        )  # fmt: skip
+        for label, result in (
+            (f"participants filter, {data.CROWD_SIZE:,} names", people),
+            (f"category filter, {self.dataset.catalogue_size:,} rows", category),
+        ):
+            keys = [k["seconds"] for k in result["keys"]]
+            p50, p95 = percentile(keys, 0.5), percentile(keys, 0.95)
+            self.rows.append(
+                Row(
+                    f"{label}, {len(keys)} keys",
+                    f"p50 {ms(p50)} p95 {ms(p95)}",
+                    f"p95 {ms(f95)} bare Input",
+                    p95 / f95,
+                    "p95 ≤ 16 ms",
+                    p95 <= 0.016,
+                )
+            )
+        self.notes.append(f"bare Input keystroke: p50 {ms(f50)}, p95 {ms(f95)}")
+
+
+def table(rows: list[Row]) -> str:
+    header = ("case", "measured", "floor", "ratio", "target", "result")
+    cells = [
+        (r.case, r.measured, r.floor, f"{r.ratio:.2f}×" if r.ratio is not None else "—", r.target, r.result)
+        for r in rows
+    ]
+    widths = [max(len(str(c[i])) for c in [header, *cells]) for i in range(len(header))]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}, "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {load}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=5, help="repetitions per timed case (median taken; default 5)")
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help=f"comma-separated, from: {', '.join(CASES)} (default: all)"
+    )
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request for grid/catalogue (0.05)")
+    args = parser.parse_args(argv)
+    chosen = [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = sorted(set(chosen) - set(CASES))
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(unknown)}")
+    if args.reps < 1 or args.reps > 50:
+        parser.error("--reps must be 1 to 50")
+
+    def log(text: str) -> None:
+        print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pkgtui-bench-") as scratch:
+        bench = Bench(args.reps, args.latency, Path(scratch), log)
+        try:
+            for case in CASES:
+                if case in chosen:
+                    log(f"{case}…")
+                    case_started = time.perf_counter()
+                    try:
+                        getattr(bench, case)()
+                    except Exception as error:  # noqa: BLE001 - one broken case must not hide the others
+                        bench.rows.append(Row(case, "error", "—", None, "—", False))
+                        bench.notes.append(f"{case} could not be measured: {str(error).strip()[-1500:]}")
+                    log(f"{case} done in {time.perf_counter() - case_started:.1f} s")
+        finally:
+            bench.close()
+    print(table(bench.rows))
+    for note in bench.notes:
+        print(f"- {note}")
+    print(f"- machine: {machine()}")
+    print(f"- {args.reps} repetitions, medians; whole run {time.perf_counter() - started:.0f} s")
+    return 0 if all(r.ok is not False for r in bench.rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
