@@ -44,7 +44,8 @@ class DataScreen(Screen):
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("backspace", "back", "Back", show=False, id="screen.back_backspace"),
         Binding("r", "refresh", "Refresh", id="screen.refresh"),
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="screen.filter"),
+        # The filter boxes say "(/)" themselves, so the footer keeps room for ? and q at 60 columns.
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="screen.filter"),
         Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
         Binding("f1", "help", "Help", show=False, id="screen.help_f1"),
         Binding("o", "open_url", "Open in browser", show=False, id="screen.open_url"),
@@ -60,7 +61,7 @@ class DataScreen(Screen):
         yield SourceLine()
         yield MessageBox(id="message")
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

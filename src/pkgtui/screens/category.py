@@ -86,7 +86,6 @@ class CategoryScreen(DataScreen):
         self.complete = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="category-title", markup=False)
         yield Static("", id="category-description", markup=False)
         yield LoadProgress(id="progress")
         yield FilterInput("Filter packages (/)", id="filter")
@@ -153,7 +152,6 @@ class CategoryScreen(DataScreen):
         self.category = category
         title = clean(category.display_title)
         self.sub_title = title
-        self.query_one("#category-title", Static).update(title)
         self.query_one("#category-description", Static).update(clean(category.description))
 
     def _set_packages(self, packages: list[Package]) -> None:
@@ -207,7 +205,7 @@ class CategoryScreen(DataScreen):
         direction = "↓" if self.sort.descending != self.reverse else "↑"
         count = f"{shown:,} of {total:,} packages" if shown != total else f"{total:,} packages"
         more = "" if self.complete else " so far"
-        text = f"{count}{more} · sorted by {self.sort.name} {direction} · s: sort  S: reverse  /: filter"
+        text = f"{count}{more} · sorted by {self.sort.name} {direction}"
         self.query_one("#summary", Static).update(text)
 
     def _update_labels(self) -> None:

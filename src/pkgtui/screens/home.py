@@ -31,7 +31,7 @@ class HomeScreen(DataScreen):
     HELP_TITLE = "Home"
     FILTER_ID = "filter"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Clear search", id="home.clear"),
+        Binding("escape", "back", "Clear search", show=False, id="home.clear"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
