@@ -35,7 +35,7 @@ class SortOrder:
 
 SORTS: list[SortOrder] = [
     SortOrder("stars", 1, lambda p: p.stars, True),
-    SortOrder("name", 0, lambda p: clean(p.display_title).casefold(), False),
+    SortOrder("name", 0, lambda p: None, False),  # uses the precomputed lower-case names
     SortOrder("forks", 2, lambda p: p.repo_forks, True),
     SortOrder("last commit", 3, lambda p: p.last_updated, True),
     SortOrder("52-week commits", 4, lambda p: p.commits_total if p.commits_over_52 else None, True),
@@ -81,6 +81,7 @@ class CategoryScreen(DataScreen):
         self._haystacks: list[str] = []
         self._names: list[str] = []
         self._order: list[int] | None = None  # all rows, sorted; None until needed
+        self._sort_keys: dict[int, list] = {}  # sort index -> one key a row, computed once
         self.sort_index = 0
         self.reverse = False
         self.complete = False
@@ -169,6 +170,7 @@ class CategoryScreen(DataScreen):
             self._names.append(row[0].casefold())
             self._haystacks.append(haystack(row[0], clean(package.slug), row[6]))
         self._order = None
+        self._sort_keys.clear()
         self.apply_view()
 
     # -- sorting and filtering -------------------------------------------------------------
@@ -179,7 +181,10 @@ class CategoryScreen(DataScreen):
 
     def _sorted(self) -> list[int]:
         if self._order is None:
-            keys = [self.sort.key(p) for p in self.packages]
+            keys = self._sort_keys.get(self.sort_index)
+            if keys is None:
+                keys = self._names if self.sort.name == "name" else [self.sort.key(p) for p in self.packages]
+                self._sort_keys[self.sort_index] = keys
             descending = self.sort.descending != self.reverse
             self._order = sort_indices(range(len(self.packages)), keys, descending=descending, tiebreak=self._names)
         return self._order
