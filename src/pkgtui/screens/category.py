@@ -211,7 +211,8 @@ class CategoryScreen(DataScreen):
         count = f"{shown:,} of {total:,} packages" if shown != total else f"{total:,} packages"
         more = "" if self.complete else " so far"
         text = f"{count}{more} · sorted by {self.sort.name} {direction}"
-        self.query_one("#summary", Static).update(text)
+        # One line whose size never changes: no need to re-lay out the screen on each keystroke.
+        self.query_one("#summary", Static).update(text, layout=False)
 
     def _update_labels(self) -> None:
         arrow = "↓" if self.sort.descending != self.reverse else "↑"

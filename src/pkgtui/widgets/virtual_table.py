@@ -128,8 +128,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._rows: list[Sequence[Cell]] = []
         self._keys: list[Hashable] = []
         self._labels: list[Cell] = [column.label for column in self.columns]
-        self._generation = 0
-        self._line_cache: dict[tuple[int, int, int, bool, bool], Strip] = {}
+        # Rendered lines by (id of the row's cells, width, cursor, focus); the cells object is
+        # kept with its strip, so an id reused by a new object never matches. Rows that survive
+        # a filter or sort are the same objects, so a keystroke re-renders only new rows.
+        self._line_cache: dict[tuple[int, int, bool, bool], tuple[Sequence[Cell], Strip]] = {}
 
     # -- data --------------------------------------------------------------------------------
 
@@ -159,9 +161,12 @@ class VirtualTable(ScrollView, can_focus=True):
         previous = self.cursor_key if keep_cursor else None
         self._rows = list(rows)
         self._keys = list(keys) if keys is not None else list(range(len(self._rows)))
-        self._generation += 1
-        self._line_cache.clear()
-        self.virtual_size = Size(0, len(self._rows) + 1)
+        size = Size(0, len(self._rows) + 1)
+        if size != self.virtual_size:
+            # Not ``self.virtual_size = size``: that reactive re-lays out the whole screen, on
+            # every keystroke of a filter. Only this widget's scrollbar needs to know.
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self._scroll_update(size)
         target = 0
         if previous is not None:
             try:
@@ -190,6 +195,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         if (changed or force) and self._rows:
             self.post_message(self.Highlighted(self, index, self.cursor_key))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()  # a new theme or focus style: the cached lines are stale
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._line_cache.clear()
@@ -288,10 +297,11 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_cached(self, index: int, width: int, header: bool = False) -> Strip:
         is_cursor = index == self.cursor and not header
-        cache_key = (index, self._generation, width, is_cursor, self.has_focus)
-        strip = self._line_cache.get(cache_key)
+        cells = self._labels if header else self._rows[index]
+        cache_key = (id(cells), width, is_cursor, self.has_focus)
+        cached = self._line_cache.get(cache_key)
+        strip = cached[1] if cached is not None and cached[0] is cells else None
         if strip is None:
-            cells = self._labels if header else self._rows[index]
             if header:
                 extra = self.get_component_rich_style("virtual-table--header")
             elif is_cursor:
@@ -301,7 +311,7 @@ class VirtualTable(ScrollView, can_focus=True):
             strip = self._render_cells(cells, width, extra)
             if len(self._line_cache) > 512:
                 self._line_cache.clear()
-            self._line_cache[cache_key] = strip
+            self._line_cache[cache_key] = (cells, strip)
         return strip
 
     def _render_cells(self, cells: Sequence[Cell], width: int, extra: Style | None) -> Strip:
