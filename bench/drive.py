@@ -180,6 +180,13 @@ def _key_name(ch: str) -> str:
 async def type_and_time(pilot, clock, keys: list[str], on_key: Callable[[], int] | None = None) -> list[dict[str, Any]]:
     """Per key: seconds from the key arriving to the last frame it caused (the app settled)."""
     timings = []
+    with _profiled("typing"):
+        timings = await _type_keys(pilot, clock, keys, on_key)
+    return timings
+
+
+async def _type_keys(pilot, clock, keys: list[str], on_key: Callable[[], int] | None) -> list[dict[str, Any]]:
+    timings = []
     for key in keys:
         frames = clock.frames
         started = time.perf_counter()
