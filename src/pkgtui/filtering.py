@@ -38,7 +38,7 @@ def filter_indices(haystacks: Sequence[str], query: str) -> list[int]:
     if len(words) == 1:
         word = words[0]
         return [i for i, text in enumerate(haystacks) if word in text]
-    return [i for i, text in enumerate(haystacks) if all(word in text for word in words)]
+    return _narrow(range(len(haystacks)), haystacks, words)
 
 
 def sort_indices(
@@ -80,4 +80,13 @@ def filter_order(order: Sequence[int], haystacks: Sequence[str], query: str) -> 
     if len(words) == 1:
         word = words[0]
         return [i for i in order if word in haystacks[i]]
-    return [i for i in order if all(word in haystacks[i] for word in words)]
+    return _narrow(order, haystacks, words)
+
+
+def _narrow(indices: Sequence[int], haystacks: Sequence[str], words: list[str]) -> list[int]:
+    """Keep the indices whose haystack holds every word: one plain pass per word over the
+    survivors is several times faster than an ``all()`` generator per row."""
+    kept = list(indices)
+    for word in words:
+        kept = [i for i in kept if word in haystacks[i]]
+    return kept
