@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -23,6 +25,11 @@ class FilterInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "app.focus_next", "To the list", show=False, id="filter.down"),
     ]
+
+    # Input grows its virtual width with every character typed, and the base reactive
+    # re-lays out the whole screen each time: ~10 ms a keystroke on a busy screen. The box
+    # has a fixed size and no scrollbars, so the new width needs no layout, only a repaint.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
     def __init__(self, placeholder: str = "", *, value: str = "", id: str | None = None) -> None:
         super().__init__(value=value, placeholder=placeholder, id=id, compact=True)

@@ -10,16 +10,17 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.geometry import Size
-from textual.message import Message
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import Input
 
 from ..text import clean
 from .filter_input import FilterInput
@@ -70,6 +71,8 @@ class ParticipantList(ScrollView, can_focus=True):
     ParticipantList {
         height: 1fr;
         padding: 0 1;
+        /* Always there, so a new list length never changes the layout (see set_names). */
+        overflow-y: scroll;
         background: $surface;
     }
     ParticipantList:focus {
@@ -90,6 +93,7 @@ class ParticipantList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._names: list[str] = []
         self._widest = 0
+        self._line_style = Style()
 
     @property
     def names(self) -> list[str]:
@@ -99,20 +103,53 @@ class ParticipantList(ScrollView, can_focus=True):
         """Show ``names`` (already cleaned). ``widest`` spares measuring them again."""
         self._names = list(names)
         self._widest = widest if widest is not None else max(map(cell_len, self._names), default=0)
-        self.virtual_size = Size(self._widest, len(self._names))
-        self.scroll_to(0, 0, animate=False)
+        size = Size(self._widest, len(self._names))
+        if size != self.virtual_size:
+            # Not ``self.virtual_size = size``: that reactive re-lays out the whole screen, a
+            # cost paid on every keystroke. Only this widget's scrollbars need to know.
+            self.set_reactive(ParticipantList.virtual_size, size)
+            self._scroll_update(size)
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Computed once a repaint rather than once a line.
+        self._line_style = self.rich_style
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
+        style = self._line_style
         if index >= len(self._names):
             return Strip.blank(width, style)
         name = self._names[index]
         # A plain Segment: the name is never read as markup (``dependabot[bot]`` stays literal).
         return Strip([Segment(name, style)], cell_len(name)).crop_extend(scroll_x, scroll_x + width, style)
+
+
+class CountLine(Widget):
+    """One line of text. Unlike ``Static.update``, changing it never re-lays out the screen."""
+
+    DEFAULT_CSS = """
+    CountLine {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text("")
+
+    def set_text(self, text: str) -> None:
+        self._text = Text(text)
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
 
 
 class ParticipantsPanel(Vertical):
@@ -122,20 +159,7 @@ class ParticipantsPanel(Vertical):
     ParticipantsPanel {
         height: auto;
     }
-    ParticipantsPanel > #participants-count {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
     """
-
-    class Filtered(Message):
-        """The shown names changed (filter or order)."""
-
-        def __init__(self, shown: int, total: int) -> None:
-            super().__init__()
-            self.shown = shown
-            self.total = total
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -147,7 +171,7 @@ class ParticipantsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput("/ filter participants", id="participants-filter")
-        yield Static("", id="participants-count", markup=False)
+        yield CountLine(id="participants-count")
         yield ParticipantList(id="participants-list")
 
     @property
@@ -177,13 +201,13 @@ class ParticipantsPanel(Vertical):
     def apply_filter(self, query: str) -> None:
         shown = filter_names(self._all, query, self._folded)
         self.list.set_names(shown, self._widest)
-        self.query_one("#participants-count", Static).update(Text(count_text(len(shown), len(self._all), query)))
-        self.post_message(self.Filtered(len(shown), len(self._all)))
+        self.query_one("#participants-count", CountLine).set_text(count_text(len(shown), len(self._all), query))
 
-    @on(Input.Changed, "#participants-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.apply_filter(event.value)
+    def on_mount(self) -> None:
+        # Called as the value changes, within the keystroke's own handling, so the list is
+        # repainted in the same frame as the box (an Input.Changed message would arrive
+        # after that frame and cost a second one).
+        self.watch(self.filter_input, "value", self.apply_filter, init=False)
 
     @on(Input.Submitted, "#participants-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

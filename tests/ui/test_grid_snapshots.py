@@ -1,0 +1,16 @@
+"""Snapshots of the grid screen (fixed clock, no cursor blink, workers finished)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pkgtui.cli import StartTarget
+
+from .conftest import settle
+from .scripted import scripted_app
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (60, 20)], ids=["100x30", "80x24", "60x20"])
+def test_grid_screen(snap_compare, size):
+    app, _ = scripted_app(StartTarget("grid", "7"))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
