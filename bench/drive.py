@@ -113,6 +113,10 @@ async def grid_cold(args) -> dict[str, Any]:
     seconds = []
     for rep in range(args.reps):
         _use_cache_dir(root / f"rep{rep}")  # empty: every request goes to the server
+        if args.concurrency:  # through the config file, as a user would set it
+            config = root / f"rep{rep}" / "config" / "pkgtui" / "config.toml"
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text(f"concurrency = {args.concurrency}\n", encoding="utf-8")
         app = _app(args.url)
         async with app.run_test(headless=True, size=SIZE) as pilot:
             clock = PaintClock(app)
@@ -342,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", type=int, default=0)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)")
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--warm-cache", default="")
     parser.add_argument("--words", nargs="*", default=[])

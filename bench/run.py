@@ -163,6 +163,18 @@ class Bench:
                 )
             )
             self.notes.append(f"grid of {size}: {sent} requests for {self.reps} opens (home included)")
+        # Not a target: how much of the gap is the client's concurrency limit (config key).
+        size = GRID_KEY_SIZE
+        key = str(self.dataset.grid_ids[size])
+        floor = child("network-floor", "--url", self.server.url, "--what", "grid", "--key", key, "--reps", str(self.reps))
+        result = child(
+            "grid", "--url", self.server.url, "--key", key, "--members", str(size), "--reps", str(self.reps),
+            "--cache-root", str(self.scratch / "grid-concurrency"), "--concurrency", str(size),
+        )  # fmt: skip
+        m, f = statistics.median(result["seconds"]), statistics.median(floor["seconds"])
+        self.rows.append(
+            Row(f"grid of {size}, concurrency = {size} (config)", ms(m), f"{ms(f)} httpx, 2 trips", m / f, "(what-if)", None)
+        )
 
     # -- 3. grid, warm cache ------------------------------------------------------------------
 
