@@ -32,6 +32,7 @@ class HomeScreen(DataScreen):
     FILTER_ID = "filter"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Clear search", show=False, id="home.clear"),
+        Binding("backspace", "back", "Clear search", show=False, id="home.clear_backspace"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
