@@ -148,3 +148,23 @@ async def test_source_line_shows_the_host_or_the_offline_cache_age(make_app):
         await pilot.pause()
         assert str(line.render()).startswith("offline — data cached 3 h ago")
         assert line.has_class("-offline")
+
+
+async def test_backspace_on_the_results_list_clears_the_search(make_app):
+    app, _ = make_app(target=StartTarget("search", "auth"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, VirtualTable)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == ""
+
+
+async def test_clicking_a_category_row_opens_it(make_app):
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#categories", offset=(3, 2))  # line 2 = second row
+        await settle(pilot)
+        assert isinstance(app.screen, CategoryScreen)
+        assert app.screen.category.slug == "frameworks"
