@@ -5,6 +5,7 @@ Shared by the grid screen and ``pkgtui grid --plain/--json/--csv`` so both show 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,10 +20,22 @@ class Column:
     key: str
     label: str
     # The value sorted on and compared for "best" (None sorts last, is never best).
-    value: Callable[[Package, datetime], float | str | None]
+    value: Callable[[Package, datetime], float | str | tuple | None]
     text: Callable[[Package, datetime], str]
     higher_is_better: bool | None = None  # None: no "best" for this column
     numeric: bool = False
+
+
+_VERSION_PARTS = re.compile(r"\d+|[^\d.\-_+]+")
+
+
+def version_key(version: str | None) -> tuple[tuple[int, int | str], ...] | None:
+    """Sorts versions by their numbers (1.10 after 1.9); None (unknown) for no version.
+    Numbers and words are tagged so they always compare (1.0 vs 1.0rc1, 0.1dev)."""
+    text = clean(version or "").lower()
+    if not text:
+        return None
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _VERSION_PARTS.findall(text))
 
 
 def _age(p: Package, now: datetime) -> float | None:
@@ -31,7 +44,8 @@ def _age(p: Package, now: datetime) -> float | None:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)),
-    Column("version", "Version", lambda p, now: clean(p.pypi_version or ""), lambda p, now: clean(p.pypi_version or "–")),
+    Column("version", "Version", lambda p, now: version_key(p.pypi_version),
+           lambda p, now: clean(p.pypi_version or "–")),
     Column("stars", "Stars", lambda p, now: p.stars, lambda p, now: format_count(p.stars), True, True),
     Column("forks", "Forks", lambda p, now: p.repo_forks, lambda p, now: format_count(p.repo_forks), True, True),
     # Sorted and compared by age: lower (more recent) is better.

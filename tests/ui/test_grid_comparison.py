@@ -14,6 +14,7 @@ from pkgtui.comparison import (
     next_sort_key,
     rows,
     sort_packages,
+    version_key,
 )
 from tests.conftest import FIXED_NOW
 
@@ -87,3 +88,11 @@ def test_activity_buckets_sum_spans_of_weeks():
     assert buckets[0] == 0 + 1 + 2 + 3
     assert activity_buckets([], 13) == []
     assert activity_buckets([1, 2], 13) == [1, 2]
+
+
+def test_versions_sort_by_their_numbers_and_missing_ones_last():
+    versions = ["1.10.0", None, "1.9", "0.1dev", "2.0rc1", "[b]3[/b]"]
+    packages = [Package(id=i, title=f"p{i}", slug=f"p{i}", pypi_version=v) for i, v in enumerate(versions)]
+    ordered = sort_packages(packages, "version", now=FIXED_NOW)
+    assert [p.pypi_version for p in ordered] == ["0.1dev", "1.9", "1.10.0", "2.0rc1", "[b]3[/b]", None]
+    assert version_key("") is None and version_key("1.0") < version_key("1.0.1")
