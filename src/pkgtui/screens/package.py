@@ -189,9 +189,10 @@ class PackageScreen(DataScreen):
         ):
             shown = clean(url or "")
             if shown:
-                self.links[option_id] = shown
+                # The URL as sent: one that needed cleaning (it held escapes) is not a web URL.
+                self.links[option_id] = (url or "").strip()
             prompt = field_line(label, shown or "–")
-            links.add_option(Option(prompt, id=option_id, disabled=not is_web_url(shown)))
+            links.add_option(Option(prompt, id=option_id, disabled=not is_web_url((url or "").strip())))
         # A cursor from the start, so the first j/down moves off the first link.
         links.highlighted = highlighted if highlighted is not None else 0
 
