@@ -108,8 +108,9 @@ NETWORK_ROWS: tuple[Row, ...] = (
          "test_lookup_faults.test_refused_port_is_exit_3_and_one_line")),
     Row("latency on every answer", "the data, later; the screen says Loading… meanwhile",
         ("test_app_faults.test_latency_shows_loading_then_data",)),
-    Row("a 30 % share of 500/502/503", "retried quietly: nearly everything arrives; a member still failing "
-        "is shown as failed in its place", ("test_client_faults.test_a_share_of_server_errors_spares_the_rest",)),
+    Row("a 30 % share of 500/502/503", "retried quietly: nearly everything arrives; a grid member still failing "
+        "is shown as failed in its place", ("test_client_faults.test_a_share_of_server_errors_spares_the_rest",
+                                            "test_app_faults.test_a_failing_grid_member_is_shown_failed_in_its_place")),
     Row("a fault that clears", "the retry (automatic, or r) shows the data",
         ("test_client_faults.test_after_every_fault_clears_the_same_client_works",
          "test_lookup_faults.test_a_fault_that_clears_is_retried_into_output",
@@ -120,7 +121,7 @@ NETWORK_ROWS: tuple[Row, ...] = (
 
 def _hostile_sees(text: HostileText) -> str:
     if text is LONG:
-        return "cut to fit the screen, ending in …; the full text in the package view"
+        return "cut or wrapped to fit the screen; nothing slows down or breaks"
     if text.visible == text.raw:
         return f"exactly as sent: `{text.visible}`"
     return f"the text without its escapes: `{text.visible}`"
@@ -138,14 +139,16 @@ HOSTILE_ROWS: tuple[Row, ...] = (
         "`o` says it will not open it", ("test_lookup_faults.test_only_clean_http_urls_become_links",
                                           "test_app_faults.test_non_web_urls_are_never_opened")),
     Row("negative and null counts", "`–` (unknown), never a negative number",
-        ("test_lookup_faults.test_bad_numbers_show_as_unknown",)),
-    Row("invalid dates", "last commit `unknown`", ("test_lookup_faults.test_bad_numbers_show_as_unknown",)),
+        ("test_lookup_faults.test_bad_numbers_show_as_unknown", "test_app_faults.test_bad_numbers_in_the_app")),
+    Row("invalid dates", "last commit `unknown` (`–` in the app)",
+        ("test_lookup_faults.test_bad_numbers_show_as_unknown", "test_app_faults.test_bad_numbers_in_the_app")),
     Row("commits_over_52 of the wrong length or types", "52 bars: newest weeks kept, missing weeks 0",
         ("test_lookup_faults.test_hostile_data_prints_inert_text",)),
     Row("5,000 participants", "all listed (virtual list in the TUI, one a line with --participants)",
         ("test_lookup_faults.test_five_thousand_participants_are_all_listed",
          "test_app_faults.test_every_screen_opens_on_hostile_data")),
-    Row("grid members that 404 or are not package URLs", "the good members shown; one line names the missing one",
+    Row("grid members that 404 or are not package URLs", "the good members shown; `pkgtui grid` names the "
+        "missing one in one line on stderr",
         ("test_lookup_faults.test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one",)),
 )
 
@@ -179,7 +182,7 @@ STATE_ROWS: tuple[Row, ...] = (
 TERMINAL_ROWS: tuple[Row, ...] = (
     Row("a 60×20 terminal", "every screen opens and works from the keyboard",
         ("test_app_faults.test_small_plain_terminal",)),
-    Row("NO_COLOR=1", "every screen opens; meaning carried by marks, not colour",
+    Row("NO_COLOR=1", "every screen opens and works, without colour",
         ("test_app_faults.test_small_plain_terminal",)),
     Row("no mouse", "every screen reachable and left with keys alone",
         ("test_app_faults.test_small_plain_terminal",)),

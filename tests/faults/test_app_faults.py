@@ -214,6 +214,19 @@ async def test_hostile_titles_on_the_lists_are_literal():
         assert_healthy(app)
 
 
+async def test_bad_numbers_in_the_app():
+    app, _ = hostile_app(StartTarget("package", "hostile-numbers"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        fields = str(app.screen.query_one("#package-fields").render())
+        assert_healthy(app)
+    values = {line[:14].strip(): line[14:].strip() for line in fields.splitlines()}
+    for label in ("Stars", "Forks", "Created", "Last fetched", "Version"):
+        assert values[label] == "–", (label, values[label])
+    assert values["Last commit"].startswith("–")  # unknown (and so marked stale)
+    assert "-5" not in fields and "-1" not in fields
+
+
 async def test_clicking_hostile_text_does_nothing():
     app, recorder = hostile_app(StartTarget("package", "hostile-markup"))
     async with app.run_test(size=SIZE) as pilot:
