@@ -296,6 +296,10 @@ class LocalAPI:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK (~40 ms a response on Linux), which swamps any latency a
+    # test or benchmark sets.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
         pass
