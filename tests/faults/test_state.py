@@ -68,7 +68,7 @@ async def test_cache_corrupted_while_running_is_dropped_not_fatal(server, tmp_pa
         await client.package(1867)
         assert warnings == [] and cache_file.stat().st_size > 0
         transport = client.http._transport
-        await transport._storage.close()  # what another process scribbling over the file leaves
+        transport._storage.close()  # what another process scribbling over the file leaves
         cache_file.write_bytes(GARBAGE)
         transport._storage = None
         assert (await client.package(1867)).slug == "django-otp"
@@ -100,12 +100,12 @@ async def test_cache_file_that_is_a_folder_is_one_warning(server, tmp_path):
     ids=["ENOSPC", "sqlite full"],
 )
 async def test_full_disk_is_one_warning_and_no_cache(server, tmp_path, monkeypatch, error):
-    from hishel import AsyncSqliteStorage
+    from hishel import SqliteStorage
 
-    async def disk_full(self, *args, **kwargs):
+    def disk_full(self, *args, **kwargs):
         raise error
 
-    monkeypatch.setattr(AsyncSqliteStorage, "create_entry", disk_full)
+    monkeypatch.setattr(SqliteStorage, "create_entry", disk_full)
     warnings: list[str] = []
     await fetch_three_times(server, tmp_path / "http-cache.sqlite", warnings)
     assert_one_warning(warnings, "full" if isinstance(error, sqlite3.Error) else "No space")
@@ -113,12 +113,12 @@ async def test_full_disk_is_one_warning_and_no_cache(server, tmp_path, monkeypat
 
 async def test_unreadable_cache_is_one_warning(server, tmp_path, monkeypatch):
     # Tests run as root, where chmod blocks nothing: fail the read itself.
-    from hishel import AsyncSqliteStorage
+    from hishel import SqliteStorage
 
-    async def unreadable(self, *args, **kwargs):
+    def unreadable(self, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(AsyncSqliteStorage, "get_entries", unreadable)
+    monkeypatch.setattr(SqliteStorage, "get_entries", unreadable)
     warnings: list[str] = []
     await fetch_three_times(server, tmp_path / "http-cache.sqlite", warnings)
     assert_one_warning(warnings, "Permission denied")

@@ -10,10 +10,16 @@ this transport adds the policy the app needs, which hishel's own transports do n
 
 A cache that cannot be opened or written (corrupt file, read-only or full disk) is
 switched off with a warning: the app then works uncached rather than failing.
+
+hishel's synchronous storage is used on purpose: a lookup is a local SQLite read of well
+under a millisecond, done on the event loop, where the async storage hops to a worker
+thread for every query (a warm 40-package grid paid ~2 ms a lookup for those hops).
+Writes, which can be megabytes for a catalogue page, go to a thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -23,6 +29,11 @@ from pathlib import Path
 import httpx
 
 log = logging.getLogger(__name__)
+# The warning reaches the user through ``on_warning``; hishel logs its own storage failures
+# with tracebacks. Neither may fall through to logging's last-resort stderr handler, which
+# would print over the TUI.
+for _name in ("pkgtui", "hishel"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 REFRESH = "pkgtui.refresh"
 STORED_AT_HEADER = "x-pkgtui-stored-at"
@@ -71,7 +82,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
             try:
                 import sqlite3
 
-                from hishel import AsyncSqliteStorage
+                from hishel import SqliteStorage
 
                 self.database.parent.mkdir(parents=True, exist_ok=True)
                 # Fail now, with a clear warning, on a corrupt or unreadable file: hishel would
@@ -79,7 +90,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 with sqlite3.connect(self.database) as probe:
                     probe.execute("PRAGMA schema_version").fetchone()
                 probe.close()
-                self._storage = AsyncSqliteStorage(database_path=self.database, default_ttl=self.keep_for)
+                self._storage = SqliteStorage(database_path=self.database, default_ttl=self.keep_for)
             except Exception as error:  # noqa: BLE001 - any failure means "no cache", never a crash
                 self._disable(_describe(error))
                 return None
@@ -90,11 +101,11 @@ class CachingTransport(httpx.AsyncBaseTransport):
         if storage is None:
             return None
         try:
-            entries = await storage.get_entries(key)
+            entries = storage.get_entries(key)
             best: tuple[httpx.Response, float] | None = None
             for entry in entries:
                 stored_at = float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
-                body = b"".join([chunk async for chunk in entry.response.stream])
+                body = b"".join(entry.response.stream)
                 if best is None or stored_at > best[1]:
                     headers = [(k, v) for k in entry.response.headers for v in entry.response.headers.get_list(k)]
                     best = (httpx.Response(entry.response.status_code, headers=headers, content=body), stored_at)
@@ -115,16 +126,16 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 headers.setdefault(name, []).append(value)
             headers[STORED_AT_HEADER] = [repr(self.clock())]
 
-            async def once():
-                yield body
+            def write() -> None:
+                entry = storage.create_entry(
+                    Request(method=request.method, url=str(request.url)),
+                    Response(status_code=response.status_code, headers=Headers(headers), stream=iter([body])),
+                    key,
+                )
+                for _ in entry.response.stream:  # reading the stream is what saves it
+                    pass
 
-            entry = await storage.create_entry(
-                Request(method=request.method, url=str(request.url)),
-                Response(status_code=response.status_code, headers=Headers(headers), stream=once()),
-                key,
-            )
-            async for _ in entry.response.stream:  # reading the stream is what saves it
-                pass
+            await asyncio.to_thread(write)
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
 
@@ -180,7 +191,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
         await self.next_transport.aclose()
         if self._storage is not None:
             try:
-                await self._storage.close()
+                self._storage.close()
             except Exception:  # noqa: BLE001 - closing a broken cache must not fail the exit
                 pass
 

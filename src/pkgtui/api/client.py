@@ -61,6 +61,46 @@ class ResponseInfo:
     at: float = field(default_factory=time.time)
 
 
+class ResponseDeadline(httpx.ReadTimeout):
+    """A whole response took longer than its deadline (each read may still have been quick)."""
+
+    def __init__(self, seconds: float, request: httpx.Request) -> None:
+        super().__init__(f"no complete response in {seconds:g} s", request=request)
+        self.seconds = seconds
+
+
+class ConcurrencyLimit(httpx.AsyncBaseTransport):
+    """At most ``limit`` requests on the network at once, each holding its place until its
+    body has arrived. It sits below the cache, so answers from disk never wait for a place.
+
+    httpx's timeout bounds each read, so a server trickling its answer a byte at a time would
+    never time out: ``deadline`` bounds one whole response, counted from when it got a place.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int, deadline: float | None = None) -> None:
+        self.inner = inner
+        self.limit = max(1, limit)
+        self.deadline = deadline
+        self._places = asyncio.Semaphore(self.limit)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with self._places:
+            try:
+                async with asyncio.timeout(self.deadline):
+                    response = await self.inner.handle_async_request(request)
+                    try:
+                        await response.aread()
+                    except BaseException:
+                        await response.aclose()
+                        raise
+            except TimeoutError as error:
+                raise ResponseDeadline(self.deadline or 0, request) from error
+            return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class Client:
     def __init__(
         self,
@@ -72,19 +112,14 @@ class Client:
         max_retry_after: float = 20.0,
         page_size: int = DEFAULT_PAGE_SIZE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        deadline: float | None = None,
     ) -> None:
         self.http = http
-        # httpx's timeout bounds each read, so a server trickling its answer a byte at a
-        # time would never time out: ``deadline`` bounds one whole response.
-        self.deadline = deadline
         self.concurrency = max(1, concurrency)
         self.retries = max(0, retries)
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.page_size = max(1, page_size)
         self._sleep = sleep
-        self._slots = asyncio.Semaphore(self.concurrency)
         self.listeners: list[Callable[[ResponseInfo], None]] = []
 
     @property
@@ -108,12 +143,11 @@ class Client:
         attempt = 0
         while True:
             try:
-                async with self._slots, asyncio.timeout(self.deadline):
-                    response = await self.http.get(path, params=params, extensions=extensions)
+                response = await self.http.get(path, params=params, extensions=extensions)
+            except ResponseDeadline as error:
+                raise Timeout(f"{self.host} did not finish answering in {error.seconds:g} s") from error
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
-            except TimeoutError as error:
-                raise Timeout(f"{self.host} did not finish answering in {self.deadline:g} s") from error
             except (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
                 if attempt < self.retries:
                     await self._sleep(self._backoff(attempt))
@@ -319,6 +353,7 @@ def open_client(
     elif transport is None:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
+    transport = ConcurrencyLimit(transport, concurrency, deadline=DEADLINE_FACTOR * timeout)
     if cache_file is not None and not demo:
         transport = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
     if not api_url.endswith("/"):
@@ -332,5 +367,4 @@ def open_client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=True,
     )
-    client_options.setdefault("deadline", DEADLINE_FACTOR * timeout)
     return Client(http, concurrency=concurrency, **client_options)
