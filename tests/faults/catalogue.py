@@ -146,7 +146,7 @@ HOSTILE_ROWS: tuple[Row, ...] = (
         ("test_lookup_faults.test_hostile_data_prints_inert_text",)),
     Row("5,000 participants", "all listed (virtual list in the TUI, one a line with --participants)",
         ("test_lookup_faults.test_five_thousand_participants_are_all_listed",
-         "test_app_faults.test_every_screen_opens_on_hostile_data")),
+         "test_app_faults.test_every_hostile_package_opens")),
     Row("grid members that 404 or are not package URLs", "the good members shown; `pkgtui grid` names the "
         "missing one in one line on stderr",
         ("test_lookup_faults.test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one",)),

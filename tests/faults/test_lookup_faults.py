@@ -7,7 +7,10 @@ traceback; hostile text is printed literally and never as a link unless it is a 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +21,7 @@ from pkgtui.text import clean
 from tests.cli.conftest import run_lookup, visible
 from tests.faults.catalogue import CLIENT_FAULTS, ClientFault
 from tests.hostile import BAD_URLS, BIG_PARTICIPANTS, HOSTILE_TEXTS, LONG, hostile_api
-from tests.server import LocalAPI, refused_port, refused_url, status, truncated
+from tests.server import LocalAPI, refused_port, refused_url, reset, status, truncated
 
 COMMANDS = {
     "show": ["show", "django-otp"],
@@ -216,3 +219,32 @@ def test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one(
     rows = data["packages"] if isinstance(data, dict) and "packages" in data else data
     assert len(rows) == 6
     assert result.err.count("\n") == 1 and "999999" in result.err
+
+
+# -- the real process: nothing but the one line reaches the terminal ------------------------------
+
+
+def _pkgtui(*argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100", "PYTHONWARNINGS": "default"}
+    return subprocess.run(
+        [sys.executable, "-m", "pkgtui", *argv], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+
+
+def test_a_real_process_under_a_fault_prints_one_line_and_no_traceback(server):
+    server.faults.add(reset(0.3))
+    result = _pkgtui("show", "django-otp", "--api-url", server.url, "--no-cache")
+    assert result.returncode == EXIT_API and result.stdout == ""
+    assert_one_line_error(result.stderr, "show")
+    with refused_port() as port:
+        refused = _pkgtui("find", "auth", "--api-url", refused_url(port))
+    assert refused.returncode == EXIT_API
+    assert_one_line_error(refused.stderr, "find")
+
+
+def test_a_real_process_on_hostile_data_prints_inert_text(server):
+    server.api = hostile_api(base_url=server.url)
+    result = _pkgtui("show", "hostile-escapes", "--api-url", server.url)
+    assert result.returncode == EXIT_OK and result.stderr == ""
+    assert_inert(result.stdout)
+    assert "Red alert" in result.stdout and "Hidden link" in result.stdout
