@@ -97,6 +97,10 @@ class CategoryScreen(DataScreen):
         self.sub_title = f"Category {self.key}"
         self.query_one("#packages", VirtualTable).focus()
         self._update_labels()
+        # Filter as the value changes, within the keystroke's own handling, so the rows are
+        # repainted in the same frame as the box (an Input.Changed message arrives after that
+        # frame and costs a second one).
+        self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
         super().on_mount()
 
     # -- loading ---------------------------------------------------------------------------
@@ -244,7 +248,6 @@ class CategoryScreen(DataScreen):
                     self._resort()
                 return
 
-    @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.apply_view()
 

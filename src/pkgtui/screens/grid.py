@@ -100,6 +100,13 @@ class GridScreen(DataScreen):
         )
         yield Static("", id="grid-legend", markup=False)
 
+    def on_mount(self) -> None:
+        # Filter as the value changes, within the keystroke's own handling, so the rows are
+        # repainted in the same frame as the box (an Input.Changed message arrives after that
+        # frame and costs a second one).
+        self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
+        super().on_mount()
+
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#grid-table", VirtualTable)
@@ -257,7 +264,6 @@ class GridScreen(DataScreen):
             self.sort_key, self.sort_reverse = key, None
             self._draw()
 
-    @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self._draw()
 
