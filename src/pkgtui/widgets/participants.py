@@ -24,6 +24,7 @@ from textual.widgets import Input
 
 from ..text import clean
 from .filter_input import FilterInput
+from .line_cache import ReusingStylesCache
 
 # The order participants are listed in; "as listed" is the API's own order.
 ORDERS = ("as listed", "A–Z", "Z–A")
@@ -94,6 +95,12 @@ class ParticipantList(ScrollView, can_focus=True):
         self._names: list[str] = []
         self._widest = 0
         self._line_style = Style()
+        self._line_width = 0
+        # Content lines by name, and styled lines by content line: a name that stays in view
+        # while the filter changes is neither rendered nor styled again.
+        self._lines: dict[str, Strip] = {}
+        self._lines_for: tuple[int, int, Style] | None = None
+        self._styles_cache = ReusingStylesCache()
 
     @property
     def names(self) -> list[str]:
@@ -112,21 +119,34 @@ class ParticipantList(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_cache.forget()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Computed once a repaint rather than once a line.
         self._line_style = self.rich_style
+        self._line_width = self.scrollable_content_region.width
+        key = (self.scroll_offset.x, self._line_width, self._line_style)
+        if key != self._lines_for or len(self._lines) > 1024:
+            self._lines = {}
+            self._lines_for = key
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        width = self.scrollable_content_region.width
+        width = self._line_width
         style = self._line_style
         if index >= len(self._names):
             return Strip.blank(width, style)
         name = self._names[index]
-        # A plain Segment: the name is never read as markup (``dependabot[bot]`` stays literal).
-        return Strip([Segment(name, style)], cell_len(name)).crop_extend(scroll_x, scroll_x + width, style)
+        line = self._lines.get(name)
+        if line is None:
+            # A plain Segment: the name is never read as markup (``dependabot[bot]`` stays literal).
+            line = Strip([Segment(name, style)], cell_len(name)).crop_extend(scroll_x, scroll_x + width, style)
+            self._lines[name] = line
+        return line
 
 
 class CountLine(Widget):

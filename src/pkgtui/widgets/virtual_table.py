@@ -15,16 +15,20 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
+from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from .line_cache import ReusingStylesCache
 
 Cell = str | Text
 
@@ -132,6 +136,12 @@ class VirtualTable(ScrollView, can_focus=True):
         # kept with its strip, so an id reused by a new object never matches. Rows that survive
         # a filter or sort are the same objects, so a keystroke re-renders only new rows.
         self._line_cache: dict[tuple[int, int, bool, bool], tuple[Sequence[Cell], Strip]] = {}
+        # Styled lines by content line, so a row that only moved is not re-styled.
+        self._styles_cache = ReusingStylesCache()
+        # Per repaint, not per line (see render_lines).
+        self._paint_width = 0
+        self._paint_style = Style()
+        self._paint_layout: list[tuple[int, int]] = []
 
     # -- data --------------------------------------------------------------------------------
 
@@ -199,9 +209,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._line_cache.clear()  # a new theme or focus style: the cached lines are stale
+        self._styles_cache.forget()
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._line_cache.clear()
+        # Cached lines stay valid: whether a line is the cursor's is part of their key.
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
@@ -281,18 +292,30 @@ class VirtualTable(ScrollView, can_focus=True):
     def _table_width(self) -> int:
         return self.scrollable_content_region.width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._prepare_paint()
+        return super().render_lines(crop)
+
+    def _prepare_paint(self) -> None:
+        """What every line needs, looked up once a repaint rather than once a line."""
+        self._paint_width = width = self._table_width()
+        self._paint_style = self.rich_style
+        self._paint_layout = self.layout(width)
+
     def render_line(self, y: int) -> Strip:
-        width = self._table_width()
+        if not self._paint_layout:  # called outside a repaint (e.g. text selection)
+            self._prepare_paint()
+        width = self._paint_width
         if y == 0:
             return self._render_cached(-1, width, header=True)
         index = round(self.scroll_y) + y - 1
         if not self._rows:
             if y == 1:
                 style = self.get_component_rich_style("virtual-table--empty")
-                return Strip([Segment(self.empty_text[:width], style)]).extend_cell_length(width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+                return Strip([Segment(self.empty_text[:width], style)]).extend_cell_length(width, self._paint_style)
+            return Strip.blank(width, self._paint_style)
         if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._paint_style)
         return self._render_cached(index, width)
 
     def _render_cached(self, index: int, width: int, header: bool = False) -> Strip:
@@ -315,8 +338,34 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _render_cells(self, cells: Sequence[Cell], width: int, extra: Style | None) -> Strip:
+        base = self._paint_style
+        if all(isinstance(cell, str) for cell in cells):
+            # Plain cells (most rows): the line is one string, as the Text path below would
+            # make it, without building and rendering a Text a cell.
+            segments = [Segment(self._plain_line(cells))]
+        else:
+            segments = list(self._rich_line(cells).render(self.app.console, end=""))
+        segments = list(Segment.apply_style(segments, base, extra))
+        return Strip(segments).adjust_cell_length(width, base + extra if extra else base)
+
+    def _plain_line(self, cells: Sequence[str]) -> str:
+        parts: list[str] = []
+        for index, cell_width in self._paint_layout:
+            text = strip_control_codes(cells[index]) if index < len(cells) else ""
+            length = cell_len(text)
+            if length > cell_width:
+                text = set_cell_size(text, cell_width - 1) + "…"
+                length = cell_len(text)
+            if self.columns[index].align == "right":
+                text = " " * (cell_width - length) + text
+            else:
+                text = text + " " * (cell_width - length)
+            parts.append(text)
+        return " ".join(parts)
+
+    def _rich_line(self, cells: Sequence[Cell]) -> Text:
         parts: list[Text] = []
-        for index, cell_width in self.layout(width):
+        for index, cell_width in self._paint_layout:
             cell = cells[index] if index < len(cells) else ""
             text = cell.copy() if isinstance(cell, Text) else Text(cell)
             text.no_wrap = True
@@ -326,8 +375,4 @@ class VirtualTable(ScrollView, can_focus=True):
             else:
                 text.pad_right(cell_width - text.cell_len)
             parts.append(text)
-        line = Text(" ").join(parts)
-        base = self.rich_style
-        segments = list(line.render(self.app.console, end=""))
-        segments = list(Segment.apply_style(segments, base, extra))
-        return Strip(segments).adjust_cell_length(width, base + extra if extra else base)
+        return Text(" ").join(parts)
