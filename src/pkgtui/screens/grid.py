@@ -89,6 +89,12 @@ class GridScreen(DataScreen):
         self.sort_key = "stars"
         self.sort_reverse: bool | None = None  # None: the column's natural direction
         self._draw_timer: Timer | None = None
+        # (loaded, total) while members arrive: shown by the next draw, not once a member.
+        self._progress: tuple[int, int] | None = None
+        # Per package id: its row's cells and what they were computed from, so a redraw
+        # reuses the same cells (and the table its rendered lines) for unchanged rows.
+        self._cell_cache: dict[int, tuple[Package, tuple, list[Text]]] = {}
+        self._haystacks: dict[int, tuple[Package, str]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -140,14 +146,16 @@ class GridScreen(DataScreen):
         self.show_loading(f"Loading {len(ids):,} packages…")
         progress = self.query_one("#grid-progress", LoadProgress)
         progress.update_progress(0, len(ids), "packages")
+        self._progress = (0, len(ids))
         async for fetched in client.iter_packages(ids, refresh=refresh):
             if fetched.value is not None:
                 self.packages[fetched.value.id] = fetched.value
                 self.app.session.add_packages([fetched.value])
             else:
                 self.failures[fetched.key] = fetched.error or APIError("unknown error")
-            progress.update_progress(len(self.packages) + len(self.failures), len(ids), "packages")
+            self._progress = (len(self.packages) + len(self.failures), len(ids))
             self._schedule_draw()
+        self._progress = None
         progress.finish()
         if self.failures:
             failed = len(self.failures)
@@ -192,6 +200,9 @@ class GridScreen(DataScreen):
                 rows.append(self._failed_cells(key, error))
                 keys.append(failed_key(key))
         self.table.set_rows(rows, keys)
+        if self._progress is not None:
+            done, total = self._progress
+            self.query_one("#grid-progress", LoadProgress).update_progress(done, total, "packages")
         if self.grid is not None and not rows:
             self.table.set_empty_text(
                 f"No package matches '{clean(query.strip())}'." if query.strip() else "No packages loaded."
@@ -199,12 +210,35 @@ class GridScreen(DataScreen):
         self._draw_labels()
         self._draw_legend(len(ordered))
 
-    @staticmethod
-    def _matching(packages: list[Package], query: str) -> list[Package]:
-        texts = [haystack(clean(p.display_title), p.slug, clean(p.repo_description)) for p in packages]
+    def _matching(self, packages: list[Package], query: str) -> list[Package]:
+        if not query.strip():
+            return packages
+        texts = [self._haystack(p) for p in packages]
         return [packages[i] for i in filter_indices(texts, query)]
 
+    def _haystack(self, package: Package) -> str:
+        cached = self._haystacks.get(package.id)
+        if cached is None or cached[0] is not package:
+            cached = (package, haystack(clean(package.display_title), package.slug, clean(package.repo_description)))
+            self._haystacks[package.id] = cached
+        return cached[1]
+
     def _cells(self, package: Package, best: dict[str, float | str], now: datetime) -> list[Text]:
+        """The row of ``package``; the same list as last time when nothing it shows changed."""
+        # What a row shows besides the package itself: its best marks, staleness and age.
+        shown = (
+            tuple(is_best(col, package, best, now) for col in COLUMNS),
+            package.is_stale(now),
+            column("last_commit").text(package, now),
+        )
+        cached = self._cell_cache.get(package.id)
+        if cached is not None and cached[0] is package and cached[1] == shown:
+            return cached[2]
+        cells = self._build_cells(package, best, now)
+        self._cell_cache[package.id] = (package, shown, cells)
+        return cells
+
+    def _build_cells(self, package: Package, best: dict[str, float | str], now: datetime) -> list[Text]:
         cells: list[Text] = []
         for col in COLUMNS:
             if col.key == "name":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from ..widgets import Column, FilterInput, VirtualTable
 from .base import DataScreen
 
 SEARCH_DEBOUNCE = 0.35  # seconds of no typing before the API is asked
+DIM = Style(dim=True)  # a Style, not the name "dim": the table draws styled cells without Rich's parser
 
 
 class HomeScreen(DataScreen):
@@ -278,4 +280,4 @@ class HomeScreen(DataScreen):
 
 def _count_text(count: int | None) -> Text | str:
     """A category's package count, or a dim mark until the catalogue has been loaded."""
-    return Text("…", style="dim") if count is None else format_count(count)
+    return Text("…", style=DIM) if count is None else format_count(count)

@@ -27,10 +27,12 @@ class LoadProgress(Horizontal):
         yield Static("", id="progress-label", markup=False)
 
     def update_progress(self, done: int, total: int, what: str = "") -> None:
-        self.add_class("-active")
+        if not self.has_class("-active"):  # a class change restyles the subtree: once only
+            self.add_class("-active")
         self.query_one(ProgressBar).update(total=max(total, 1), progress=min(done, total))
         label = f"{done:,} / {total:,}" + (f" {what}" if what else "")
-        self.query_one("#progress-label", Static).update(label)
+        # The label's width is set by the layout (1fr), not by its text: no re-layout needed.
+        self.query_one("#progress-label", Static).update(label, layout=False)
 
     @property
     def label(self) -> str:

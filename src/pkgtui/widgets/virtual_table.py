@@ -339,30 +339,38 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_cells(self, cells: Sequence[Cell], width: int, extra: Style | None) -> Strip:
         base = self._paint_style
-        if all(isinstance(cell, str) for cell in cells):
-            # Plain cells (most rows): the line is one string, as the Text path below would
-            # make it, without building and rendering a Text a cell.
-            segments = [Segment(self._plain_line(cells))]
-        else:
+        segments = self._plain_segments(cells)
+        if segments is None:
             segments = list(self._rich_line(cells).render(self.app.console, end=""))
         segments = list(Segment.apply_style(segments, base, extra))
         return Strip(segments).adjust_cell_length(width, base + extra if extra else base)
 
-    def _plain_line(self, cells: Sequence[str]) -> str:
-        parts: list[str] = []
-        for index, cell_width in self._paint_layout:
-            text = strip_control_codes(cells[index]) if index < len(cells) else ""
-            length = cell_len(text)
-            if length > cell_width:
-                text = set_cell_size(text, cell_width - 1) + "…"
+    def _plain_segments(self, cells: Sequence[Cell]) -> list[Segment] | None:
+        """The row as segments, built directly: what :meth:`_rich_line` renders to, without a
+        Rich Text a cell. None when a cell needs Rich (a styled Text wider than its column,
+        overlapping spans, or styles given by name)."""
+        segments: list[Segment] = []
+        for n, (index, cell_width) in enumerate(self._paint_layout):
+            if n:
+                segments.append(Segment(" "))
+            cell = cells[index] if index < len(cells) else ""
+            right = self.columns[index].align == "right"
+            if isinstance(cell, str):
+                text = strip_control_codes(cell)
                 length = cell_len(text)
-            if self.columns[index].align == "right":
-                text = " " * (cell_width - length) + text
-            else:
-                text = text + " " * (cell_width - length)
-            parts.append(text)
-        return " ".join(parts)
-
+                if length > cell_width:
+                    text = set_cell_size(text, cell_width - 1) + "…"
+                    length = cell_len(text)
+                pad = " " * (cell_width - length)
+                segments.append(Segment(pad + text if right else text + pad))
+                continue
+            pieces = _styled_pieces(cell, cell_width)
+            if pieces is None:
+                return None
+            if right and cell_len(cell.plain) < cell_width:
+                pieces = pieces[-1:] + pieces[:-1]  # the padding first
+            segments.extend(pieces)
+        return segments
     def _rich_line(self, cells: Sequence[Cell]) -> Text:
         parts: list[Text] = []
         for index, cell_width in self._paint_layout:
@@ -376,3 +384,31 @@ class VirtualTable(ScrollView, can_focus=True):
                 text.pad_right(cell_width - text.cell_len)
             parts.append(text)
         return Text(" ").join(parts)
+
+
+def _styled_pieces(cell: Text, width: int) -> list[Segment] | None:
+    """A Text cell padded to ``width`` as segments styled as Rich would render it (the cell's
+    style under its spans' styles), padding last; None when Rich is needed."""
+    plain = cell.plain
+    length = cell_len(plain)
+    base = cell.style
+    if length > width or isinstance(base, str) and base:
+        return None
+    base_style = base if isinstance(base, Style) else None
+    pieces: list[Segment] = []
+    position = 0
+    for start, end, span_style in cell.spans:
+        if start < position or not isinstance(span_style, Style):
+            return None
+        if start >= end:
+            continue
+        if start > position:
+            pieces.append(Segment(plain[position:start], base_style))
+        pieces.append(Segment(plain[start:end], base_style + span_style if base_style else span_style))
+        position = end
+    if position < len(plain):
+        pieces.append(Segment(plain[position:], base_style))
+    # The padding carries the cell's own style (a Rich Text pads inside its style span).
+    if width > length:
+        pieces.append(Segment(" " * (width - length), base_style))
+    return pieces
