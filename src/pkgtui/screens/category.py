@@ -8,7 +8,7 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -52,17 +52,40 @@ COLUMNS = [
 ]
 
 
-def package_row(package: Package) -> tuple[str, ...]:
-    """The cells of one package, cleaned for the screen."""
-    return (
-        clean(package.display_title),
-        format_count(package.stars),
-        format_count(package.repo_forks),
-        format_date(package.last_updated),
-        format_count(package.commits_total) if package.commits_over_52 else "–",
-        sparkline(package.commits_over_52[-13:]) if package.commits_over_52 else "",
-        clean(package.repo_description),
-    )
+class PackageRow(Sequence[str]):
+    """A package's cells (see :data:`COLUMNS`), formatted when first drawn.
+
+    Of thousands of rows only a screenful is ever drawn, so counts, dates and sparklines are
+    formatted on demand; the cleaned title and description (also searched) are made at once.
+    """
+
+    __slots__ = ("_cells", "description", "package", "title")
+
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        self.title = clean(package.display_title)
+        self.description = clean(package.repo_description)
+        self._cells: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._cells is None:
+            package = self.package
+            self._cells = (
+                self.title,
+                format_count(package.stars),
+                format_count(package.repo_forks),
+                format_date(package.last_updated),
+                format_count(package.commits_total) if package.commits_over_52 else "–",
+                sparkline(package.commits_over_52[-13:]) if package.commits_over_52 else "",
+                self.description,
+            )
+        return self._cells
+
+    def __getitem__(self, index):  # type: ignore[override]  # int or slice, as a tuple
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(COLUMNS)
 
 
 class CategoryScreen(DataScreen):
@@ -77,7 +100,7 @@ class CategoryScreen(DataScreen):
         self.key = key
         self.category: Category | None = None
         self.packages: list[Package] = []
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: list[PackageRow] = []
         self._haystacks: list[str] = []
         self._names: list[str] = []
         self._order: list[int] | None = None  # all rows, sorted; None until needed
@@ -168,11 +191,11 @@ class CategoryScreen(DataScreen):
     def _add_packages(self, packages: list[Package]) -> None:
         """Append rows (a page's worth) and redraw; the sort order is recomputed."""
         for package in packages:
-            row = package_row(package)
+            row = PackageRow(package)
             self.packages.append(package)
             self._rows.append(row)
-            self._names.append(row[0].casefold())
-            self._haystacks.append(haystack(row[0], clean(package.slug), row[6]))
+            self._names.append(row.title.casefold())
+            self._haystacks.append(haystack(row.title, clean(package.slug), row.description))
         self._order = None
         self._sort_keys.clear()
         self.apply_view()
