@@ -10,7 +10,7 @@ runs. Only ever binds the loopback address.
 Faults come in two kinds:
 
 - blanket switches on :class:`Faults`: ``latency`` before every answer, and an
-  ``error_rate`` share of answers replaced by 500/502/503 (seeded, so reproducible);
+  ``error_rate`` share of answers replaced by 500/502/503 (from a seeded random sequence);
 - targeted :class:`Rule` s, each an action (``status(503)``, ``rate_limited(2)``,
   ``truncated()``, ``invalid_json()``, ``reshaped(as_list)``, ``trickled()``, ``reset()``,
   ``delayed(1.0)``, ``body(...)``) applied to requests whose path matches ``path`` (a regex
