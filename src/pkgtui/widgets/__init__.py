@@ -1,9 +1,25 @@
 """Reusable widgets (their own DEFAULT_CSS); layout lives in app.tcss."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .filter_input import FilterInput
-from .load_progress import LoadProgress
 from .message import MessageBox
 from .source_line import SourceLine
 from .virtual_table import Column, VirtualTable
 
+if TYPE_CHECKING:
+    from .load_progress import LoadProgress
+
 __all__ = ["Column", "FilterInput", "LoadProgress", "MessageBox", "SourceLine", "VirtualTable"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: home, the first screen painted, has no progress bar (Textual's
+    # ProgressBar costs a few ms of start-up).
+    if name == "LoadProgress":
+        from .load_progress import LoadProgress
+
+        return LoadProgress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
