@@ -113,9 +113,14 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(item for item in (_text(v).strip() for v in value) if item)
 
 
+_JSON_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
+               bool: "true/false", type(None): "null"}
+
+
 def _require_object(data: object, kind: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise BadResponse(f"expected a {kind} object, got {type(data).__name__}")
+        got = _JSON_NAMES.get(type(data), "something else")
+        raise BadResponse(f"expected a {kind} object, got {got}")
     return data
 
 
