@@ -36,6 +36,10 @@ def clean(text: object, *, multiline: bool = False) -> str:
     """
     if not isinstance(text, str):
         return ""
+    # Every escape sequence starts with ESC or a C1 control, and every character removed
+    # below is a control or format character: printable text has none of them.
+    if text.isprintable():
+        return text.strip()
     text = _ESCAPES.sub("", text)
     if multiline:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
