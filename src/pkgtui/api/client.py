@@ -203,13 +203,14 @@ class Client:
         """Every page of ``kind``: the first, then the rest fetched concurrently and
         yielded as they arrive (not in order). Leaving the loop cancels what is left."""
         limit = page_size or self.page_size
-        first = await self._page(kind, parse, limit, 0, refresh)
-        yield first
+        results, count = await self._raw_page(kind, limit, 0, refresh)
+        # Ask for the other pages before parsing this one, so parsing overlaps the network.
         tasks = [
             asyncio.ensure_future(self._page(kind, parse, limit, offset, refresh))
-            for offset in range(limit, first.count, limit)
+            for offset in range(limit, count, limit)
         ]
         try:
+            yield Page([parse(item) for item in results], count, 0)
             for next_page in asyncio.as_completed(tasks):
                 yield await next_page
         finally:
@@ -223,19 +224,25 @@ class Client:
         return [item for page in pages for item in page.items]
 
     async def _page(self, kind: str, parse: Callable[[object], T], limit: int, offset: int, refresh: bool) -> Page[T]:
+        results, count = await self._raw_page(kind, limit, offset, refresh)
+        return Page([parse(item) for item in results], count, offset)
+
+    async def _raw_page(self, kind: str, limit: int, offset: int, refresh: bool) -> tuple[list[Any], int]:
+        """One page's raw items and the size of the whole list."""
         data = await self.get_json(f"{kind}/", {"limit": limit, "offset": offset}, refresh=refresh)
         if isinstance(data, list):  # an unpaginated server: the whole list at once
-            return Page([parse(item) for item in data], len(data), 0)
+            return (data if offset == 0 else []), len(data)
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
+        results = data["results"]
         count = data.get("count")
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            count = offset + len(data["results"])
+            count = offset + len(results)
         elif "next" in data and data["next"] is None:
             # The server says this is the last page: a count beyond it is not believed
             # (a lying count would otherwise start a request for every page up to it).
-            count = min(count, offset + len(data["results"]))
-        return Page([parse(item) for item in data["results"]], count, offset)
+            count = min(count, offset + len(results))
+        return results, count
 
     # -- the endpoints ----------------------------------------------------------------------
 
