@@ -358,8 +358,10 @@ def open_client(
 
         api_url, transport = DEMO_BASE_URL, DemoAPI().transport()
     elif transport is None:
+        from .network import NetworkTransport
+
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
+        transport = NetworkTransport(limits, prepare_tls=urlsplit(api_url).scheme == "https")
     transport = ConcurrencyLimit(transport, concurrency, deadline=DEADLINE_FACTOR * timeout)
     if cache_file is not None and not demo:
         transport = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
