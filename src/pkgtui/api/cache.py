@@ -24,6 +24,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -39,6 +40,8 @@ REFRESH = "pkgtui.refresh"
 STORED_AT_HEADER = "x-pkgtui-stored-at"
 AGE_HEADER = "x-pkgtui-cache-age"
 STALE_AGE_HEADER = "x-pkgtui-stale-age"
+
+_opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkgtui-cache")
 
 DEFAULT_TTL = 3600.0
 DEFAULT_KEEP_FOR = 30 * 86400.0
@@ -62,10 +65,19 @@ class CachingTransport(httpx.AsyncBaseTransport):
         self.clock = clock
         self.on_warning = on_warning
         self.warning: str | None = None
-        self._storage = None  # opened on first use, so start-up pays nothing for SQLite
+        self._storage = None
+        # Importing hishel and opening (or creating) the database takes tens of milliseconds;
+        # it starts now in a thread, so by the first request it is usually done.
+        self._opening: Future | None = _opener.submit(self._open_storage)
         self._disabled = False
+        # A cache file that did not exist holds only what this run wrote: lookups of other
+        # keys need not wait for the database to open (a first start pays nothing for it).
+        self._started_empty = not database.exists()
+        self._written: set[str] = set()
+        # Responses are saved in the background; a lookup of the same key waits for its save.
+        self._saving: dict[str, asyncio.Task[None]] = {}
 
-    # -- storage, opened lazily and dropped on any failure ------------------------------
+    # -- storage, opened in the background and dropped on any failure ---------------------
 
     def _disable(self, why: str) -> None:
         if not self._disabled:
@@ -75,29 +87,42 @@ class CachingTransport(httpx.AsyncBaseTransport):
             if self.on_warning is not None:
                 self.on_warning(self.warning)
 
-    def _open(self):
+    def _open_storage(self):
+        """Runs in a thread; raises on any problem."""
+        import sqlite3
+
+        from hishel import SqliteStorage
+
+        self.database.parent.mkdir(parents=True, exist_ok=True)
+        # Fail now, with a clear warning, on a corrupt or unreadable file: hishel would
+        # otherwise log a traceback on every request.
+        with sqlite3.connect(self.database) as probe:
+            probe.execute("PRAGMA schema_version").fetchone()
+        probe.close()
+        storage = SqliteStorage(database_path=self.database, default_ttl=self.keep_for)
+        storage.get_entries("")  # connects and creates the schema here, off the event loop
+        return storage
+
+    async def _open(self):
         if self._disabled:
             return None
         if self._storage is None:
+            opening, self._opening = self._opening or _opener.submit(self._open_storage), None
             try:
-                import sqlite3
-
-                from hishel import SqliteStorage
-
-                self.database.parent.mkdir(parents=True, exist_ok=True)
-                # Fail now, with a clear warning, on a corrupt or unreadable file: hishel would
-                # otherwise log a traceback on every request.
-                with sqlite3.connect(self.database) as probe:
-                    probe.execute("PRAGMA schema_version").fetchone()
-                probe.close()
-                self._storage = SqliteStorage(database_path=self.database, default_ttl=self.keep_for)
+                storage = await asyncio.wrap_future(opening)
             except Exception as error:  # noqa: BLE001 - any failure means "no cache", never a crash
                 self._disable(_describe(error))
                 return None
+            if self._storage is None:  # a concurrent request may have set it while we waited
+                self._storage = storage
         return self._storage
 
     async def _lookup(self, key: str) -> tuple[httpx.Response, float] | None:
-        storage = self._open()
+        if key in self._saving:
+            await asyncio.shield(self._saving[key])
+        if self._started_empty and key not in self._written:
+            return None
+        storage = await self._open()
         if storage is None:
             return None
         try:
@@ -114,8 +139,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
             self._disable(_describe(error))
             return None
 
-    async def _store(self, key: str, request: httpx.Request, response: httpx.Response, body: bytes) -> None:
-        storage = self._open()
+    async def _store(
+        self, key: str, request: httpx.Request, response: httpx.Response, body: bytes, stored_at: float
+    ) -> None:
+        storage = await self._open()
         if storage is None:
             return
         try:
@@ -124,7 +151,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
             headers: dict[str, list[str]] = {}
             for name, value in _plain_headers(response):
                 headers.setdefault(name, []).append(value)
-            headers[STORED_AT_HEADER] = [repr(self.clock())]
+            headers[STORED_AT_HEADER] = [repr(stored_at)]
 
             def write() -> None:
                 entry = storage.create_entry(
@@ -136,8 +163,16 @@ class CachingTransport(httpx.AsyncBaseTransport):
                     pass
 
             await asyncio.to_thread(write)
+            self._written.add(key)
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
+
+    def _save_later(self, key: str, request: httpx.Request, response: httpx.Response, body: bytes) -> None:
+        """Save without holding up the response that is being returned."""
+        # The response's age counts from now, not from when the save gets its turn.
+        task = asyncio.ensure_future(self._store(key, request, response, body, self.clock()))
+        self._saving[key] = task
+        task.add_done_callback(lambda done: self._saving.pop(key, None) if self._saving.get(key) is done else None)
 
     # -- the transport -------------------------------------------------------------------
 
@@ -176,7 +211,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
             return self._stale(cached, now)
         finally:
             await response.aclose()
-        await self._store(key, request, response, body)
+        self._save_later(key, request, response, body)
         return httpx.Response(
             response.status_code, headers=_plain_headers(response), content=body, extensions=response.extensions
         )
@@ -188,6 +223,8 @@ class CachingTransport(httpx.AsyncBaseTransport):
         return response
 
     async def aclose(self) -> None:
+        if self._saving:  # finish what is being saved before the database closes
+            await asyncio.gather(*self._saving.values(), return_exceptions=True)
         await self.next_transport.aclose()
         if self._storage is not None:
             try:
