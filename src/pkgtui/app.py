@@ -61,7 +61,18 @@ class PkgtuiApp(App[int]):
         self.session = Session()
 
     def on_mount(self) -> None:
-        self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.theme = "textual-dark"
+            self.notify(
+                f"{self.config.config_path}: theme {self.config.theme!r} is not known; using textual-dark "
+                f"(known: {', '.join(sorted(self.available_themes))})",
+                title="Config",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         for warning in self.config.warnings:
             self.notify(warning, title="Config", severity="warning", timeout=10)
         from .screens.home import HomeScreen

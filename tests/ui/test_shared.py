@@ -177,3 +177,17 @@ async def test_o_refuses_a_non_web_url(make_app, monkeypatch):
 def test_remote_session_detection():
     assert base.is_remote_session({"SSH_TTY": "/dev/pts/1"})
     assert not base.is_remote_session({})
+
+
+async def test_an_unknown_theme_is_a_warning_and_the_default_theme_is_used(make_app):
+    from dataclasses import replace
+
+    app, _ = make_app()
+    app.config = replace(app.config, theme="no-such-theme")
+    notes: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda message, *a, **k: (notes.append(str(message)), real_notify(message, *a, **k))[1]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+    assert len(notes) == 1 and "theme 'no-such-theme' is not known" in notes[0]
