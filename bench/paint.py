@@ -29,7 +29,7 @@ class PaintClock:
         self._waiting: list[tuple[Callable[[], bool], asyncio.Future[float]]] = []
         original = app._display
 
-        def display(screen, renderable) -> None:  # noqa: ANN001 - Textual's private signature
+        def display(screen, renderable) -> None:
             original(screen, renderable)
             if renderable is None:
                 return

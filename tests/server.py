@@ -304,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         owner: LocalAPI = self.server.owner  # type: ignore[attr-defined]
         log = owner.log
         with log.lock:

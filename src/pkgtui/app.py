@@ -11,14 +11,14 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from .api import APIError, Client, ResponseInfo, open_client
+from .api import APIError, Client, ResponseInfo
 from .cli import EXIT_OK, StartTarget
 from .commands import JumpProvider
 from .config import Config
 from .session import Session
 
 if TYPE_CHECKING:
-    from textual.worker import Worker, WorkerState
+    from textual.worker import Worker
 
 
 class PkgtuiApp(App[int]):
@@ -48,15 +48,7 @@ class PkgtuiApp(App[int]):
         # Relative ages ("3 mo ago") are computed from this, so tests can fix the time.
         self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.target = target or StartTarget()
-        self.client = client or open_client(
-            config.api_url,
-            demo=config.demo,
-            cache_file=config.cache_file,
-            ttl=config.cache_ttl,
-            timeout=config.timeout,
-            concurrency=config.concurrency,
-            on_cache_warning=self._cache_warning,
-        )
+        self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
 

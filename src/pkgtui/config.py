@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Client, open_client
 from .text import clean
 
 APP_NAME = "pkgtui"
@@ -56,6 +56,18 @@ class Config:
     @property
     def cache_file(self) -> Path | None:
         return cache_dir() / "http-cache.sqlite" if self.use_cache and not self.demo else None
+
+    def open_client(self, on_cache_warning: Callable[[str], None] | None = None) -> Client:
+        """The API client these settings describe (the app and the lookup commands share it)."""
+        return open_client(
+            self.api_url,
+            demo=self.demo,
+            cache_file=self.cache_file,
+            ttl=self.cache_ttl,
+            timeout=self.timeout,
+            concurrency=self.concurrency,
+            on_cache_warning=on_cache_warning,
+        )
 
     @property
     def source_label(self) -> str:

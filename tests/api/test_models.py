@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -152,7 +152,7 @@ def test_last_commit_age_and_staleness():
     assert not fresh.is_stale(now)
     old = Package.from_api({"id": 2, "last_updated": "2024-11-24T14:39:30-05:00"})
     assert old.is_stale(now)
-    future = Package.from_api({"id": 3, "last_updated": datetime(2027, 1, 1, tzinfo=timezone.utc).isoformat()})
+    future = Package.from_api({"id": 3, "last_updated": datetime(2027, 1, 1, tzinfo=UTC).isoformat()})
     assert future.last_commit_age_days(now) == 0
 
 

@@ -18,7 +18,7 @@ import pytest
 from pkgtui.api import open_client
 from pkgtui.cli import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, main
 from pkgtui.text import clean
-from tests.cli.conftest import run_lookup, visible
+from tests.cli.conftest import run_lookup
 from tests.faults.catalogue import CLIENT_FAULTS, ClientFault
 from tests.hostile import BAD_URLS, BIG_PARTICIPANTS, HOSTILE_TEXTS, LONG, hostile_api
 from tests.server import LocalAPI, refused_port, refused_url, reset, status, truncated

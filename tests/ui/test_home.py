@@ -6,8 +6,8 @@ from textual.widgets import Input
 
 from pkgtui.api.demo import DemoAPI
 from pkgtui.cli import StartTarget
-from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens import home
+from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
 from pkgtui.widgets import MessageBox, SourceLine, VirtualTable
 

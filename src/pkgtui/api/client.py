@@ -214,9 +214,7 @@ class Client:
             for next_page in asyncio.as_completed(tasks):
                 yield await next_page
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await _cancel(tasks)
 
     async def list_all(self, kind: str, parse: Callable[[object], T], *, refresh: bool = False) -> list[T]:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
@@ -288,9 +286,7 @@ class Client:
             for done in asyncio.as_completed(tasks):
                 yield await done
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await _cancel(tasks)
 
     async def search(self, term: str, *, refresh: bool = False) -> list[SearchResult]:
         if not term.strip():
@@ -301,6 +297,13 @@ class Client:
         if not isinstance(data, list):
             raise BadResponse(f"{self.host} sent search results of the wrong shape")
         return [SearchResult.from_api(item) for item in data]
+
+
+async def _cancel(tasks: list[asyncio.Future[Any]]) -> None:
+    """Cancel what is still running (the consumer left early) and wait for it to stop."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def package_keys(urls: Iterable[str]) -> list[int]:

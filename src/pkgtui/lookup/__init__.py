@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import IO
 
-from ..api.client import Client, open_client
+from ..api.client import Client
 from ..api.errors import APIError
 from ..cli import EXIT_OK
 from ..config import Config
@@ -46,15 +46,7 @@ def run(
     try:
         _check(args)
         if client is None:
-            client = open_client(
-                config.api_url,
-                demo=config.demo,
-                cache_file=config.cache_file,
-                ttl=config.cache_ttl,
-                timeout=config.timeout,
-                concurrency=config.concurrency,
-                on_cache_warning=warn,
-            )
+            client = config.open_client(on_cache_warning=warn)
         lookup = Lookup(client, out, warn, now or datetime.now(UTC), config.refresh)
         code = asyncio.run(_run(lookup, args))
         out.stream.flush()

@@ -35,8 +35,8 @@ from ..comparison import (
 from ..filtering import filter_indices, haystack
 from ..format import sparkline
 from ..text import clean
-from ..widgets import FilterInput, LoadProgress, VirtualTable
 from ..widgets import Column as TableColumn
+from ..widgets import FilterInput, LoadProgress, VirtualTable
 from .base import DataScreen
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
