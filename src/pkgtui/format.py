@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .api.models import format_age
 
-__all__ = ["format_age", "format_count", "format_date", "sparkline"]
+__all__ = ["count_of", "format_age", "format_count", "format_date", "sparkline"]
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -30,3 +30,9 @@ def format_count(value: int | None) -> str:
 
 def format_date(moment: datetime | None) -> str:
     return "–" if moment is None else moment.strftime("%Y-%m-%d")
+
+
+def count_of(shown: int, total: int, noun: str = "package") -> str:
+    """``1 package``, ``40 packages``, or ``3 of 40 packages`` when a filter hides some."""
+    word = noun if total == 1 else f"{noun}s"
+    return f"{total:,} {word}" if shown == total else f"{shown:,} of {total:,} {word}"

@@ -96,3 +96,10 @@ def test_versions_sort_by_their_numbers_and_missing_ones_last():
     ordered = sort_packages(packages, "version", now=FIXED_NOW)
     assert [p.pypi_version for p in ordered] == ["0.1dev", "1.9", "1.10.0", "2.0rc1", "[b]3[/b]", None]
     assert version_key("") is None and version_key("1.0") < version_key("1.0.1")
+
+
+def test_counts_read_as_english():
+    from pkgtui.format import count_of
+
+    assert [count_of(1, 1), count_of(40, 40), count_of(3, 40), count_of(0, 1)] == [
+        "1 package", "40 packages", "3 of 40 packages", "0 of 1 package"]

@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from ..api import APIError, Category, Package
 from ..filtering import filter_order, haystack, sort_indices
-from ..format import format_count, format_date, sparkline
+from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from .base import DataScreen
@@ -235,7 +235,7 @@ class CategoryScreen(DataScreen):
         total = len(self.packages)
         shown = total if shown is None else shown
         direction = "↓" if self.sort.descending != self.reverse else "↑"
-        count = f"{shown:,} of {total:,} packages" if shown != total else f"{total:,} packages"
+        count = count_of(shown, total)
         more = "" if self.complete else " so far"
         text = f"{count}{more} · sorted by {self.sort.name} {direction}"
         # One line whose size never changes: no need to re-lay out the screen on each keystroke.

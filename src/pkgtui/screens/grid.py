@@ -33,7 +33,7 @@ from ..comparison import (
     sort_packages,
 )
 from ..filtering import filter_indices, haystack
-from ..format import sparkline
+from ..format import count_of, sparkline
 from ..text import clean
 from ..widgets import Column as TableColumn
 from ..widgets import FilterInput, LoadProgress, VirtualTable
@@ -273,7 +273,7 @@ class GridScreen(DataScreen):
 
     def _draw_legend(self, shown: int) -> None:
         total = len(self.packages)
-        count = f"{total:,} packages" if shown == total else f"{shown:,} of {total:,} packages"
+        count = count_of(shown, total)
         sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
         legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
         self.query_one("#grid-legend", Static).update(Text(legend))
