@@ -177,3 +177,16 @@ async def test_back_cancels_the_loading_work(make_app):
         assert workers[0].state is WorkerState.CANCELLED
         assert transport.cancelled == 7  # the pages still waiting were cancelled too
         assert app.session.catalogue is None
+
+
+async def test_the_catalogue_is_kept_out_of_gc_scans_only_while_the_screen_is_up(make_app):
+    import gc
+
+    app, _ = make_app(target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CategoryScreen) and app.screen.complete
+        assert gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.get_freeze_count() == 0  # given back to the collector: nothing leaks

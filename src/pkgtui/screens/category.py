@@ -169,11 +169,14 @@ class CategoryScreen(DataScreen):
         session.set_catalogue(everything)
         progress.finish()
         self._finish_loading()
-        # The catalogue (thousands of packages and their rows) lives for the rest of the
-        # session: take it out of the garbage collector's scans, whose full passes over it
-        # were the slowest keystrokes of the filter.
+        # While this screen is up, take the catalogue (thousands of packages and their rows)
+        # out of the garbage collector's scans: full passes over it were the slowest
+        # keystrokes of the filter. on_unmount gives it back, so nothing leaks.
         gc.collect()
         gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     def _finish_loading(self) -> None:
         self.complete = True
