@@ -11,6 +11,17 @@ from pkgtui.api import Client, open_client
 from pkgtui.api.demo import DemoAPI
 from tests.server import LocalAPI
 
+
+class Sleeps:
+    """Records the client's backoff sleeps instead of waiting (pass as ``sleep=``)."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
 # Snapshots and relative ages ("3 mo ago") are computed against this moment.
 FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -20,18 +20,9 @@ from pkgtui.api import (
     open_client,
 )
 from pkgtui.api.demo import DemoAPI
+from tests.conftest import Sleeps
 
 BASE = "https://api.test/api/v4/"
-
-
-class Sleeps:
-    """Records backoff sleeps instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture

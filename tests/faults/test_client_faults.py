@@ -22,6 +22,7 @@ from pkgtui.api import (
     Timeout,
     open_client,
 )
+from tests.conftest import Sleeps
 from tests.server import (
     LocalAPI,
     as_list,
@@ -43,16 +44,6 @@ from tests.server import (
 )
 
 PACKAGE = r"/packages/1867/"
-
-
-class Sleeps:
-    """Records the client's backoff sleeps instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture
