@@ -66,7 +66,8 @@ class PkgtuiApp(App[int]):
                 timeout=10,
             )
         for warning in self.config.warnings:
-            self.notify(warning, title="Config", severity="warning", timeout=10)
+            # Warnings quote the user's file (key names, TOML errors): shown literally.
+            self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
         from .screens.home import HomeScreen
 
         # Home is always at the bottom, so Esc from a screen opened directly lands there.
@@ -115,7 +116,7 @@ class PkgtuiApp(App[int]):
         self.stale_age = info.stale_age
 
     def _cache_warning(self, message: str) -> None:
-        self.call_later(self.notify, message, title="Cache", severity="warning", timeout=10)
+        self.call_later(self.notify, message, title="Cache", severity="warning", markup=False, timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure is reported (screens handle APIError)."""

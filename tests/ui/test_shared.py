@@ -191,3 +191,24 @@ async def test_an_unknown_theme_is_a_warning_and_the_default_theme_is_used(make_
         await settle(pilot)
         assert app.theme == "textual-dark"
     assert len(notes) == 1 and "theme 'no-such-theme' is not known" in notes[0]
+
+
+async def test_config_warnings_quoting_the_file_are_shown_literally(make_app, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from pkgtui.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('"[@click=app.quit]" = 1\n"[b" = 2\n')
+    config = load_config(env={"PKGTUI_CONFIG": str(path)}, demo=True)
+    assert len(config.warnings) == 2
+    app, _ = make_app()
+    app.config = replace(app.config, warnings=config.warnings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        config_notes = [n for n in app._notifications if n.title == "Config"]
+        assert len(config_notes) == 2
+        # Rendered as plain text: the brackets are shown, never parsed as markup or an action.
+        assert all(not n.markup for n in config_notes)
+        assert "'[@click=app.quit]'" in config_notes[0].message + config_notes[1].message
+        assert app.is_running
