@@ -36,10 +36,6 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
-def data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME)
-
-
 @dataclass(frozen=True)
 class Config:
     api_url: str = DEFAULT_API_URL
@@ -68,13 +64,6 @@ class Config:
             concurrency=self.concurrency,
             on_cache_warning=on_cache_warning,
         )
-
-    @property
-    def source_label(self) -> str:
-        """Where data comes from, for the status line and errors."""
-        if self.demo:
-            return "demo: bundled sample data"
-        return urlsplit(self.api_url).netloc or self.api_url
 
 
 def _check_url(value: Any) -> str:

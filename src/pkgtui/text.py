@@ -47,13 +47,6 @@ def clean(text: object, *, multiline: bool = False) -> str:
     return _CONTROLS.sub("", _WHITESPACE.sub(" ", text)).strip()
 
 
-def shorten(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, ending in an ellipsis when cut."""
-    if width <= 0:
-        return ""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
 def is_web_url(url: object) -> bool:
     """Only http(s) URLs are ever opened or offered as links."""
     if not isinstance(url, str):

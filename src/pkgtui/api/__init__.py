@@ -11,7 +11,6 @@ from .client import (
     Page,
     ResponseInfo,
     open_client,
-    package_keys,
 )
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
 from .models import Category, Grid, Package, SearchResult, format_age, id_from_url, pypi_name_from_url
@@ -36,6 +35,5 @@ __all__ = [
     "format_age",
     "id_from_url",
     "open_client",
-    "package_keys",
     "pypi_name_from_url",
 ]

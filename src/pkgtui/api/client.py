@@ -21,7 +21,7 @@ import httpx
 
 from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
-from .models import Category, Grid, Package, SearchResult, id_from_url
+from .models import Category, Grid, Package, SearchResult
 
 DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
 DEFAULT_TIMEOUT = 10.0
@@ -304,12 +304,6 @@ async def _cancel(tasks: list[asyncio.Future[Any]]) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-
-
-def package_keys(urls: Iterable[str]) -> list[int]:
-    """Package ids from a grid's member URLs (URLs that hold no id are skipped)."""
-    ids = (id_from_url(url, "packages") for url in urls)
-    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 def _key(id_or_slug: int | str) -> str:
