@@ -103,7 +103,7 @@ def _profiled(name: str) -> Iterator[None]:
         yield
     finally:
         profiler.stop()
-        Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
 
 
 async def grid_cold(args) -> dict[str, Any]:

@@ -248,12 +248,14 @@ class RequestLog:
     in_flight: int = 0
     max_in_flight: int = 0
     faulted: list[tuple[str, str]] = field(default_factory=list)  # (path, action kind)
+    clients: set[tuple[str, int]] = field(default_factory=set)  # (host, port): one per connection
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def clear(self) -> None:
         with self.lock:
             self.paths.clear()
             self.faulted.clear()
+            self.clients.clear()
             self.max_in_flight = 0
 
 
@@ -309,6 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
         log = owner.log
         with log.lock:
             log.paths.append(self.path)
+            log.clients.add(self.client_address[:2])
             log.in_flight += 1
             log.max_in_flight = max(log.max_in_flight, log.in_flight)
         try:
