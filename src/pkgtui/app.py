@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from . import gc_pauses
 from .api import APIError, Client, ResponseInfo
 from .cli import EXIT_OK, StartTarget
 from .commands import JumpProvider
@@ -18,7 +19,12 @@ from .config import Config
 from .session import Session
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.worker import Worker
+
+# Seconds after a large screen has gone before its garbage is collected (a full pass, while
+# the user is most likely reading the screen underneath).
+REFREEZE_DELAY = 1.0
 
 
 class PkgtuiApp(App[int]):
@@ -51,6 +57,8 @@ class PkgtuiApp(App[int]):
         self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
+        self._started = False
+        self._refreeze_timer: Timer | None = None
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
@@ -111,6 +119,18 @@ class PkgtuiApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+        gc_pauses.release()
+
+    def refreeze_soon(self) -> None:
+        """After a screen holding much data has gone (and :func:`gc_pauses.release` was
+        called): once the user is idle, free its garbage and freeze the survivors again."""
+        if self._refreeze_timer is not None:
+            self._refreeze_timer.stop()
+        self._refreeze_timer = self.set_timer(REFREEZE_DELAY, self._refreeze)
+
+    def _refreeze(self) -> None:
+        self._refreeze_timer = None
+        gc_pauses.collect_and_freeze()
 
     def _on_response(self, info: ResponseInfo) -> None:
         self.stale_age = info.stale_age
@@ -119,9 +139,17 @@ class PkgtuiApp(App[int]):
         self.call_later(self.notify, message, title="Cache", severity="warning", markup=False, timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a worker's unexpected failure is reported (screens handle APIError)."""
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's unexpected failure is reported (screens handle APIError).
+        Worker messages do not bubble: screens pass theirs on (``DataScreen``)."""
         from textual.worker import WorkerState
 
+        if event.state is WorkerState.SUCCESS and event.worker.group == "home" and not self._started:
+            # Home has its data: start-up is over, and what is alive now lives as long as the app.
+            self._started = True
+            gc_pauses.freeze_survivors()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             if isinstance(error, APIError):

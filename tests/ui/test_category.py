@@ -9,6 +9,7 @@ from textual.widgets import Input
 from textual.worker import WorkerState
 
 from pkgtui.api.demo import DemoAPI
+from pkgtui.app import REFREEZE_DELAY
 from pkgtui.cli import StartTarget
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
@@ -182,11 +183,20 @@ async def test_back_cancels_the_loading_work(make_app):
 async def test_the_catalogue_is_kept_out_of_gc_scans_only_while_the_screen_is_up(make_app):
     import gc
 
-    app, _ = make_app(target=StartTarget("category", "apps"))
+    app, _ = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        started = gc.get_freeze_count()
+        assert started > 0  # home is up: what lives as long as the app is out of the scans
+        app.open_screen("category", "apps")
+        await settle(pilot)
         assert isinstance(app.screen, CategoryScreen) and app.screen.complete
-        assert gc.get_freeze_count() > 0
+        with_catalogue = gc.get_freeze_count()
+        assert with_catalogue > started
         await pilot.press("escape")
         await settle(pilot)
         assert gc.get_freeze_count() == 0  # given back to the collector: nothing leaks
+        await pilot.pause(REFREEZE_DELAY + 0.3)
+        # Collected and frozen again: the catalogue's screen and rows are not among the frozen.
+        assert 0 < gc.get_freeze_count() < with_catalogue
+    assert gc.get_freeze_count() == 0  # the app closed: everything given back

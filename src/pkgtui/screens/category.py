@@ -8,7 +8,6 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-import gc
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
+from .. import gc_pauses
 from ..api import APIError, Category, Package
 from ..filtering import filter_order, haystack, sort_indices
 from ..format import count_of, format_count, format_date, sparkline
@@ -110,6 +110,7 @@ class CategoryScreen(DataScreen):
         self.sort_index = 0
         self.reverse = False
         self.complete = False
+        self._froze = False  # whether the catalogue was taken out of the collector's scans
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="category-description", markup=False)
@@ -172,11 +173,13 @@ class CategoryScreen(DataScreen):
         # While this screen is up, take the catalogue (thousands of packages and their rows)
         # out of the garbage collector's scans: full passes over it were the slowest
         # keystrokes of the filter. on_unmount gives it back, so nothing leaks.
-        gc.collect()
-        gc.freeze()
+        gc_pauses.freeze_survivors()
+        self._froze = True
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        if self._froze:
+            gc_pauses.release()
+            self.app.refreeze_soon()
 
     def _finish_loading(self) -> None:
         self.complete = True

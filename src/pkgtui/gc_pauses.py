@@ -1,0 +1,31 @@
+"""Keep the garbage collector's full passes short: they stop everything, frames included.
+
+A full pass scans every object the collector tracks. Once pkgtui has started that is a few
+hundred thousand (Textual, rich, httpx and the app itself), and a pass took 50–100 ms,
+landing in the middle of opening a grid or between two keystrokes. Objects that live as long
+as the app are taken out of those scans with :func:`gc.freeze`: after start-up, and after a
+loaded catalogue (see the category screen). Objects that are frozen and later become
+garbage are still freed by reference counting; only cycles among them wait for
+:func:`release`, which the app calls when it closes and the category screen when it goes.
+"""
+
+from __future__ import annotations
+
+import gc
+
+
+def freeze_survivors() -> None:
+    """Leave everything alive now out of later full passes."""
+    gc.collect(1)  # young garbage first (a few ms), so little of it is frozen with the rest
+    gc.freeze()
+
+
+def release() -> None:
+    """Give every frozen object back to the collector (the next full pass frees the cycles)."""
+    gc.unfreeze()
+
+
+def collect_and_freeze() -> None:
+    """A full pass (frees what was released), then freeze the survivors again."""
+    gc.collect()
+    gc.freeze()
