@@ -212,3 +212,20 @@ async def test_config_warnings_quoting_the_file_are_shown_literally(make_app, tm
         assert all(not n.markup for n in config_notes)
         assert "'[@click=app.quit]'" in config_notes[0].message + config_notes[1].message
         assert app.is_running
+
+
+async def test_an_unexpected_error_in_a_screen_worker_is_reported_not_swallowed(make_app, monkeypatch):
+    # Worker messages do not bubble to the app: each screen must pass its failures on.
+    app, _ = make_app()
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("a bug, not the network")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app.client, "grid", broken)
+        app.open_screen("grid", "7")
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert any("Unexpected error: RuntimeError: a bug, not the network" in m for m in shown), shown
+        assert app.is_running

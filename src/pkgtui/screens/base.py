@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
+from textual.worker import Worker
 
 from ..api import APIError
 from ..text import clean, is_web_url
@@ -68,6 +69,10 @@ class DataScreen(Screen):
 
     def on_mount(self) -> None:
         self.load(refresh=bool(getattr(self.app.config, "refresh", False)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble; the app reports failures for every screen.
+        self.app.worker_state_changed(event)
 
     def load(self, refresh: bool = False) -> None:
         """Fetch what the screen shows; subclasses make this a worker."""
