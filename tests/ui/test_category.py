@@ -53,6 +53,22 @@ async def test_rows_appear_as_pages_arrive_with_progress(make_app):
         assert len([p for p in transport.paths if "/packages/" in p]) == 6
 
 
+async def test_a_sort_chosen_while_loading_holds_for_the_pages_that_come_after(make_app):
+    app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
+    transport.gate = asyncio.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        await pilot.press("s", "s")  # forks, computed over the first page only
+        transport.gate.set()
+        await settle(pilot)
+        table = screen.query_one("#packages", VirtualTable)
+        assert table.row_count == 100
+        forks = [p.repo_forks or 0 for p in screen.packages]
+        shown = [as_int(text) for text in column(table, 2)]
+        assert shown == sorted(forks, reverse=True)
+
+
 async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make_app):
     app, _ = make_app(api=synthetic_api(120), target=StartTarget("category", "apps"), page_size=40)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -9,6 +9,7 @@ stay within a frame for thousands of rows.
 from __future__ import annotations
 
 
+import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -34,6 +35,9 @@ class SortOrder:
     key: Callable[[Package], Hashable | None]
     descending: bool
 
+
+# While the catalogue loads, the rows are redrawn at most this often (seconds).
+REDRAW_INTERVAL = 0.1
 
 SORTS: list[SortOrder] = [
     SortOrder("stars", 1, lambda p: p.stars, True),
@@ -110,6 +114,7 @@ class CategoryScreen(DataScreen):
         self.sort_index = 0
         self.reverse = False
         self.complete = False
+        self._drawn_at: float | None = None  # when the rows were last drawn while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
 
     def compose_body(self) -> ComposeResult:
@@ -159,7 +164,8 @@ class CategoryScreen(DataScreen):
                 scanned += len(page.items)
                 everything.extend(page.items)
                 session.add_packages(page.items)
-                self._add_packages([p for p in page.items if p.category_id == category.id])
+                self._add_packages([p for p in page.items if p.category_id == category.id], redraw=False)
+                self._redraw_while_loading()
                 progress.update_progress(min(scanned, page.count), page.count, "packages scanned")
                 if self.message.kind == "loading":
                     self.clear_message()
@@ -181,8 +187,17 @@ class CategoryScreen(DataScreen):
             gc_pauses.release()
             self.app.refreeze_soon()
 
+    def _redraw_while_loading(self) -> None:
+        # Pages arrive in bursts: sorting and drawing thousands of rows once per page would
+        # cost more than the pages themselves. At most one redraw per REDRAW_INTERVAL.
+        now = time.monotonic()
+        if self._drawn_at is None or now - self._drawn_at >= REDRAW_INTERVAL:
+            self.apply_view()
+            self._drawn_at = now
+
     def _finish_loading(self) -> None:
         self.complete = True
+        self.apply_view()
         if self.packages:
             self.clear_message()
         else:
@@ -199,19 +214,23 @@ class CategoryScreen(DataScreen):
         self.packages = []
         self._rows, self._haystacks, self._names = [], [], []
         self._order = None
+        self._sort_keys.clear()
         self._add_packages(packages)
 
-    def _add_packages(self, packages: list[Package]) -> None:
-        """Append rows (a page's worth) and redraw; the sort order is recomputed."""
+    def _add_packages(self, packages: list[Package], redraw: bool = True) -> None:
+        """Append rows (a page's worth); the sort order is recomputed when next needed."""
         for package in packages:
             row = PackageRow(package)
             self.packages.append(package)
             self._rows.append(row)
             self._names.append(row.title.casefold())
             self._haystacks.append(haystack(row.title, clean(package.slug), row.description))
+        for index, keys in self._sort_keys.items():
+            if keys is not self._names:  # the names list has grown already
+                keys.extend(SORTS[index].key(p) for p in packages)
         self._order = None
-        self._sort_keys.clear()
-        self.apply_view()
+        if redraw:
+            self.apply_view()
 
     # -- sorting and filtering -------------------------------------------------------------
 
