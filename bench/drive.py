@@ -295,38 +295,55 @@ async def network_floor(args) -> dict[str, Any]:
     grid: the grid, then all its members at once (two round trips).
     catalogue: the first page of packages, then the other pages at once (two round trips).
 
-    Each request in flight gets a client of its own (kept across repetitions, so connections
-    are reused): httpcore's pool does work quadratic in its connection count on every request
-    (40 connections in one pool took ~500 ms where 40 single-connection pools take ~70 ms),
-    which would make the floor slower than the network and flatter the app.
+    Each request in flight gets a client of its own: httpcore's pool does work quadratic in
+    its connection count on every request (40 connections in one pool took ~500 ms where 40
+    single-connection pools take ~70 ms), which would make the floor slower than the network
+    and flatter the app.
+
+    ``--connections fresh`` (the default) opens new connections in every repetition, as the
+    app must the first time it opens a grid after starting (the clients themselves, and their
+    TLS settings, are made before the clock starts). ``warm`` keeps them across repetitions:
+    the floor for a grid opened later in a session, with connections already open.
     """
+    import ssl
+
     import httpx
 
+    context = ssl.create_default_context()  # made once: not what is being measured
     clients: list[httpx.AsyncClient] = []
 
-    def client(index: int) -> httpx.AsyncClient:
-        while len(clients) <= index:
-            clients.append(httpx.AsyncClient(base_url=args.url, timeout=30, verify=False))
-        return clients[index]
+    def make_clients(count: int) -> None:
+        while len(clients) < count:
+            clients.append(httpx.AsyncClient(base_url=args.url, timeout=30, verify=context))
+
+    async def drop_clients() -> None:
+        for each in clients:
+            await each.aclose()
+        clients.clear()
 
     async def get(index: int, path: str, **params: Any) -> Any:
-        response = await client(index).get(path, params=params or None)
+        response = await clients[index].get(path, params=params or None)
         response.raise_for_status()
         return json.loads(response.content)
 
     seconds = []
     try:
         for _ in range(args.reps):
+            if args.connections == "fresh":
+                await drop_clients()
+            make_clients(args.members or 64 if args.what == "grid" else 64)
             started = time.perf_counter()
             if args.what == "grid":
                 grid = await get(0, f"grids/{args.key}/")
                 ids = [url.rstrip("/").rsplit("/", 1)[1] for url in grid["packages"]]
+                make_clients(len(ids))  # only if --members was too small: then counted
                 members = await asyncio.gather(*(get(i, f"packages/{pid}/") for i, pid in enumerate(ids)))
                 assert len(members) == len(ids)
             else:
                 limit = args.page_size
                 first = await get(0, "packages/", limit=limit, offset=0)
                 offsets = range(limit, first["count"], limit)
+                make_clients(len(offsets))
                 rest = await asyncio.gather(
                     *(get(i, "packages/", limit=limit, offset=o) for i, o in enumerate(offsets))
                 )
@@ -334,8 +351,7 @@ async def network_floor(args) -> dict[str, Any]:
             seconds.append(time.perf_counter() - started)
             await asyncio.sleep(0.05)  # let the server's threads finish before the next round
     finally:
-        for each in clients:
-            await each.aclose()
+        await drop_clients()
     return {"seconds": seconds}
 
 
@@ -360,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", type=int, default=0)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--connections", default="fresh", choices=("fresh", "warm"), help="network-floor: new or kept")
     parser.add_argument("--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)")
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--warm-cache", default="")

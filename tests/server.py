@@ -262,7 +262,7 @@ class RequestLog:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # The stdlib's backlog of 5 drops connections when a benchmark opens many at once.
-    request_queue_size = 128
+    request_queue_size = 1024
 
 
 class LocalAPI:
