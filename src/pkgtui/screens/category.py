@@ -8,7 +8,6 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
