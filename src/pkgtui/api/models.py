@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,11 @@ def id_from_url(url: object, kind: str | None = None) -> int | None:
     """The numeric id at the end of an API URL like ``.../grids/7/?format=api``."""
     if not isinstance(url, str):
         return None
+    return _id_from_url(url, kind)
+
+
+@lru_cache(maxsize=4096)  # thousands of packages share a handful of category URLs
+def _id_from_url(url: str, kind: str | None) -> int | None:
     match = _ID_IN_URL.search(url.strip())
     if match is None or (kind is not None and match.group(1) != kind):
         return None
@@ -47,15 +53,19 @@ def pypi_name_from_url(url: object) -> str | None:
 
 def parse_time(value: object) -> datetime | None:
     """An ISO timestamp, naive (taken as UTC) or with an offset; None for anything else."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         return None
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(text)
+        # The usual case, tried first: a catalogue holds four timestamps a package.
+        moment = datetime.fromisoformat(value)
     except ValueError:
-        return None
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
