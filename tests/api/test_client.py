@@ -88,6 +88,17 @@ async def test_pages_arrive_progressively_and_leaving_early_cancels_the_rest(res
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
+async def test_the_other_pages_are_requested_before_the_first_is_handed_over(respx_mock, client):
+    # Parsing and drawing the first page must overlap the other pages' round trips.
+    api = DemoAPI(packages=synthetic_packages(50), base_url=BASE)
+    route = respx_mock.get("packages/").mock(side_effect=demo_route(api))
+    async for page in client.iter_pages("packages", Package.from_api, page_size=10):
+        assert page.offset == 0
+        assert route.call_count == 5  # the first page, and the four others already asked for
+        break
+
+
+@respx.mock(base_url=BASE, assert_all_called=False)
 async def test_concurrency_bound_holds(respx_mock, sleeps):
     in_flight = 0
     most = 0

@@ -32,6 +32,7 @@ DEFAULT_PAGE_SIZE = 1000
 USER_AGENT = "pkgtui (+https://github.com/pkgtui/pkgtui)"
 
 T = TypeVar("T")
+SEND_TURNS = 3  # see iter_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,12 @@ class Client:
             for offset in range(limit, count, limit)
         ]
         try:
+            # Let the other requests go out before this page is parsed and handed over (and
+            # drawn): otherwise they would not start until then. Three turns of the loop take a
+            # request through httpx to the socket on a kept-alive connection (and start the
+            # connect of a new one), counted against the test server and respx.
+            for _ in range(SEND_TURNS if tasks else 0):
+                await asyncio.sleep(0)
             yield Page([parse(item) for item in results], count, 0)
             for next_page in asyncio.as_completed(tasks):
                 yield await next_page
