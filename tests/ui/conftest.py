@@ -31,6 +31,8 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
         self.gate: asyncio.Event | None = None
         self.paths: list[str] = []
         self.cancelled = 0
+        # (path fragment, event): requests whose path contains the fragment wait for the event.
+        self.hold: tuple[str, asyncio.Event] | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.paths.append(f"{request.url.path}?{request.url.query.decode()}")
@@ -41,6 +43,8 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
             except asyncio.CancelledError:
                 self.cancelled += 1
                 raise
+        if self.hold is not None and self.hold[0] in request.url.path:
+            await self.hold[1].wait()
         if self.failure is not None:
             raise self.failure("simulated failure", request=request)
         return await self.inner.handle_async_request(request)

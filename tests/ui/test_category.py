@@ -53,6 +53,37 @@ async def test_rows_appear_as_pages_arrive_with_progress(make_app):
         assert len([p for p in transport.paths if "/packages/" in p]) == 6
 
 
+async def test_the_catalogue_is_asked_for_while_the_category_is_still_coming(make_app):
+    app, transport = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        category_answer = asyncio.Event()
+        transport.hold = ("/categories/", category_answer)
+        transport.paths.clear()
+        app.open_screen("category", "apps")
+        await pilot.pause(0.2)
+        assert any(p.startswith("/api/v4/packages/") for p in transport.paths)  # not waiting for it
+        category_answer.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen) and screen.complete and screen.packages
+
+
+async def test_a_missing_category_stops_the_catalogue_it_started(make_app):
+    app, transport = make_app(api=synthetic_api(300), page_size=50)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        transport.gate = asyncio.Event()  # the catalogue's pages after the first never come
+        app.open_screen("category", "no-such-category")
+        await settle(pilot)
+        assert app.screen.message.kind == "error"
+        waiting = [p for p in transport.paths if p.startswith("/api/v4/packages/") and "offset=0" not in p]
+        assert transport.cancelled == len(waiting)  # every page still waiting was cancelled
+        await pilot.pause(0.3)
+        catalogue_tasks = [t for t in asyncio.all_tasks() if "page" in repr(t.get_coro())]
+        assert catalogue_tasks == []
+
+
 async def test_a_sort_chosen_while_loading_holds_for_the_pages_that_come_after(make_app):
     app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
     transport.gate = asyncio.Event()

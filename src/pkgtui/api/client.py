@@ -44,6 +44,36 @@ class Page(Generic[T]):
     offset: int
 
 
+class StartedPages(Generic[T]):
+    """Pages whose first is already being fetched when this is made, so that other work (a
+    screen looking up what it shows) overlaps its round trip. Iterate it as the pages it
+    wraps; ``aclose`` stops both (call it when done, whether or not the first was used)."""
+
+    def __init__(self, pages: AsyncIterator[Page[T]]) -> None:
+        self._pages = pages
+        self._first: asyncio.Future[Page[T]] | None = asyncio.ensure_future(anext(pages))
+
+    def __aiter__(self) -> StartedPages[T]:
+        return self
+
+    async def __anext__(self) -> Page[T]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return await first
+        return await anext(self._pages)
+
+    async def aclose(self) -> None:
+        first, self._first = self._first, None
+        if first is not None:
+            first.cancel()
+            await asyncio.wait([first])  # its outcome (cancelled, or an error) is not wanted
+            if not first.cancelled():
+                first.exception()  # retrieved, so asyncio does not report it as lost
+        aclose = getattr(self._pages, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
 @dataclass(frozen=True, slots=True)
 class Fetched(Generic[T]):
     """One member of a many-at-once fetch: the object, or why it could not be had."""

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from .. import gc_pauses
 from ..api import APIError, Category, Package
+from ..api.client import StartedPages
 from ..filtering import filter_order, haystack, sort_indices
 from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
@@ -138,6 +139,18 @@ class CategoryScreen(DataScreen):
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         client = self.app.client
+        # The catalogue does not depend on the category: when it is needed, its first page is
+        # asked for now, so that round trip overlaps the category's own.
+        needed = self.app.session.catalogue is None or refresh
+        pages = StartedPages(client.iter_package_pages(refresh=refresh)) if needed else None
+        try:
+            await self._load(refresh, pages)
+        finally:
+            if pages is not None:
+                await pages.aclose()
+
+    async def _load(self, refresh: bool, pages: StartedPages[Package] | None) -> None:
+        client = self.app.client
         session = self.app.session
         progress = self.query_one("#progress", LoadProgress)
         self.show_loading(f"Loading category {self.key!r}…")
@@ -150,7 +163,7 @@ class CategoryScreen(DataScreen):
         self._set_packages([])
         self.complete = False
 
-        if session.catalogue is not None and not refresh:
+        if pages is None and session.catalogue is not None:
             self._add_packages([p for p in session.catalogue if p.category_id == category.id])
             self._finish_loading()
             return
@@ -159,7 +172,7 @@ class CategoryScreen(DataScreen):
         scanned = 0
         everything: list[Package] = []
         try:
-            async for page in client.iter_package_pages(refresh=refresh):
+            async for page in pages or client.iter_package_pages(refresh=refresh):
                 scanned += len(page.items)
                 everything.extend(page.items)
                 session.add_packages(page.items)
