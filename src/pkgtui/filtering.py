@@ -90,3 +90,42 @@ def _narrow(indices: Sequence[int], haystacks: Sequence[str], words: list[str]) 
     for word in words:
         kept = [i for i in kept if word in haystacks[i]]
     return kept
+
+
+class FilterMemo:
+    """:func:`filter_order` for one filter box, remembering results while the rows and their
+    order stay the same (the same ``order`` and ``haystacks`` objects): a query that narrows
+    the previous one is filtered from the previous result instead of from every row (typing),
+    and a query seen recently is answered from memory (backspace)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._order: Sequence[int] | None = None
+        self._haystacks: Sequence[str] | None = None
+        self._results: dict[tuple[str, ...], list[int]] = {}
+        self._last: tuple[tuple[str, ...], list[int]] | None = None
+
+    def __call__(self, order: Sequence[int], haystacks: Sequence[str], query: str) -> list[int]:
+        if order is not self._order or haystacks is not self._haystacks:
+            self._order, self._haystacks = order, haystacks  # new rows or a new sort: start over
+            self._results.clear()
+            self._last = None
+        words = tuple(query_words(query))
+        if not words:
+            return list(order)
+        result = self._results.get(words)
+        if result is None:
+            last = self._last
+            base = last[1] if last is not None and narrows(last[0], words) else order
+            result = _narrow(base, haystacks, list(words))
+            if len(self._results) >= self._size:
+                del self._results[next(iter(self._results))]  # the oldest
+            self._results[words] = result
+        self._last = (words, result)
+        return list(result)
+
+
+def narrows(before: Sequence[str], after: Sequence[str]) -> bool:
+    """Whether every row matching the words ``after`` also matches ``before``: each word before
+    is part of some word after (typing on, or adding a word)."""
+    return all(any(word in later for later in after) for word in before)

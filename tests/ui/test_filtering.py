@@ -1,10 +1,12 @@
 """The pure filtering and sorting behind every filterable table."""
 
 from pkgtui.filtering import (
+    FilterMemo,
     filter_indices,
     filter_items,
     filter_order,
     haystack,
+    narrows,
     natural_key,
     query_words,
     sort_indices,
@@ -55,3 +57,41 @@ def test_natural_key_orders_numbers_by_value():
         "Grid 10",
         "grid 100",
     ]
+
+
+def test_narrows_when_typing_on_or_adding_a_word():
+    assert narrows(("dj",), ("dja",)) and narrows(("dj",), ("dj", "rest"))
+    assert narrows(("rest", "dj"), ("django", "rest"))
+    assert not narrows(("dja",), ("dj",))  # erasing widens
+    assert not narrows(("a", "b"), ("a",))
+
+
+def test_filter_memo_gives_what_filter_order_gives_while_typing_and_erasing():
+    import random
+
+    rng = random.Random(7)
+    haystacks = ["".join(rng.choice("abcde ") for _ in range(12)) for _ in range(500)]
+    order = sorted(range(len(haystacks)), key=lambda i: haystacks[i])
+    memo = FilterMemo(size=4)
+    typed = ""
+    for _ in range(400):  # type, erase, and now and then add a word
+        roll = rng.random()
+        typed = typed[:-1] if roll < 0.35 else typed + rng.choice("abcde ")
+        assert memo(order, haystacks, typed) == filter_order(order, haystacks, typed), repr(typed)
+
+
+def test_filter_memo_starts_over_when_the_rows_or_their_order_change():
+    haystacks = ["alpha", "beta", "gamma"]
+    memo = FilterMemo()
+    assert memo([0, 1, 2], haystacks, "a") == [0, 1, 2]
+    grown = haystacks + ["delta"]
+    assert memo([3, 0, 1, 2], grown, "a") == [3, 0, 1, 2]  # new order and rows: not the old answer
+    assert memo([3, 0, 1, 2], grown, "alph") == [0]
+
+
+def test_filter_memo_answers_a_result_it_handed_out_unchanged():
+    memo = FilterMemo()
+    order = [0, 1]
+    first = memo(order, ["ab", "b"], "b")
+    first.append(99)  # the caller's copy
+    assert memo(order, ["ab", "b"], "b") == [0, 1]

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from .. import gc_pauses
 from ..api import APIError, Category, Package
 from ..api.client import StartedPages
-from ..filtering import filter_order, haystack, sort_indices
+from ..filtering import FilterMemo, haystack, sort_indices
 from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
@@ -114,6 +114,7 @@ class CategoryScreen(DataScreen):
         self.sort_index = 0
         self.reverse = False
         self.complete = False
+        self._filter_memo = FilterMemo()  # remembers results while the rows and their order stay
         self._drawn_at: float | None = None  # when the rows were last drawn while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
 
@@ -262,7 +263,7 @@ class CategoryScreen(DataScreen):
 
     def visible_indices(self) -> list[int]:
         query = self.query_one("#filter", Input).value
-        return filter_order(self._sorted(), self._haystacks, query)
+        return self._filter_memo(self._sorted(), self._haystacks, query)
 
     def apply_view(self) -> None:
         shown = self.visible_indices()
