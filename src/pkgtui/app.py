@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from . import gc_pauses
-from .api import APIError, Client, ResponseInfo
+from .api import APIError, Category, Client, Grid, ResponseInfo
 from .cli import EXIT_OK, StartTarget
 from .commands import JumpProvider
 from .config import Config
@@ -59,6 +60,24 @@ class PkgtuiApp(App[int]):
         self.session = Session()
         self._started = False
         self._refreeze_timer: Timer | None = None
+        self._home_data: asyncio.Future[tuple[list[Category], list[Grid]]] | None = None
+
+    def on_load(self) -> None:
+        # Home's data depends on nothing on screen: ask for it before the terminal is set up,
+        # so its round trips overlap Textual's start-up (mounting and painting home) instead
+        # of following it. Home takes the answer once (take_home_data); "r" asks again.
+        self._home_data = asyncio.ensure_future(self._fetch_home_data(bool(self.config.refresh)))
+
+    async def _fetch_home_data(self, refresh: bool) -> tuple[list[Category], list[Grid]]:
+        categories, grids = await asyncio.gather(
+            self.client.categories(refresh=refresh), self.client.grids(refresh=refresh)
+        )
+        return categories, grids
+
+    def take_home_data(self) -> asyncio.Future[tuple[list[Category], list[Grid]]] | None:
+        """The categories and grids asked for at start, the first time; None after that."""
+        data, self._home_data = self._home_data, None
+        return data
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
@@ -118,6 +137,12 @@ class PkgtuiApp(App[int]):
         self.push_screen(self.screen_for(kind, key))
 
     async def on_unmount(self) -> None:
+        unused = self.take_home_data()
+        if unused is not None:  # closed before home wanted it
+            unused.cancel()
+            await asyncio.wait([unused])
+            if not unused.cancelled():
+                unused.exception()  # retrieved: an error nobody will see is not reported as lost
         await self.client.aclose()
         gc_pauses.release()
 

@@ -172,3 +172,29 @@ async def test_clicking_a_category_row_opens_it(make_app):
         await settle(pilot)
         assert isinstance(app.screen, CategoryScreen)
         assert app.screen.category.slug == "frameworks"
+
+
+async def test_home_data_is_asked_for_once_at_start_and_again_on_r(make_app):
+    app, transport = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        asked = [p.split("?")[0] for p in transport.paths]
+        assert asked.count("/api/v4/categories/") == 1 and asked.count("/api/v4/grids/") == 1
+        assert app.take_home_data() is None  # handed to home, not kept
+        await pilot.press("r")
+        await settle(pilot)
+        asked = [p.split("?")[0] for p in transport.paths]
+        assert asked.count("/api/v4/categories/") == 2 and asked.count("/api/v4/grids/") == 2
+        assert len(app.screen.query_one("#categories", VirtualTable).keys) == 4
+
+
+async def test_closing_before_home_has_its_data_leaves_nothing_running(make_app):
+    import asyncio
+
+    app, transport = make_app()
+    held = asyncio.Event()
+    transport.hold = ("/categories/", held)  # the start-up request never answers
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("q")
+    assert not [t for t in asyncio.all_tasks() if "_fetch_home_data" in repr(t.get_coro())]

@@ -109,10 +109,14 @@ class HomeScreen(DataScreen):
     async def load(self, refresh: bool = False) -> None:
         self.show_loading("Loading categories and grids…")
         client = self.app.client
+        started = self.app.take_home_data()  # asked for at start-up: the first load only
         try:
-            categories, grids = await asyncio.gather(
-                client.categories(refresh=refresh), client.grids(refresh=refresh)
-            )
+            if started is not None:
+                categories, grids = await started
+            else:
+                categories, grids = await asyncio.gather(
+                    client.categories(refresh=refresh), client.grids(refresh=refresh)
+                )
         except APIError as error:
             self.show_error(error)
             return
