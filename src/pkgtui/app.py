@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from . import gc_pauses
 from .api import APIError, Category, Client, Grid, ResponseInfo
+from .api.client import cancel_and_wait
 from .cli import EXIT_OK, StartTarget
 from .commands import JumpProvider
 from .config import Config
@@ -58,7 +59,7 @@ class PkgtuiApp(App[int]):
         self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
-        self._started = False
+        self._long_lived_frozen = False
         self._refreeze_timer: Timer | None = None
         self._home_data: asyncio.Future[tuple[list[Category], list[Grid]]] | None = None
 
@@ -66,9 +67,10 @@ class PkgtuiApp(App[int]):
         # Home's data depends on nothing on screen: ask for it before the terminal is set up,
         # so its round trips overlap Textual's start-up (mounting and painting home) instead
         # of following it. Home takes the answer once (take_home_data); "r" asks again.
-        self._home_data = asyncio.ensure_future(self._fetch_home_data(bool(self.config.refresh)))
+        self._home_data = asyncio.ensure_future(self.fetch_home_data(bool(self.config.refresh)))
 
-    async def _fetch_home_data(self, refresh: bool) -> tuple[list[Category], list[Grid]]:
+    async def fetch_home_data(self, refresh: bool) -> tuple[list[Category], list[Grid]]:
+        """The categories and grids home lists."""
         categories, grids = await asyncio.gather(
             self.client.categories(refresh=refresh), self.client.grids(refresh=refresh)
         )
@@ -139,10 +141,7 @@ class PkgtuiApp(App[int]):
     async def on_unmount(self) -> None:
         unused = self.take_home_data()
         if unused is not None:  # closed before home wanted it
-            unused.cancel()
-            await asyncio.wait([unused])
-            if not unused.cancelled():
-                unused.exception()  # retrieved: an error nobody will see is not reported as lost
+            await cancel_and_wait([unused])
         await self.client.aclose()
         gc_pauses.release()
 
@@ -171,9 +170,9 @@ class PkgtuiApp(App[int]):
         Worker messages do not bubble: screens pass theirs on (``DataScreen``)."""
         from textual.worker import WorkerState
 
-        if event.state is WorkerState.SUCCESS and event.worker.group == "home" and not self._started:
+        if event.state is WorkerState.SUCCESS and event.worker.group == "home" and not self._long_lived_frozen:
             # Home has its data: start-up is over, and what is alive now lives as long as the app.
-            self._started = True
+            self._long_lived_frozen = True
             gc_pauses.freeze_survivors()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error

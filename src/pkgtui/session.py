@@ -36,10 +36,6 @@ class Session:
         self.add_packages(packages)
         self._category_counts = Counter(p.category_id for p in packages if p.category_id is not None)
 
-    def forget_catalogue(self) -> None:
-        self.catalogue = None
-        self._category_counts = None
-
     def category_count(self, category_id: int) -> int | None:
         """How many packages the category holds, once the catalogue is known."""
         if self._category_counts is None:

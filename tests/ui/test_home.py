@@ -197,4 +197,4 @@ async def test_closing_before_home_has_its_data_leaves_nothing_running(make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.1)
         await pilot.press("q")
-    assert not [t for t in asyncio.all_tasks() if "_fetch_home_data" in repr(t.get_coro())]
+    assert not [t for t in asyncio.all_tasks() if "fetch_home_data" in repr(t.get_coro())]

@@ -65,10 +65,7 @@ class StartedPages(Generic[T]):
     async def aclose(self) -> None:
         first, self._first = self._first, None
         if first is not None:
-            first.cancel()
-            await asyncio.wait([first])  # its outcome (cancelled, or an error) is not wanted
-            if not first.cancelled():
-                first.exception()  # retrieved, so asyncio does not report it as lost
+            await cancel_and_wait([first])  # its outcome (cancelled, or an error) is not wanted
         aclose = getattr(self._pages, "aclose", None)
         if aclose is not None:
             await aclose()
@@ -251,7 +248,7 @@ class Client:
             for next_page in asyncio.as_completed(tasks):
                 yield await next_page
         finally:
-            await _cancel(tasks)
+            await cancel_and_wait(tasks)
 
     async def list_all(self, kind: str, parse: Callable[[object], T], *, refresh: bool = False) -> list[T]:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
@@ -323,7 +320,7 @@ class Client:
             for done in asyncio.as_completed(tasks):
                 yield await done
         finally:
-            await _cancel(tasks)
+            await cancel_and_wait(tasks)
 
     async def search(self, term: str, *, refresh: bool = False) -> list[SearchResult]:
         if not term.strip():
@@ -336,8 +333,9 @@ class Client:
         return [SearchResult.from_api(item) for item in data]
 
 
-async def _cancel(tasks: list[asyncio.Future[Any]]) -> None:
-    """Cancel what is still running (the consumer left early) and wait for it to stop."""
+async def cancel_and_wait(tasks: list[asyncio.Future[Any]]) -> None:
+    """Cancel what is still running (the consumer left early) and wait for it to stop; any
+    error it ended with is retrieved, so asyncio does not report it as lost."""
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

@@ -69,6 +69,8 @@ class NetworkTransport(httpx.AsyncBaseTransport):
             return self._no_verify
         if self._tls is None:
             self._tls = _tls_builder.submit(httpx.create_ssl_context)
+        if self._tls.done():  # every request after the first few: no wait, no extra loop turn
+            return self._tls.result()
         return await asyncio.wrap_future(self._tls)
 
     async def _take_lane(self, url: httpx.URL) -> tuple[tuple[str, str | None], httpx.AsyncHTTPTransport]:

@@ -139,18 +139,22 @@ class CategoryScreen(DataScreen):
 
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
-        client = self.app.client
         # The catalogue does not depend on the category: when it is needed, its first page is
         # asked for now, so that round trip overlaps the category's own.
-        needed = self.app.session.catalogue is None or refresh
-        pages = StartedPages(client.iter_package_pages(refresh=refresh)) if needed else None
+        known = None if refresh else self.app.session.catalogue
+        pages = None
+        if known is None:
+            pages = StartedPages(self.app.client.iter_package_pages(refresh=refresh))
         try:
-            await self._load(refresh, pages)
+            await self._load(refresh, known, pages)
         finally:
             if pages is not None:
                 await pages.aclose()
 
-    async def _load(self, refresh: bool, pages: StartedPages[Package] | None) -> None:
+    async def _load(
+        self, refresh: bool, known: list[Package] | None, pages: StartedPages[Package] | None
+    ) -> None:
+        """``known``: the catalogue already loaded, or None and ``pages`` to load it from."""
         client = self.app.client
         session = self.app.session
         progress = self.query_one("#progress", LoadProgress)
@@ -164,16 +168,17 @@ class CategoryScreen(DataScreen):
         self._set_packages([])
         self.complete = False
 
-        if pages is None and session.catalogue is not None:
-            self._add_packages([p for p in session.catalogue if p.category_id == category.id])
+        if known is not None:
+            self._add_packages([p for p in known if p.category_id == category.id])
             self._finish_loading()
             return
+        assert pages is not None
 
         self.show_loading(f"Loading the package catalogue to find the {clean(category.display_title)}…")
         scanned = 0
         everything: list[Package] = []
         try:
-            async for page in pages or client.iter_package_pages(refresh=refresh):
+            async for page in pages:
                 scanned += len(page.items)
                 everything.extend(page.items)
                 session.add_packages(page.items)

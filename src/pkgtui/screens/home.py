@@ -6,7 +6,6 @@ Typing in the box filters the grids at once and, after a short pause, asks the A
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 
 from rich.style import Style
@@ -108,15 +107,9 @@ class HomeScreen(DataScreen):
     @work(exclusive=True, group="home", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.show_loading("Loading categories and grids…")
-        client = self.app.client
         started = self.app.take_home_data()  # asked for at start-up: the first load only
         try:
-            if started is not None:
-                categories, grids = await started
-            else:
-                categories, grids = await asyncio.gather(
-                    client.categories(refresh=refresh), client.grids(refresh=refresh)
-                )
+            categories, grids = await (started or self.app.fetch_home_data(refresh))
         except APIError as error:
             self.show_error(error)
             return
