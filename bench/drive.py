@@ -134,35 +134,28 @@ async def grid_warm(args) -> dict[str, Any]:
     """The grid again from the warm on-disk cache (a new app, as on the next start), then the
     floor: the same grid from an in-process transport (no network, no cache)."""
     from bench.data import build
-    from bench.paint import PaintClock
     from pkgtui.api import open_client
     from pkgtui.api.demo import DEMO_BASE_URL
 
     _use_cache_dir(Path(args.warm_cache))
-    warm, floor = [], []
-    for rep in range(args.reps):
-        app = _app(args.url)
-        async with app.run_test(headless=True, size=SIZE) as pilot:
-            clock = PaintClock(app)
-            await _home_loaded(app, pilot)
-            warm.append(
-                await open_and_time(
-                    app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members), "grid-warm"
-                )
-            )
+    warm = [await _open_grid_once(args, _app(args.url), "grid-warm") for _ in range(args.reps)]
     dataset = build()
-    for rep in range(args.reps):
+    floor = []
+    for _ in range(args.reps):
         client = open_client(DEMO_BASE_URL, transport=dataset.api.transport())
-        app = _app(args.url, client=client)
-        async with app.run_test(headless=True, size=SIZE) as pilot:
-            clock = PaintClock(app)
-            await _home_loaded(app, pilot)
-            floor.append(
-                await open_and_time(
-                    app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members), "grid-memory"
-                )
-            )
+        floor.append(await _open_grid_once(args, _app(args.url, client=client), "grid-memory"))
     return {"seconds": warm, "floor": floor}
+
+
+async def _open_grid_once(args, app, label: str) -> float:
+    """Start ``app``, let home load, then time opening the grid until all its rows are drawn."""
+    from bench.paint import PaintClock
+
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        clock = PaintClock(app)
+        await _home_loaded(app, pilot)
+        drawn = _rows_shown(app, "#grid-table", args.members)
+        return await open_and_time(app, pilot, clock, "grid", args.key, drawn, label)
 
 
 # -- typing into a filter -----------------------------------------------------------------------
@@ -335,7 +328,7 @@ async def network_floor(args) -> dict[str, Any]:
         for _ in range(args.reps):
             if args.connections == "fresh":
                 await drop_clients()
-            make_clients(args.members or 64 if args.what == "grid" else 64)
+            make_clients(args.members or 64)  # enough for any page count the bench makes
             started = time.perf_counter()
             if args.what == "grid":
                 grid = await get(0, f"grids/{args.key}/")

@@ -146,11 +146,9 @@ class Bench:
         moment of the machine lands on both rather than on one of them."""
         self.server.faults.latency = self.latency
         for size in data.GRID_SIZES:
-            before = self._requests()
-            floor, seconds, result = self._grid_pairs(size, f"grid-{size}")
+            floor, seconds, result, sent = self._grid_pairs(size, f"grid-{size}")
             if size == GRID_KEY_SIZE:
                 self.warm_cache = result["warm_cache"]
-            sent = self._requests() - before - self.reps * (size + 2)  # less the floor's requests
             m, f = statistics.median(seconds), statistics.median(floor)
             target = size == GRID_KEY_SIZE
             self.rows.append(
@@ -176,31 +174,36 @@ class Bench:
                 )
         # Not a target: how much of the gap is the client's concurrency limit (config key).
         size = GRID_KEY_SIZE
-        floor, seconds, _ = self._grid_pairs(size, "grid-concurrency", concurrency=size)
+        floor, seconds, _, _ = self._grid_pairs(size, "grid-concurrency", concurrency=size)
         m, f = statistics.median(seconds), statistics.median(floor)
         self.rows.append(
             Row(f"grid of {size}, concurrency = {size} (config)", ms(m), f"{ms(f)} httpx, 2 trips", m / f, "(what-if)", None)
         )
 
-    def _grid_pairs(self, size: int, label: str, concurrency: int = 0) -> tuple[list[float], list[float], dict]:
-        """(floor seconds, app seconds, the last app result): one floor and one app process
-        a repetition, alternately."""
+    def _grid_pairs(
+        self, size: int, label: str, concurrency: int = 0
+    ) -> tuple[list[float], list[float], dict, int]:
+        """(floor seconds, app seconds, the last app result, requests the apps sent): one floor
+        and one app process a repetition, alternately."""
         key = str(self.dataset.grid_ids[size])
         floor: list[float] = []
         seconds: list[float] = []
         result: dict = {}
+        sent = 0
         for rep in range(self.reps):
             floor += child(
                 "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
                 "--members", str(size), "--reps", "1",
             )["seconds"]  # fmt: skip
             extra = ["--concurrency", str(concurrency)] if concurrency else []
+            before = self._requests()
             result = child(
                 "grid", "--url", self.server.url, "--key", key, "--members", str(size), "--reps", "1",
                 "--cache-root", str(self.scratch / label / f"pair{rep}"), *extra,
             )  # fmt: skip
             seconds += result["seconds"]
-        return floor, seconds, result
+            sent += self._requests() - before
+        return floor, seconds, result, sent
 
     # -- 3. grid, warm cache ------------------------------------------------------------------
 
