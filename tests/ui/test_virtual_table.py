@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widget import Widget
 
-from pkgtui.widgets import Column, VirtualTable
+from pkgtui.widgets import Column, Subset, VirtualTable
+from pkgtui.widgets.scrollbar import ReusingScrollBar
 
 
 class TableApp(App):
@@ -109,3 +112,68 @@ def test_layout_gives_flexible_columns_the_rest_and_drops_columns_when_narrow():
     table = VirtualTable([Column("A"), Column("B", width=5), Column("C", width=4, hide_below=30)])
     assert table.layout(40) == [(0, 29), (1, 5), (2, 4)]
     assert table.layout(20) == [(0, 14), (1, 5)]
+
+
+def test_subset_indexes_without_copying_and_finds_values_in_order():
+    base = ["a", "b", "c", "d", "e"]
+    view = Subset(base, [4, 0, 2])
+    assert len(view) == 3 and list(view) == ["e", "a", "c"]
+    assert view[1] == "a" and view[-1] == "c" and view[0:2] == ["e", "a"]
+    assert view.index("c") == 2
+    with pytest.raises(ValueError):
+        view.index("b")  # in the base, not in the view
+    base.append("f")  # appending to the base (pages arriving) keeps the view valid
+    assert list(view) == ["e", "a", "c"]
+    repeated = Subset(["x", "y", "x"], [1, 2])
+    assert repeated.index("x") == 1  # the first "x" of the base is not shown: every item is looked at
+
+
+async def test_a_subset_keeps_the_cursor_on_its_key():
+    app = TableApp(rows=10)
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("j", "j", "j")
+        rows = [(f"row {i}", str(i)) for i in range(10)]
+        keys = [f"k{i}" for i in range(10)]
+        table.set_rows(Subset(rows, [9, 3, 1]), Subset(keys, [9, 3, 1]))
+        await pilot.pause()
+        assert table.cursor == 1 and table.cursor_key == "k3"
+        assert table.keys == ["k9", "k3", "k1"]
+        assert "row 9" in line_text(table, 1)
+
+
+class StockBarTable(VirtualTable):
+    """The same table with Textual's own scrollbar, to compare the drawings."""
+
+    vertical_scrollbar = Widget.vertical_scrollbar
+
+
+class StockBarApp(TableApp):
+    def compose(self) -> ComposeResult:
+        yield StockBarTable([Column("Name"), Column("N", width=5, align="right", hide_below=30)])
+
+
+async def _screens(app: TableApp, states: list[tuple[int, str | None]]) -> list[str]:
+    shots = []
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        shots.append(type(table.vertical_scrollbar).__name__)
+        for count, key in states:
+            table.set_rows([(f"row {i}", str(i)) for i in range(count)], keys=list(range(count)))
+            if key:
+                await pilot.press(key)
+            await pilot.pause()
+            shots.append(app.export_screenshot(title="bar"))
+        await pilot.hover(VirtualTable, offset=(38, 5))  # the bar's hover colours
+        await pilot.pause()
+        shots.append(app.export_screenshot(title="bar"))
+    return shots
+
+
+async def test_the_reusing_scrollbar_draws_what_textuals_draws():
+    # Row counts as a filter changes them; moving to the end and the middle moves the thumb.
+    states = [(6000, None), (6000, "G"), (175, None), (175, "pageup"), (40, "g"), (5, None), (3000, "pagedown")]
+    ours = await _screens(TableApp(rows=0), states)
+    stock = await _screens(StockBarApp(rows=0), states)
+    assert ours[0] == ReusingScrollBar.__name__ and stock[0] == "ScrollBar"
+    assert ours[1:] == stock[1:]

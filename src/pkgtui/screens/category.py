@@ -24,7 +24,7 @@ from ..api.client import StartedPages
 from ..filtering import FilterMemo, haystack, sort_indices
 from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
-from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
+from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from .base import DataScreen
 
 
@@ -109,6 +109,7 @@ class CategoryScreen(DataScreen):
         self._rows: list[PackageRow] = []
         self._haystacks: list[str] = []
         self._names: list[str] = []
+        self._ids: list[int] = []  # the table's keys, a row each
         self._order: list[int] | None = None  # all rows, sorted; None until needed
         self._sort_keys: dict[int, list] = {}  # sort index -> one key a row, computed once
         self.sort_index = 0
@@ -230,7 +231,7 @@ class CategoryScreen(DataScreen):
 
     def _set_packages(self, packages: list[Package]) -> None:
         self.packages = []
-        self._rows, self._haystacks, self._names = [], [], []
+        self._rows, self._haystacks, self._names, self._ids = [], [], [], []
         self._order = None
         self._sort_keys.clear()
         self._add_packages(packages)
@@ -241,6 +242,7 @@ class CategoryScreen(DataScreen):
             row = PackageRow(package)
             self.packages.append(package)
             self._rows.append(row)
+            self._ids.append(package.id)
             self._names.append(row.title.casefold())
             self._haystacks.append(haystack(row.title, clean(package.slug), row.description))
         for index, keys in self._sort_keys.items():
@@ -278,7 +280,7 @@ class CategoryScreen(DataScreen):
             table.set_empty_text(f"No package matches {query!r}.")
         else:
             table.set_empty_text("No packages yet." if not self.complete else "This category has no packages.")
-        table.set_rows([self._rows[i] for i in shown], [self.packages[i].id for i in shown])
+        table.set_rows(Subset(self._rows, shown), Subset(self._ids, shown))
         self._update_summary(len(shown))
 
     def _update_summary(self, shown: int | None = None) -> None:

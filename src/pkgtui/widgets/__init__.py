@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from .filter_input import FilterInput
 from .message import MessageBox
 from .source_line import SourceLine
-from .virtual_table import Column, VirtualTable
+from .virtual_table import Column, Subset, VirtualTable
 
 if TYPE_CHECKING:
     from .load_progress import LoadProgress
 
-__all__ = ["Column", "FilterInput", "LoadProgress", "MessageBox", "SourceLine", "VirtualTable"]
+__all__ = ["Column", "FilterInput", "LoadProgress", "MessageBox", "SourceLine", "Subset", "VirtualTable"]
 
 
 def __getattr__(name: str) -> Any:
