@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
@@ -177,3 +180,31 @@ async def test_the_reusing_scrollbar_draws_what_textuals_draws():
     stock = await _screens(StockBarApp(rows=0), states)
     assert ours[0] == ReusingScrollBar.__name__ and stock[0] == "ScrollBar"
     assert ours[1:] == stock[1:]
+
+
+async def test_rows_built_directly_match_rich_rendering_them():
+    """The fast path (segments built by hand) against the Rich path it replaces, cell for cell:
+    plain, truncated, wide, right-aligned and styled cells, with and without the cursor style."""
+    rows = [
+        ("plain", "1"),
+        ("a title far too long for its column, cut with an ellipsis", "12345"),
+        ("日本語のタイトル日本語のタイトル日本語", "7"),
+        (Text.assemble(("bold", Style(bold=True)), " then ", ("red", Style(color="red"))), Text("9", style=Style(dim=True))),
+        (Text("styled whole", style=Style(italic=True)), "★ 3"),
+        ("", ""),
+    ]
+    app = TableApp(rows=0)
+    async with app.run_test(size=(40, 8)):
+        table = app.query_one(VirtualTable)
+        table.set_rows(rows)
+        for width in (38, 20):  # the narrow one drops the "N" column
+            table._prepare_paint()
+            table._paint_width = width
+            table._paint_layout = table.layout(width)
+            base = table._paint_style
+            for extra in (None, Style(reverse=True, color="yellow")):
+                for cells in rows:
+                    fast = table._render_cells(cells, width, extra)
+                    rendered = table._rich_line(cells).render(app.console, end="")
+                    slow = Strip(Segment.apply_style(rendered, base, extra)).adjust_cell_length(width, base + extra if extra else base)
+                    assert list(Segment.simplify(fast)) == list(Segment.simplify(slow)), cells

@@ -386,20 +386,26 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_cells(self, cells: Sequence[Cell], width: int, extra: Style | None) -> Strip:
         base = self._paint_style
-        segments = self._plain_segments(cells)
+        style = base + extra if extra else base
+        segments = self._plain_segments(cells, base, extra, style)
         if segments is None:
-            segments = list(self._rich_line(cells).render(self.app.console, end=""))
-        segments = list(Segment.apply_style(segments, base, extra))
-        return Strip(segments).adjust_cell_length(width, base + extra if extra else base)
+            rendered = self._rich_line(cells).render(self.app.console, end="")
+            return Strip(Segment.apply_style(rendered, base, extra)).adjust_cell_length(width, style)
+        return Strip(segments).adjust_cell_length(width, style)
 
-    def _plain_segments(self, cells: Sequence[Cell]) -> list[Segment] | None:
-        """The row as segments, built directly: what :meth:`_rich_line` renders to, without a
-        Rich Text a cell. None when a cell needs Rich (a styled Text wider than its column,
-        overlapping spans, or styles given by name)."""
+    def _plain_segments(
+        self, cells: Sequence[Cell], base: Style, extra: Style | None, style: Style
+    ) -> list[Segment] | None:
+        """The row as segments styled as ``Segment.apply_style(rich_render, base, extra)``
+        would give them, built directly: no Rich Text a cell, and the plain cells of a run
+        joined into one segment (a category row is one segment, not fifteen). None when a
+        cell needs Rich (a styled Text wider than its column, overlapping spans, or styles
+        given by name)."""
         segments: list[Segment] = []
+        run: list[str] = []  # plain text not yet made a segment
         for n, (index, cell_width) in enumerate(self._paint_layout):
             if n:
-                segments.append(Segment(" "))
+                run.append(" ")
             cell = cells[index] if index < len(cells) else ""
             right = self.columns[index].align == "right"
             if isinstance(cell, str):
@@ -409,15 +415,23 @@ class VirtualTable(ScrollView, can_focus=True):
                     text = set_cell_size(text, cell_width - 1) + "…"
                     length = cell_len(text)
                 pad = " " * (cell_width - length)
-                segments.append(Segment(pad + text if right else text + pad))
+                run.append(pad + text if right else text + pad)
                 continue
             pieces = _styled_pieces(cell, cell_width)
             if pieces is None:
                 return None
             if right and cell_len(cell.plain) < cell_width:
                 pieces = pieces[-1:] + pieces[:-1]  # the padding first
-            segments.extend(pieces)
+            if run:
+                segments.append(Segment("".join(run), style))
+                run = []
+            for text, piece_style, _ in pieces:
+                combined = base + piece_style if piece_style else base
+                segments.append(Segment(text, combined + extra if extra else combined))
+        if run:
+            segments.append(Segment("".join(run), style))
         return segments
+
     def _rich_line(self, cells: Sequence[Cell]) -> Text:
         parts: list[Text] = []
         for index, cell_width in self._paint_layout:
