@@ -25,6 +25,7 @@ from textual.widgets import Input
 from ..text import clean
 from .filter_input import FilterInput
 from .line_cache import ReusingStylesCache
+from .scrollbar import ReusingScrollBars
 
 # The order participants are listed in; "as listed" is the API's own order.
 ORDERS = ("as listed", "A–Z", "Z–A")
@@ -65,7 +66,7 @@ def count_text(shown: int, total: int, query: str) -> str:
     return f"{shown:,} of {total:,} participants"
 
 
-class ParticipantList(ScrollView, can_focus=True):
+class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
     """The names, one a line; only the visible lines are ever rendered."""
 
     DEFAULT_CSS = """

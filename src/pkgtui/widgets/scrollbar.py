@@ -13,6 +13,8 @@ else unusual take Textual's own path.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +23,9 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from .line_cache import ReusingStylesCache
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 # Kinds of line kept at most (a few themes and hover states of five kinds each).
 LIMIT = 256
@@ -80,3 +85,19 @@ class ReusingScrollBar(ScrollBar):
                 strip = kinds[key] = Strip(Segment.apply_style([segment], base))
             lines.append(strip)
         return lines
+
+
+class ReusingScrollBars:
+    """For a ``ScrollView`` whose row count changes as you type: its vertical bar is a
+    :class:`ReusingScrollBar`. Put it before ``ScrollView`` in the bases."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # Textual's own property (``Widget.vertical_scrollbar``), making our bar instead.
+        widget = cast("Widget", self)
+        if widget._vertical_scrollbar is None:
+            bar = ReusingScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
+            bar.display = False
+            widget._vertical_scrollbar = bar
+            widget.app._start_widget(widget, bar)
+        return widget._vertical_scrollbar

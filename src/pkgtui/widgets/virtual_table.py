@@ -26,11 +26,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from .line_cache import ReusingStylesCache
-from .scrollbar import ReusingScrollBar
+from .scrollbar import ReusingScrollBars
 
 Cell = str | Text
 T = TypeVar("T")
@@ -82,7 +81,7 @@ class Column:
     hide_below: int = 0
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
     """Rows of cells with a cursor; Enter or a click posts :class:`VirtualTable.Selected`."""
 
     DEFAULT_CSS = """
@@ -176,17 +175,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self._paint_width = 0
         self._paint_style = Style()
         self._paint_layout: list[tuple[int, int]] = []
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        # Textual's own property, making a ReusingScrollBar instead of a ScrollBar: the row
-        # count, and so the bar, changes on most keystrokes of a filter.
-        if self._vertical_scrollbar is None:
-            bar = ReusingScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
 
     # -- data --------------------------------------------------------------------------------
 
