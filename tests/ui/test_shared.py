@@ -229,3 +229,28 @@ async def test_an_unexpected_error_in_a_screen_worker_is_reported_not_swallowed(
         shown = [n.message for n in app._notifications]
         assert any("Unexpected error: RuntimeError: a bug, not the network" in m for m in shown), shown
         assert app.is_running
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "screen_module", "screen_class"),
+    [
+        ("home", "", "pkgtui.screens.home", "HomeScreen"),
+        ("category", "apps", "pkgtui.screens.category", "CategoryScreen"),
+        ("grid", "1", "pkgtui.screens.grid", "GridScreen"),
+        ("package", "django-debug-toolbar", "pkgtui.screens.package", "PackageScreen"),
+    ],
+)
+async def test_each_screen_starts_loading_once(make_app, monkeypatch, kind, key, screen_module, screen_class):
+    # Textual runs the on_mount of every class in the MRO: a subclass that also called
+    # super().on_mount() started its load twice, the first worker cancelled by the second.
+    import importlib
+
+    cls = getattr(importlib.import_module(screen_module), screen_class)
+    loads: list[bool] = []
+    original = cls.load
+    monkeypatch.setattr(cls, "load", lambda self, refresh=False: loads.append(refresh) or original(self, refresh))
+    app, _ = make_app(target=StartTarget(kind, key) if kind != "home" else None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, cls)
+        assert loads == [False]

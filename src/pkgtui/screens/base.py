@@ -68,7 +68,17 @@ class DataScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
-        self.load(refresh=bool(getattr(self.app.config, "refresh", False)))
+        # Textual calls the on_mount of every class in the MRO, a subclass's first and then
+        # this one: subclasses must not call it themselves (that loaded every screen twice,
+        # the first worker cancelled by the second).
+        refresh = bool(getattr(self.app.config, "refresh", False))
+        if refresh or not self.show_cached():
+            self.load(refresh=refresh)
+
+    def show_cached(self) -> bool:
+        """Draw the screen from fresh cached data before its first frame, without waiting;
+        True when that drew everything and no load is needed."""
+        return False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble; the app reports failures for every screen.

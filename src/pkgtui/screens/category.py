@@ -134,7 +134,6 @@ class CategoryScreen(DataScreen):
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
-        super().on_mount()
 
     # -- loading ---------------------------------------------------------------------------
 

@@ -91,7 +91,6 @@ class HomeScreen(DataScreen):
     def on_mount(self) -> None:
         self.sub_title = "Home"
         self._show_search_panes(bool(self.initial_search))
-        super().on_mount()
         if self.initial_search:
             self.query_one("#results", VirtualTable).focus()
         else:

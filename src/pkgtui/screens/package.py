@@ -94,7 +94,6 @@ class PackageScreen(DataScreen):
 
     def on_mount(self) -> None:
         self.query_one("#package-body").display = False
-        super().on_mount()
 
     # -- loading -------------------------------------------------------------------------
 
