@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pkgtui.api import NoConnection, ResponseInfo, open_client
+from pkgtui.api import BadResponse, NoConnection, ResponseInfo, open_client
 from pkgtui.api.cache import CachingTransport
 from pkgtui.api.demo import DemoAPI
 
@@ -142,3 +142,38 @@ async def test_a_corrupt_database_is_skipped_with_one_warning(network, clock, ca
         assert (await client.package(1867)).slug == "django-otp"
     assert network.requests == 2  # no cache, but no failure either
     assert len(warnings) == 1 and str(cache_file) in warnings[0]
+
+
+# -- peek: a fresh entry read at once, for a screen's first frame ------------------------------
+
+
+async def test_peek_reads_a_fresh_entry_without_a_request(client, network, clock):
+    seen: list[ResponseInfo] = []
+    client.listeners.append(seen.append)
+    assert client.peek_package("django-otp") is None  # nothing stored yet
+    fetched = await client.package("django-otp")
+    await client.package("django-otp")  # a lookup waits for the first answer's save
+    assert client.peek_package("django-otp") == fetched
+    assert client.peek_grid(7) is None  # another URL
+    assert network.requests == 1
+    assert seen[-1].stale_age is None
+    clock.now += 3601  # past the TTL: the network path decides (refetch, or stale if offline)
+    assert client.peek_package("django-otp") is None
+    assert network.requests == 1
+
+
+async def test_peek_of_a_cached_body_that_is_not_json_is_a_miss(clock, cache_file):
+    broken = httpx.MockTransport(lambda request: httpx.Response(200, content=b'{"id": 1, "tit'))
+    transport = CachingTransport(broken, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport, retries=0) as client:
+        for _ in range(2):  # the second lookup waits for the first answer's save
+            with pytest.raises(BadResponse):
+                await client.package(1)
+        assert client.peek_json("packages/1/") is None
+        assert client.peek_package(1) is None
+
+
+async def test_a_client_without_a_cache_never_peeks(network):
+    async with open_client(BASE, transport=network) as client:
+        await client.package("django-otp")
+        assert client.peek_package("django-otp") is None

@@ -6,15 +6,21 @@ import copy
 
 from textual.widgets import Input
 
+from pkgtui.api import open_client
+from pkgtui.api.cache import CachingTransport
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
+from pkgtui.app import create_app
 from pkgtui.cli import StartTarget
 from pkgtui.comparison import COLUMN_KEYS
+from pkgtui.config import Config
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.package import PackageScreen
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 
 from .conftest import settle
-from .scripted import plain, scripted_app
+from tests.conftest import FIXED_NOW
+
+from .scripted import ScriptedTransport, plain, scripted_app
 
 TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP = 1454, 1867, 1672, 1121
 GRID_7 = StartTarget("grid", "7")
@@ -228,3 +234,67 @@ async def test_many_members_all_arrive():
         assert table.row_count == len(packages)
         assert len([p for p in transport.started if "/packages/" in p]) == len(packages)
         assert plain(app.screen.query_one("#grid-description").render()) == "All sample packages."
+
+
+# -- opening from the cache --------------------------------------------------------------------
+
+
+def cached_app(cache_file) -> tuple:
+    """A grid-7 app whose answers go through an on-disk cache in ``cache_file``."""
+    api = DemoAPI()
+    transport = ScriptedTransport(api)
+    client = open_client(api.base_url, transport=CachingTransport(transport, cache_file), backoff=0.0)
+    app = create_app(Config(demo=True), client=client, target=GRID_7, clock=lambda: FIXED_NOW)
+    app.cursor_blink = False
+    return app, transport
+
+
+def record_grid_frames(app) -> list[tuple[int, str]]:
+    """(rows in the table, kind of message shown) at every frame painted of a grid screen."""
+    frames: list[tuple[int, str]] = []
+    display = app._display
+
+    def recording(screen, update) -> None:
+        display(screen, update)
+        if isinstance(screen, GridScreen) and update is not None:
+            frames.append((screen.table.row_count, screen.message.kind))
+
+    app._display = recording
+    return frames
+
+
+async def test_a_grid_fresh_in_the_cache_opens_complete_in_its_first_frame(tmp_path):
+    cache_file = tmp_path / "http.sqlite"
+    app, transport = cached_app(cache_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert table_of(app).row_count == 4
+    assert any("/grids/" in path for path in transport.started)
+
+    app, transport = cached_app(cache_file)
+    frames = record_grid_frames(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert table_of(app).keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
+        assert not [w for w in app.workers if w.group == "grid"]  # nothing left to load
+    assert frames and frames[0] == (4, "")  # all rows, and no "Loading…" ever painted
+    assert not [path for path in transport.started if "/grids/" in path or "/packages/" in path]
+
+
+async def test_a_grid_partly_in_the_cache_loads_the_rest_as_usual(tmp_path):
+    cache_file = tmp_path / "http.sqlite"
+    app, transport = cached_app(cache_file)
+    transport.failures[f"/packages/{TWOSTEP}/"] = 500  # never cached
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert table_of(app).keys[-1] == f"failed:{TWOSTEP}"
+
+    app, transport = cached_app(cache_file)
+    frames = record_grid_frames(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert sorted(table_of(app).keys) == sorted([TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP])
+    assert frames[0][1] == "loading"
+    assert [path for path in transport.started if "/grids/" in path or "/packages/" in path] == [
+        f"/api/v4/packages/{TWOSTEP}/"
+    ]

@@ -125,10 +125,13 @@ class CachingTransport(httpx.AsyncBaseTransport):
         storage = await self._open()
         if storage is None:
             return None
+        return self._read(storage, key)
+
+    def _read(self, storage, key: str) -> tuple[httpx.Response, float] | None:
+        """The newest stored response for ``key`` and when it was stored."""
         try:
-            entries = storage.get_entries(key)
             best: tuple[httpx.Response, float] | None = None
-            for entry in entries:
+            for entry in storage.get_entries(key):
                 stored_at = float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
                 body = b"".join(entry.response.stream)
                 if best is None or stored_at > best[1]:
@@ -138,6 +141,25 @@ class CachingTransport(httpx.AsyncBaseTransport):
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
             return None
+
+    def peek(self, url: str) -> bytes | None:
+        """The body of a fresh stored answer to GET ``url``, read at once: no request, no
+        await. None when there is none, or the cache is not open yet or is being written
+        for that URL. A screen uses it to draw cached data in its first frame instead of
+        flashing "Loading…" and drawing again a few milliseconds later."""
+        key = cache_key(url)
+        storage = self._storage
+        if storage is None or self._disabled or key in self._saving:
+            return None
+        if self._started_empty and key not in self._written:
+            return None
+        found = self._read(storage, key)
+        if found is None:
+            return None
+        response, stored_at = found
+        if max(0.0, self.clock() - stored_at) >= self.ttl:
+            return None
+        return response.content
 
     async def _store(
         self, key: str, request: httpx.Request, response: httpx.Response, body: bytes, stored_at: float
@@ -179,7 +201,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "GET":
             return await self.next_transport.handle_async_request(request)
-        key = hashlib.sha256(str(request.url).encode()).hexdigest()
+        key = cache_key(str(request.url))
         cached = await self._lookup(key)
         now = self.clock()
         if cached is not None:
@@ -231,6 +253,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 self._storage.close()
             except Exception:  # noqa: BLE001 - closing a broken cache must not fail the exit
                 pass
+
+
+def cache_key(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()
 
 
 def _plain_headers(response: httpx.Response) -> list[tuple[str, str]]:

@@ -140,8 +140,10 @@ class Client:
         max_retry_after: float = 20.0,
         page_size: int = DEFAULT_PAGE_SIZE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        cache: CachingTransport | None = None,
     ) -> None:
         self.http = http
+        self.cache = cache  # the transport that caches ``http``'s answers, if any
         self.concurrency = max(1, concurrency)
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -211,6 +213,22 @@ class Client:
             stale = response.headers.get(STALE_AGE_HEADER)
             self._notify(ResponseInfo(str(response.url), float(stale) if stale else None))
             return data
+
+    def peek_json(self, path: str, params: dict[str, Any] | None = None) -> Any | None:
+        """A fresh cached answer to GET ``path``, decoded, without a request or an await;
+        None when the cache has none (or cannot be read, or holds malformed JSON)."""
+        if self.cache is None:
+            return None
+        url = str(self.http.build_request("GET", path, params=params).url)
+        body = self.cache.peek(url)
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        self._notify(ResponseInfo(url, None))
+        return data
 
     def _backoff(self, attempt: int) -> float:
         return self.backoff * (2**attempt) * (0.75 + random.random() / 2)
@@ -300,6 +318,14 @@ class Client:
     async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
         return Package.from_api(await self.get_json(f"packages/{_key(id_or_slug)}/", refresh=refresh))
 
+    def peek_grid(self, id_or_slug: int | str) -> Grid | None:
+        """The grid if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
+        return _parsed(Grid.from_api, self.peek_json(f"grids/{_key(id_or_slug)}/"))
+
+    def peek_package(self, id_or_slug: int | str) -> Package | None:
+        """The package if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
+        return _parsed(Package.from_api, self.peek_json(f"packages/{_key(id_or_slug)}/"))
+
     def iter_package_pages(self, *, refresh: bool = False) -> AsyncIterator[Page[Package]]:
         return self.iter_pages("packages", Package.from_api, refresh=refresh)
 
@@ -372,6 +398,15 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _parsed(parse: Callable[[object], T], data: Any | None) -> T | None:
+    if data is None:
+        return None
+    try:
+        return parse(data)
+    except APIError:  # the network path would report it; a peek just misses
+        return None
+
+
 def open_client(
     api_url: str = DEFAULT_API_URL,
     *,
@@ -394,9 +429,10 @@ def open_client(
 
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         transport = NetworkTransport(limits, prepare_tls=urlsplit(api_url).scheme == "https")
+    cache = transport if isinstance(transport, CachingTransport) else None  # the tests give their own
     transport = ConcurrencyLimit(transport, concurrency, deadline=DEADLINE_FACTOR * timeout)
     if cache_file is not None and not demo:
-        transport = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
+        transport = cache = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
     if not api_url.endswith("/"):
         api_url += "/"
     if urlsplit(api_url).scheme not in ("http", "https"):
@@ -408,4 +444,4 @@ def open_client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=True,
     )
-    return Client(http, concurrency=concurrency, **client_options)
+    return Client(http, concurrency=concurrency, cache=cache, **client_options)

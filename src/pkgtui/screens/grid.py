@@ -111,7 +111,6 @@ class GridScreen(DataScreen):
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
-        super().on_mount()
 
     @property
     def table(self) -> VirtualTable:
@@ -134,14 +133,10 @@ class GridScreen(DataScreen):
             self.show_error(error)
             self.table.set_empty_text("Nothing loaded.")
             return
-        self.grid = grid
-        self.app.session.add_grids([grid])
         self._show_grid(grid)
         ids = grid.package_ids
         if not ids:
-            self.clear_message()
-            self.table.set_empty_text("This grid lists no packages.")
-            self._draw()
+            self._loaded()
             return
         self.show_loading(f"Loading {len(ids):,} packages…")
         progress = self.query_one("#grid-progress", LoadProgress)
@@ -157,9 +152,37 @@ class GridScreen(DataScreen):
             self._schedule_draw()
         self._progress = None
         progress.finish()
-        if self.failures:
-            failed = len(self.failures)
-            self.show_error(f"{failed} of {len(ids)} packages could not be loaded — press r to retry")
+        self._loaded()
+
+    def show_cached(self) -> bool:
+        """Draw the grid before the first frame when it and every member are fresh in the
+        cache, reading them at once: then the screen opens complete, with no worker and no
+        "Loading…" shown and replaced a few milliseconds later. False (nothing drawn) when
+        anything is missing; the worker then loads as usual."""
+        client = self.app.client
+        grid = client.peek_grid(self.key)
+        if grid is None:
+            return False
+        packages = []
+        for key in dict.fromkeys(grid.package_ids):
+            package = client.peek_package(key)
+            if package is None:
+                return False
+            packages.append(package)
+        self._show_grid(grid)
+        self.packages = {package.id: package for package in packages}
+        self.app.session.add_packages(packages)
+        self._loaded()
+        return True
+
+    def _loaded(self) -> None:
+        """Everything has arrived (or failed): say so and draw the rows."""
+        if not self.grid or not self.grid.package_ids:
+            self.clear_message()
+            self.table.set_empty_text("This grid lists no packages.")
+        elif self.failures:
+            failed, total = len(self.failures), len(self.grid.package_ids)
+            self.show_error(f"{failed} of {total} packages could not be loaded — press r to retry")
         else:
             self.clear_message()
         self._draw()
@@ -170,6 +193,8 @@ class GridScreen(DataScreen):
         self.show_error(f"No grid “{clean(self.key)}” on {self.app.client.host} — check the slug or id.")
 
     def _show_grid(self, grid: Grid) -> None:
+        self.grid = grid
+        self.app.session.add_grids([grid])
         title = clean(grid.display_title)
         self.title = title
         self.query_one("#grid-title", Static).update(Text(title, style="bold"))
