@@ -261,3 +261,22 @@ async def test_wrong_shaped_lists_are_bad_responses(respx_mock, client):
         await client.categories()
     with pytest.raises(BadResponse):
         await client.search("x")
+
+
+@pytest.mark.parametrize("base", [BASE, "http://127.0.0.1:8000/api/v4", "https://Example.ORG:443/a/b/"])
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("packages/1867/", None),
+        ("packages/django-otp/", None),
+        ("grids/Django_CMS~2.x/", None),
+        ("packages/django.contrib/", None),
+        ("packages/%C3%A9t%C3%A9/", None),  # escapes: through httpx
+        ("packages/../categories/", None),  # dot segments: through httpx
+        ("packages/", {"limit": 1000, "offset": 0}),  # a query: through httpx
+        ("search/", {"q": "a b&c"}),
+    ],
+)
+def test_the_cache_peek_asks_for_the_url_httpx_would_request(base, path, params):
+    client = open_client(base, transport=httpx.MockTransport(lambda request: httpx.Response(200)))
+    assert client._url(path, params) == str(client.http.build_request("GET", path, params=params).url)

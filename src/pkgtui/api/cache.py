@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -125,18 +126,22 @@ class CachingTransport(httpx.AsyncBaseTransport):
         storage = await self._open()
         if storage is None:
             return None
-        return self._read(storage, key)
+        found = self._newest(storage, key)
+        if found is None:
+            return None
+        stored, body, stored_at = found
+        headers = [(k, v) for k in stored.headers for v in stored.headers.get_list(k)]
+        return httpx.Response(stored.status_code, headers=headers, content=body), stored_at
 
-    def _read(self, storage, key: str) -> tuple[httpx.Response, float] | None:
-        """The newest stored response for ``key`` and when it was stored."""
+    def _newest(self, storage, key: str) -> tuple[Any, bytes, float] | None:
+        """The newest stored response for ``key`` (hishel's), its body, and when it was stored."""
         try:
-            best: tuple[httpx.Response, float] | None = None
+            best = None
             for entry in storage.get_entries(key):
                 stored_at = float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
                 body = b"".join(entry.response.stream)
-                if best is None or stored_at > best[1]:
-                    headers = [(k, v) for k in entry.response.headers for v in entry.response.headers.get_list(k)]
-                    best = (httpx.Response(entry.response.status_code, headers=headers, content=body), stored_at)
+                if best is None or stored_at > best[2]:
+                    best = (entry.response, body, stored_at)
             return best
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
@@ -153,13 +158,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
             return None
         if self._started_empty and key not in self._written:
             return None
-        found = self._read(storage, key)
-        if found is None:
+        found = self._newest(storage, key)
+        if found is None or max(0.0, self.clock() - found[2]) >= self.ttl:
             return None
-        response, stored_at = found
-        if max(0.0, self.clock() - stored_at) >= self.ttl:
-            return None
-        return response.content
+        return found[1]
 
     async def _store(
         self, key: str, request: httpx.Request, response: httpx.Response, body: bytes, stored_at: float

@@ -10,6 +10,7 @@ import asyncio
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ class Client:
     ) -> None:
         self.http = http
         self.cache = cache  # the transport that caches ``http``'s answers, if any
+        self._base = str(http.base_url)
         self.concurrency = max(1, concurrency)
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -219,7 +221,7 @@ class Client:
         None when the cache has none (or cannot be read, or holds malformed JSON)."""
         if self.cache is None:
             return None
-        url = str(self.http.build_request("GET", path, params=params).url)
+        url = self._url(path, params)
         body = self.cache.peek(url)
         if body is None:
             return None
@@ -229,6 +231,14 @@ class Client:
             return None
         self._notify(ResponseInfo(url, None))
         return data
+
+    def _url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """The URL httpx would request for ``path``: joined by hand when ``path`` has only
+        characters httpx leaves as they are (httpx's URL parsing took half of a warm grid's
+        cache reads), else through httpx."""
+        if not params and _PLAIN_PATH.fullmatch(path):
+            return self._base + path
+        return str(self.http.build_request("GET", path, params=params).url)
 
     def _backoff(self, attempt: int) -> float:
         return self.backoff * (2**attempt) * (0.75 + random.random() / 2)
@@ -396,6 +406,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+# Relative paths that httpx joins to the base URL unchanged (no "..", no escapes, no query).
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
 
 
 def _parsed(parse: Callable[[object], T], data: Any | None) -> T | None:
