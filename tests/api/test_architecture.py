@@ -15,6 +15,17 @@ def test_importing_the_api_loads_no_textual():
     assert out.strip() == "[]"
 
 
+def test_importing_the_api_skips_httpx_command_line_tool():
+    # The test environment has click (import-linter needs it), so httpx would load its CLI.
+    code = (
+        "import importlib.util, sys, pkgtui.api, httpx; "
+        "print(importlib.util.find_spec('click') is not None, "
+        "sorted(m for m in ('click', 'pygments.lexers', 'httpx._main') if sys.modules.get(m)), callable(httpx.main))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True [] True"
+
+
 def test_import_linter_contract_holds():
     lint = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)

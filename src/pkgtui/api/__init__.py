@@ -4,7 +4,15 @@ Free of UI code (an import-linter contract in pyproject.toml keeps it so), so th
 TUI, the quick-lookup commands and the tests all share it.
 """
 
-from .client import (
+import sys
+
+# Wherever click is installed, ``import httpx`` also imports httpx's command-line tool
+# (click, pygments' lexers, rich.syntax): 30-50 ms of every start, for a tool pkgtui never
+# runs. None in sys.modules makes that one import fail at once, and httpx then defines a
+# stub ``httpx.main`` in its place (its own fallback for when click is missing).
+sys.modules.setdefault("httpx._main", None)
+
+from .client import (  # noqa: E402 - after the line above, which must run before httpx loads
     DEFAULT_API_URL,
     Client,
     Fetched,
