@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -177,3 +179,16 @@ async def test_a_client_without_a_cache_never_peeks(network):
     async with open_client(BASE, transport=network) as client:
         await client.package("django-otp")
         assert client.peek_package("django-otp") is None
+
+
+async def test_a_first_start_creates_the_database_only_to_save(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        await asyncio.sleep(0.2)  # time enough for a background open, had one been started
+        assert not cache_file.exists()
+        await client.package("django-otp")
+    assert cache_file.exists()
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        assert (await client.package("django-otp")).id == 1867
+    assert network.requests == 1
