@@ -110,9 +110,6 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # httpx imports its own command-line tool (click, rich, pygments: ~30-180 ms) whenever
-    # click is installed. pkgtui never uses it; httpx falls back cleanly when it is absent.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     parser = build_parser()
     args = parser.parse_args(argv)
 
