@@ -192,3 +192,17 @@ async def test_a_first_start_creates_the_database_only_to_save(network, clock, c
     async with open_client(BASE, transport=transport) as client:
         assert (await client.package("django-otp")).id == 1867
     assert network.requests == 1
+
+
+async def test_peek_right_after_a_restart_uses_the_database_once_opened(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        fetched = await client.package("django-otp")
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        for _ in range(100):  # the database opens in a thread; no lookup awaits it here
+            if client.peek_package("django-otp") is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert client.peek_package("django-otp") == fetched
+    assert network.requests == 1

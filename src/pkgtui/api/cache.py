@@ -121,6 +121,19 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 self._storage = storage
         return self._storage
 
+    def _opened_already(self):
+        """The storage, if its opening thread has finished (no wait): a screen opened straight
+        from the command line peeks before any lookup has awaited the opening."""
+        opening = self._opening
+        if self._disabled or opening is None or not opening.done():
+            return None
+        self._opening = None
+        try:
+            self._storage = opening.result()
+        except Exception as error:  # noqa: BLE001 - as in _open: no cache, never a crash
+            self._disable(_describe(error))
+        return self._storage
+
     async def _lookup(self, key: str) -> tuple[httpx.Response, float] | None:
         if key in self._saving:
             await asyncio.shield(self._saving[key])
@@ -156,7 +169,7 @@ class CachingTransport(httpx.AsyncBaseTransport):
         for that URL. A screen uses it to draw cached data in its first frame instead of
         flashing "Loading…" and drawing again a few milliseconds later."""
         key = cache_key(url)
-        storage = self._storage
+        storage = self._storage or self._opened_already()
         if storage is None or self._disabled or key in self._saving:
             return None
         if self._started_empty and key not in self._written:
