@@ -254,3 +254,23 @@ async def test_each_screen_starts_loading_once(make_app, monkeypatch, kind, key,
         await settle(pilot)
         assert isinstance(app.screen, cls)
         assert loads == [False]
+
+
+@pytest.mark.parametrize(("kind", "key", "box"), [("category", "apps", "#filter"), ("grid", "7", "#filter")])
+async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app, kind, key, box):
+    # Over SSH keys arrive in bursts: "/auth" in one read. Each key goes to the widget focused
+    # when it arrives, so "/" must move the focus before the next key is routed.
+    from textual import events
+    from textual.widgets import Input
+
+    app, _ = make_app(target=StartTarget(kind, key))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for name, character in [("slash", "/"), ("a", "a"), ("u", "u"), ("t", "t"), ("h", "h")]:
+            app.post_message(events.Key(name, character))  # all queued before any is handled
+        await settle(pilot)
+        filter_box = app.screen.query_one(box, Input)
+        assert app.screen.focused is filter_box
+        assert filter_box.value == "auth"
+        await pilot.press("slash", "x")  # in the box, "/" is text
+        assert filter_box.value == "auth/x"

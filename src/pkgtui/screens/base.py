@@ -46,7 +46,9 @@ class DataScreen(Screen):
         Binding("backspace", "back", "Back", show=False, id="screen.back_backspace"),
         Binding("r", "refresh", "Refresh", id="screen.refresh"),
         # The filter boxes say "(/)" themselves, so the footer keeps room for ? and q at 60 columns.
-        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="screen.filter"),
+        # A priority binding, handled as the key arrives (see check_action for typing "/" into a
+        # box): keys typed right after it, in the same burst, then reach the box too.
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, priority=True, id="screen.filter"),
         Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
         Binding("f1", "help", "Help", show=False, id="screen.help_f1"),
         Binding("o", "open_url", "Open in browser", show=False, id="screen.open_url"),
@@ -124,11 +126,22 @@ class DataScreen(Screen):
             # Opened directly with nothing under it: back means home.
             self.app.switch_screen(HomeScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a text box "/" is text, not a key binding (None: listed in help, not run here).
+        if action == "focus_filter" and isinstance(self.focused, Input):
+            return None
+        return True
+
     def action_focus_filter(self) -> None:
         try:
-            self.query_one(f"#{self.FILTER_ID}", Input).focus()
+            box = self.query_one(f"#{self.FILTER_ID}", Input)
         except NoMatches:
             self.notify("This screen has nothing to filter.", timeout=3)
+            return
+        # Now, not at the next turn as Widget.focus() does: Textual routes each key to the
+        # widget focused when it arrives, and "/auth" typed fast (or over SSH, where keys come
+        # in bursts) arrives at once. With focus() the "auth" went to the list and was lost.
+        self.set_focus(box)
 
     def action_help(self) -> None:
         from .help import HelpScreen
