@@ -7,8 +7,8 @@ TUI, the quick-lookup commands and the tests all share it.
 import sys
 
 # Wherever click is installed, ``import httpx`` also imports httpx's command-line tool
-# (click, pygments' lexers, rich.syntax): 30-50 ms of every start, for a tool pkgtui never
-# runs. None in sys.modules makes that one import fail at once, and httpx then defines a
+# (click, pygments' lexers, rich.syntax): 30-50 ms in every process that uses this package
+# (the command, the tests, the bench's drivers), for a tool pkgtui never runs. None in sys.modules makes that one import fail at once, and httpx then defines a
 # stub ``httpx.main`` in its place (its own fallback for when click is missing).
 sys.modules.setdefault("httpx._main", None)
 
