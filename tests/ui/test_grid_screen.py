@@ -298,3 +298,20 @@ async def test_a_grid_partly_in_the_cache_loads_the_rest_as_usual(tmp_path):
     assert [path for path in transport.started if "/grids/" in path or "/packages/" in path] == [
         f"/api/v4/packages/{TWOSTEP}/"
     ]
+
+
+async def test_a_grid_too_large_to_read_before_the_first_frame_loads_in_the_worker(tmp_path, monkeypatch):
+    import pkgtui.screens.grid as grid_module
+
+    cache_file = tmp_path / "http.sqlite"
+    app, _ = cached_app(cache_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    monkeypatch.setattr(grid_module, "CACHED_DRAW_MOST", 3)  # grid 7 has four members
+    app, transport = cached_app(cache_file)
+    frames = record_grid_frames(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert table_of(app).row_count == 4
+    assert frames[0][1] == "loading"
+    assert not [path for path in transport.started if "/packages/" in path]  # still from the cache

@@ -43,6 +43,9 @@ from .base import DataScreen
 ACTIVITY_CELLS = 13
 # How long arrivals are gathered before the table is redrawn (many rows arrive at once).
 REDRAW_DELAY = 0.05
+# Members read from the cache before the first frame, at most. Each read holds the event loop
+# ~0.15 ms; a larger grid loads in the worker instead, drawn as its members arrive.
+CACHED_DRAW_MOST = 300
 
 # Table layout per comparison column: fixed widths, and the width below which a column
 # is dropped so narrow terminals keep the most telling ones.
@@ -161,10 +164,11 @@ class GridScreen(DataScreen):
         anything is missing; the worker then loads as usual."""
         client = self.app.client
         grid = client.peek_grid(self.key)
-        if grid is None:
+        members = dict.fromkeys(grid.package_ids) if grid is not None else {}
+        if grid is None or len(members) > CACHED_DRAW_MOST:
             return False
         packages = []
-        for key in dict.fromkeys(grid.package_ids):
+        for key in members:
             package = client.peek_package(key)
             if package is None:
                 return False
