@@ -274,3 +274,38 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app, ki
         assert filter_box.value == "auth"
         await pilot.press("slash", "x")  # in the box, "/" is text
         assert filter_box.value == "auth/x"
+
+
+@pytest.mark.parametrize(("kind", "key", "table"), [("category", "apps", "#packages"), ("grid", "7", "#grid-table")])
+async def test_keys_typed_in_one_burst_after_enter_reach_the_list(make_app, kind, key, table):
+    # "/auth⏎jj" in one read: Enter must move the focus before the j's are routed.
+    from textual import events
+    from textual.widgets import Input
+
+    app, _ = make_app(target=StartTarget(kind, key))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst = [("slash", "/"), ("a", "a"), ("u", "u"), ("t", "t"), ("h", "h"), ("enter", "\r"), ("j", "j"), ("j", "j")]
+        for name, character in burst:
+            app.post_message(events.Key(name, character))  # all queued before any is handled
+        await settle(pilot)
+        rows = app.screen.query_one(table, VirtualTable)
+        assert app.screen.query_one("#filter", Input).value == "auth"
+        assert app.screen.focused is rows
+        assert rows.cursor == min(2, rows.row_count - 1)
+
+
+async def test_enter_in_the_home_search_box_leads_to_the_results_or_the_categories(make_app):
+    from textual.widgets import Input
+
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "enter")  # empty: on to the categories
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#categories", VirtualTable)
+        await pilot.press("slash", "o", "t", "p", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "otp"
+        assert app.screen.focused is app.screen.query_one("#results", VirtualTable)
+        assert app.screen.query_one("#results", VirtualTable).row_count >= 1

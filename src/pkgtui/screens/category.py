@@ -122,7 +122,7 @@ class CategoryScreen(DataScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="category-description", markup=False)
         yield LoadProgress(id="progress")
-        yield FilterInput("Filter packages (/)", id="filter")
+        yield FilterInput("Filter packages (/)", id="filter", leave_to=lambda: self.query_one("#packages"))
         yield VirtualTable(COLUMNS, empty_text="No packages yet.", id="packages")
         yield Static("", id="summary", markup=False)
 
@@ -324,10 +324,6 @@ class CategoryScreen(DataScreen):
 
     def _filter_changed(self) -> None:
         self.apply_view()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one("#packages", VirtualTable).focus()
 
     # -- opening ---------------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ class GridScreen(DataScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
         yield Static("", id="grid-description", markup=False)
-        yield FilterInput("/ filter packages", id="filter")
+        yield FilterInput("/ filter packages", id="filter", leave_to=lambda: self.table)
         yield LoadProgress(id="grid-progress")
         yield VirtualTable(
             [TABLE_COLUMNS[col.key] for col in COLUMNS], empty_text="Loading packages…", id="grid-table"
@@ -329,10 +329,6 @@ class GridScreen(DataScreen):
 
     def _filter_changed(self) -> None:
         self._draw()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
 
     @on(VirtualTable.Selected, "#grid-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:

@@ -51,7 +51,9 @@ class HomeScreen(DataScreen):
         self._search_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield FilterInput("Search packages and grids (/)", value=self.initial_search, id="filter")
+        yield FilterInput(
+            "Search packages and grids (/)", value=self.initial_search, id="filter", leave_to=self._query_leads_to
+        )
         with Vertical(id="categories-pane"):
             yield Static("Categories", classes="section-title", id="categories-title")
             yield VirtualTable(
@@ -178,17 +180,17 @@ class HomeScreen(DataScreen):
             self.query_one("#results-title", Static).update(f"Searching for {query!r}…")
             self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.search(query))
 
+    def _query_leads_to(self) -> VirtualTable:
+        """Where Enter in the search box goes: the results, or the categories when it is empty."""
+        return self.query_one("#results" if self.query_text else "#categories", VirtualTable)
+
     @on(Input.Submitted, "#filter")
     def _query_submitted(self) -> None:
         query = self.query_text
-        if not query:
-            self.query_one("#categories", VirtualTable).focus()
-            return
-        if query != self._searched_for:
+        if query and query != self._searched_for:
             if self._search_timer is not None:
                 self._search_timer.stop()
             self.search(query)
-        self.query_one("#results", VirtualTable).focus()
 
     @work(exclusive=True, group="home-search", exit_on_error=False)
     async def search(self, query: str, refresh: bool = False) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input
 
 
 class FilterInput(Input):
     """An ``Input`` without borders whose cursor blink follows ``app.cursor_blink``
-    (tests turn blinking off so snapshots are stable). Down moves on to the list below."""
+    (tests turn blinking off so snapshots are stable). Down moves on to the list below;
+    Enter submits and moves to the widget ``leave_to`` names."""
 
     DEFAULT_CSS = """
     FilterInput {
@@ -24,6 +27,10 @@ class FilterInput(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "app.focus_next", "To the list", show=False, id="filter.down"),
+        # A priority binding, handled as the key arrives: Textual routes each key to the widget
+        # focused when it arrives, so keys typed right after Enter in the same burst (fast
+        # typing, or SSH) reach the list only if the focus has moved by then.
+        Binding("enter", "leave", "Done", show=False, priority=True, id="filter.enter"),
     ]
 
     # Input grows its virtual width with every character typed, and the base reactive
@@ -31,8 +38,23 @@ class FilterInput(Input):
     # has a fixed size and no scrollbars, so the new width needs no layout, only a repaint.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
-    def __init__(self, placeholder: str = "", *, value: str = "", id: str | None = None) -> None:
+    def __init__(
+        self,
+        placeholder: str = "",
+        *,
+        value: str = "",
+        id: str | None = None,
+        leave_to: Callable[[], Widget | None] | None = None,
+    ) -> None:
         super().__init__(value=value, placeholder=placeholder, id=id, compact=True)
+        self._leave_to = leave_to
+
+    async def action_leave(self) -> None:
+        """Enter: focus what ``leave_to`` names, at once, then submit as Input does."""
+        target = self._leave_to() if self._leave_to is not None else None
+        if target is not None:
+            self.screen.set_focus(target)
+        await self.action_submit()
 
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))

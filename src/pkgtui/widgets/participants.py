@@ -191,7 +191,7 @@ class ParticipantsPanel(Vertical):
         self.order = ORDERS[0]
 
     def compose(self) -> ComposeResult:
-        yield FilterInput("/ filter participants", id="participants-filter")
+        yield FilterInput("/ filter participants", id="participants-filter", leave_to=lambda: self.list)
         yield CountLine(id="participants-count")
         yield ParticipantList(id="participants-list")
 
@@ -232,5 +232,4 @@ class ParticipantsPanel(Vertical):
 
     @on(Input.Submitted, "#participants-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.list.focus()
+        event.stop()  # the focus has moved already (leave_to); nothing above needs to know
