@@ -16,10 +16,9 @@ from pkgtui.config import Config
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.package import PackageScreen
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
-
-from .conftest import settle
 from tests.conftest import FIXED_NOW
 
+from .conftest import settle
 from .scripted import ScriptedTransport, plain, scripted_app
 
 TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP = 1454, 1867, 1672, 1121

@@ -6,8 +6,8 @@ import pytest
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 from textual.widget import Widget
 
 from pkgtui.widgets import Column, Subset, VirtualTable

@@ -20,8 +20,16 @@ from .client import (  # noqa: E402 - after the line above, which must run befor
     ResponseInfo,
     open_client,
 )
-from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
-from .models import Category, Grid, Package, SearchResult, format_age, id_from_url, pypi_name_from_url
+from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout  # noqa: E402
+from .models import (  # noqa: E402
+    Category,
+    Grid,
+    Package,
+    SearchResult,
+    format_age,
+    id_from_url,
+    pypi_name_from_url,
+)
 
 __all__ = [
     "DEFAULT_API_URL",

@@ -12,7 +12,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -229,7 +228,3 @@ class ParticipantsPanel(Vertical):
         # repainted in the same frame as the box (an Input.Changed message would arrive
         # after that frame and cost a second one).
         self.watch(self.filter_input, "value", self.apply_filter, init=False)
-
-    @on(Input.Submitted, "#participants-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # the focus has moved already (leave_to); nothing above needs to know
