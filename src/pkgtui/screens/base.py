@@ -25,12 +25,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from ..api import APIError
 from ..text import clean, is_web_url
-from ..widgets import MessageBox, SourceLine
+from ..widgets import KeyFooter, MessageBox, SourceLine
 
 REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
 
@@ -64,7 +64,7 @@ class DataScreen(Screen):
         yield SourceLine()
         yield MessageBox(id="message")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .filter_input import FilterInput
+from .key_footer import KeyFooter
 from .message import MessageBox
 from .source_line import SourceLine
 from .virtual_table import Column, Subset, VirtualTable
@@ -12,7 +13,7 @@ from .virtual_table import Column, Subset, VirtualTable
 if TYPE_CHECKING:
     from .load_progress import LoadProgress
 
-__all__ = ["Column", "FilterInput", "LoadProgress", "MessageBox", "SourceLine", "Subset", "VirtualTable"]
+__all__ = ["Column", "FilterInput", "KeyFooter", "LoadProgress", "MessageBox", "SourceLine", "Subset", "VirtualTable"]
 
 
 def __getattr__(name: str) -> Any:
