@@ -25,8 +25,15 @@ class KeyFooter(Footer):
         """Everything :meth:`Footer.compose` reads: the same value means the same footer."""
         app = self.app
         shown = tuple(
-            (binding.key, app.get_key_display(binding), binding.description, binding.action,
-             binding.group, enabled, tooltip)  # fmt: skip
+            (
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group,
+                enabled,
+                tooltip,
+            )
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show
         )
