@@ -18,6 +18,7 @@ from pkgtui.api import (
     ServerError,
     Timeout,
     open_client,
+    wire,
 )
 from pkgtui.api.demo import DemoAPI
 from tests.conftest import Sleeps
@@ -251,6 +252,24 @@ async def test_search_answers_a_bare_list(respx_mock, client):
     assert "django-two-factor-auth" in [r.slug for r in results]
     assert route.calls[0].request.url.params["q"] == "two factor"
     assert await client.search("   ") == [] and route.call_count == 1
+
+
+@respx.mock(base_url=BASE, assert_all_called=False)
+async def test_package_pages_with_an_odd_member_are_read_leniently(respx_mock, client, monkeypatch):
+    """The fast path (pkgtui.api.wire) takes well-formed pages; a page it cannot read
+    whole goes the lenient way, and every package still arrives."""
+    packages = synthetic_packages(30)
+    packages[17]["repo_watchers"] = "12"  # a count as a string: lenient only
+    api = DemoAPI(packages=packages, base_url=BASE)
+    respx_mock.get("packages/").mock(side_effect=demo_route(api))
+    decoded: list[bool] = []
+    original = wire.package_page
+    monkeypatch.setattr(wire, "package_page", lambda body: decoded.append(bool(original(body))) or original(body))
+    client.page_size = 10
+    pages = [page async for page in client.iter_package_pages()]
+    assert sorted(p.id for page in pages for p in page.items) == list(range(1, 31))
+    assert sorted(decoded) == [False, True, True]  # the page holding package 18 fell back
+    assert next(p for page in pages for p in page.items if p.id == 18).stars == 12
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)

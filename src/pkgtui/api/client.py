@@ -20,9 +20,11 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from . import wire
 from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
 from .models import Category, Grid, Package, SearchResult
+from .wire import DecodedPage
 
 DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
 DEFAULT_TIMEOUT = 10.0
@@ -171,6 +173,38 @@ class Client:
 
     async def get_json(self, path: str, params: dict[str, Any] | None = None, *, refresh: bool = False) -> Any:
         """GET ``path`` (relative to the API root) and decode its JSON, retrying what is worth it."""
+        response = await self._get(path, params, refresh)
+        data = self._json(response.content)
+        self._notify(ResponseInfo(str(response.url), _stale_age(response)))
+        return data
+
+    async def _get_parsed(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        refresh: bool,
+        fast: Callable[[bytes], T | None],
+        lenient: Callable[[Any], T],
+    ) -> T:
+        """GET ``path`` into a model: ``fast`` decodes a well-formed body straight from its
+        bytes (see :mod:`.wire`); when it returns None, ``lenient`` parses the decoded JSON."""
+        response = await self._get(path, params, refresh)
+        value = fast(response.content)
+        if value is not None:
+            self._notify(ResponseInfo(str(response.url), _stale_age(response)))
+            return value
+        data = self._json(response.content)
+        self._notify(ResponseInfo(str(response.url), _stale_age(response)))
+        return lenient(data)
+
+    def _json(self, body: bytes) -> Any:
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise BadResponse(f"{self.host} sent malformed JSON") from error
+
+    async def _get(self, path: str, params: dict[str, Any] | None, refresh: bool) -> httpx.Response:
+        """The successful response to GET ``path``, retrying what is worth it; APIError else."""
         extensions = {REFRESH: True} if refresh else {}
         attempt = 0
         while True:
@@ -208,29 +242,32 @@ class Client:
                 raise NotFound(f"not found on {self.host}: {_detail(response) or path}")
             if not 200 <= status < 300:
                 raise BadResponse(f"{self.host} answered HTTP {status}")
-            try:
-                data = json.loads(response.content)
-            except (ValueError, UnicodeDecodeError) as error:
-                raise BadResponse(f"{self.host} sent malformed JSON") from error
-            stale = response.headers.get(STALE_AGE_HEADER)
-            self._notify(ResponseInfo(str(response.url), float(stale) if stale else None))
-            return data
+            return response
 
     def peek_json(self, path: str, params: dict[str, Any] | None = None) -> Any | None:
         """A fresh cached answer to GET ``path``, decoded, without a request or an await;
         None when the cache has none (or cannot be read, or holds malformed JSON)."""
+        return self._peek_parsed(path, params, _nothing, _as_is)
+
+    def _peek_parsed(
+        self, path: str, params: dict[str, Any] | None, fast: Callable[[bytes], T | None], lenient: Callable[[Any], T]
+    ) -> T | None:
+        """:meth:`peek_json`, parsed as :meth:`_get_parsed` does; None where the network path
+        would report a problem."""
         if self.cache is None:
             return None
         url = self._url(path, params)
         body = self.cache.peek(url)
         if body is None:
             return None
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return None
+        value = fast(body)
+        if value is None:
+            try:
+                value = lenient(json.loads(body))
+            except (ValueError, UnicodeDecodeError, APIError):
+                return None
         self._notify(ResponseInfo(url, None))
-        return data
+        return value
 
     def _url(self, path: str, params: dict[str, Any] | None = None) -> str:
         """The URL httpx would request for ``path``: joined by hand when ``path`` has only
@@ -254,15 +291,24 @@ class Client:
     # -- lists ----------------------------------------------------------------------------
 
     async def iter_pages(
-        self, kind: str, parse: Callable[[object], T], *, refresh: bool = False, page_size: int | None = None
+        self,
+        kind: str,
+        parse: Callable[[object], T],
+        *,
+        refresh: bool = False,
+        page_size: int | None = None,
+        fast: Callable[[bytes], DecodedPage[T] | None] | None = None,
     ) -> AsyncIterator[Page[T]]:
         """Every page of ``kind``: the first, then the rest fetched concurrently and
-        yielded as they arrive (not in order). Leaving the loop cancels what is left."""
+        yielded as they arrive (not in order). Leaving the loop cancels what is left.
+        ``parse`` makes a model of one item; ``fast``, if given, decodes a well-formed page
+        straight from its bytes (see :mod:`.wire`)."""
         limit = page_size or self.page_size
-        results, count = await self._raw_page(kind, limit, 0, refresh)
+        fast = fast or _nothing
+        first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
         # Ask for the other pages before parsing this one, so parsing overlaps the network.
         tasks = [
-            asyncio.ensure_future(self._page(kind, parse, limit, offset, refresh))
+            asyncio.ensure_future(self._page(kind, parse, fast, limit, offset, refresh))
             for offset in range(limit, count, limit)
         ]
         try:
@@ -272,7 +318,7 @@ class Client:
             # connect of a new one), counted against the test server and respx.
             for _ in range(SEND_TURNS if tasks else 0):
                 await asyncio.sleep(0)
-            yield Page([parse(item) for item in results], count, 0)
+            yield Page(first_items(), count, 0)
             for next_page in asyncio.as_completed(tasks):
                 yield await next_page
         finally:
@@ -283,26 +329,41 @@ class Client:
         pages.sort(key=lambda page: page.offset)
         return [item for page in pages for item in page.items]
 
-    async def _page(self, kind: str, parse: Callable[[object], T], limit: int, offset: int, refresh: bool) -> Page[T]:
-        results, count = await self._raw_page(kind, limit, offset, refresh)
-        return Page([parse(item) for item in results], count, offset)
+    async def _page(
+        self,
+        kind: str,
+        parse: Callable[[object], T],
+        fast: Callable[[bytes], DecodedPage[T] | None],
+        limit: int,
+        offset: int,
+        refresh: bool,
+    ) -> Page[T]:
+        items, count = await self._raw_page(kind, parse, fast, limit, offset, refresh)
+        return Page(items(), count, offset)
 
-    async def _raw_page(self, kind: str, limit: int, offset: int, refresh: bool) -> tuple[list[Any], int]:
-        """One page's raw items and the size of the whole list."""
-        data = await self.get_json(f"{kind}/", {"limit": limit, "offset": offset}, refresh=refresh)
+    async def _raw_page(
+        self,
+        kind: str,
+        parse: Callable[[object], T],
+        fast: Callable[[bytes], DecodedPage[T] | None],
+        limit: int,
+        offset: int,
+        refresh: bool,
+    ) -> tuple[Callable[[], list[T]], int]:
+        """One page: a function that gives its items (parsing them, if the fast path did not)
+        and the size of the whole list."""
+        data = await self._get_parsed(f"{kind}/", {"limit": limit, "offset": offset}, refresh, fast, _as_is)
+        if isinstance(data, DecodedPage):
+            decoded = data.items
+            return (lambda: decoded), _list_size(data.count, data.last, offset, len(decoded))
         if isinstance(data, list):  # an unpaginated server: the whole list at once
-            return (data if offset == 0 else []), len(data)
+            results = data if offset == 0 else []
+            return (lambda: [parse(item) for item in results]), len(data)
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
         results = data["results"]
-        count = data.get("count")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            count = offset + len(results)
-        elif "next" in data and data["next"] is None:
-            # The server says this is the last page: a count beyond it is not believed
-            # (a lying count would otherwise start a request for every page up to it).
-            count = min(count, offset + len(results))
-        return results, count
+        last = "next" in data and data["next"] is None
+        return (lambda: [parse(item) for item in results]), _list_size(data.get("count"), last, offset, len(results))
 
     # -- the endpoints ----------------------------------------------------------------------
 
@@ -326,18 +387,18 @@ class Client:
         return Grid.from_api(await self.get_json(f"grids/{_key(id_or_slug)}/", refresh=refresh))
 
     async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
-        return Package.from_api(await self.get_json(f"packages/{_key(id_or_slug)}/", refresh=refresh))
+        return await self._get_parsed(f"packages/{_key(id_or_slug)}/", None, refresh, wire.package, Package.from_api)
 
     def peek_grid(self, id_or_slug: int | str) -> Grid | None:
         """The grid if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
-        return _parsed(Grid.from_api, self.peek_json(f"grids/{_key(id_or_slug)}/"))
+        return self._peek_parsed(f"grids/{_key(id_or_slug)}/", None, _nothing, Grid.from_api)
 
     def peek_package(self, id_or_slug: int | str) -> Package | None:
         """The package if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
-        return _parsed(Package.from_api, self.peek_json(f"packages/{_key(id_or_slug)}/"))
+        return self._peek_parsed(f"packages/{_key(id_or_slug)}/", None, wire.package, Package.from_api)
 
     def iter_package_pages(self, *, refresh: bool = False) -> AsyncIterator[Page[Package]]:
-        return self.iter_pages("packages", Package.from_api, refresh=refresh)
+        return self.iter_pages("packages", Package.from_api, refresh=refresh, fast=wire.package_page)
 
     async def iter_packages(
         self, keys: Iterable[int | str], *, refresh: bool = False
@@ -412,13 +473,27 @@ def _retry_after(response: httpx.Response) -> float | None:
 _PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
 
 
-def _parsed(parse: Callable[[object], T], data: Any | None) -> T | None:
-    if data is None:
-        return None
-    try:
-        return parse(data)
-    except APIError:  # the network path would report it; a peek just misses
-        return None
+def _nothing(body: bytes) -> None:
+    """No fast path: every body goes the lenient way."""
+    return None
+
+
+def _as_is(data: Any) -> Any:
+    return data
+
+
+def _stale_age(response: httpx.Response) -> float | None:
+    stale = response.headers.get(STALE_AGE_HEADER)
+    return float(stale) if stale else None
+
+
+def _list_size(count: object, last: bool, offset: int, received: int) -> int:
+    """The size of a whole list from one page's ``count``: a missing or odd count means
+    "this far"; when the server says this is the last page (``"next": null``), a count beyond
+    it is not believed (a lying count would otherwise start a request for every page up to it)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return offset + received
+    return min(count, offset + received) if last else count
 
 
 def open_client(
