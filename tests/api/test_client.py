@@ -255,21 +255,28 @@ async def test_search_answers_a_bare_list(respx_mock, client):
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
-async def test_package_pages_with_an_odd_member_are_read_leniently(respx_mock, client, monkeypatch):
-    """The fast path (pkgtui.api.wire) takes well-formed pages; a page it cannot read
-    whole goes the lenient way, and every package still arrives."""
+async def test_package_pages_take_the_fast_path_and_an_odd_member_the_lenient_one(respx_mock, client, monkeypatch):
+    """Well-formed packages are decoded by pkgtui.api.wire; one it cannot read is parsed
+    leniently, alone, and every package arrives."""
     packages = synthetic_packages(30)
     packages[17]["repo_watchers"] = "12"  # a count as a string: lenient only
-    api = DemoAPI(packages=packages, base_url=BASE)
-    respx_mock.get("packages/").mock(side_effect=demo_route(api))
-    decoded: list[bool] = []
-    original = wire.package_page
-    monkeypatch.setattr(wire, "package_page", lambda body: decoded.append(bool(original(body))) or original(body))
+    respx_mock.get("packages/").mock(side_effect=demo_route(DemoAPI(packages=packages, base_url=BASE)))
+    fast_results: list[bool] = []
+    original = wire.package
+    monkeypatch.setattr(wire, "package", lambda raw: fast_results.append((p := original(raw)) is not None) or p)
     client.page_size = 10
     pages = [page async for page in client.iter_package_pages()]
     assert sorted(p.id for page in pages for p in page.items) == list(range(1, 31))
-    assert sorted(decoded) == [False, True, True]  # the page holding package 18 fell back
+    assert fast_results.count(False) == 1 and fast_results.count(True) == 29
     assert next(p for page in pages for p in page.items if p.id == 18).stars == 12
+
+
+@respx.mock(base_url=BASE, assert_all_called=False)
+async def test_a_page_with_a_non_object_package_is_a_bad_response(respx_mock, client):
+    body = {"count": 2, "next": None, "results": [synthetic_packages(1)[0], 5]}
+    respx_mock.get("packages/").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(BadResponse):
+        _ = [page async for page in client.iter_package_pages()]
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)

@@ -114,15 +114,16 @@ def test_other_shapes_step_aside(data):
 @pytest.mark.parametrize("raw", [b"{not json", b'{"id": 7, "title": "trunc', b"", b"\xff\xfe"])
 def test_malformed_bodies_step_aside(raw):
     assert wire.package(raw) is None
-    assert wire.package_page(raw) is None
+    assert wire.list_page(raw) is None
 
 
-def test_a_page_decodes_to_the_same_packages_with_its_count():
+def test_a_page_keeps_its_items_undecoded_with_its_count():
     results = list(sample_packages()[:20])
-    page = wire.package_page(body({"count": 77, "next": "https://x/?offset=20", "previous": None, "results": results}))
+    page = wire.list_page(body({"count": 77, "next": "https://x/?offset=20", "previous": None, "results": results}))
     assert page is not None
-    assert page.items == [lenient(item) for item in results]
-    assert (page.count, page.last) == (77, False)
+    assert (len(page.items), page.count, page.last) == (20, 77, False)
+    assert [wire.package(item) for item in page.items] == [lenient(item) for item in results]
+    assert [wire.item_json(item) for item in page.items] == results
 
 
 @pytest.mark.parametrize(
@@ -131,22 +132,26 @@ def test_a_page_decodes_to_the_same_packages_with_its_count():
     ids=["next null: last page", "no next", "null count"],
 )
 def test_a_page_says_whether_it_is_the_last(extra, count, last):
-    page = wire.package_page(body({"count": 3, "results": list(sample_packages()[:3])} | extra))
+    page = wire.list_page(body({"count": 3, "results": list(sample_packages()[:3])} | extra))
     assert page is not None and (page.count, page.last) == (count, last)
+
+
+def test_odd_items_keep_their_page_on_the_fast_path():
+    odd = base_package(id=8, title=42)
+    page = wire.list_page(body({"count": 2, "results": [base_package(), odd, 5]}))
+    assert page is not None and len(page.items) == 3
+    fast = [wire.package(item) for item in page.items]
+    assert fast[0] == lenient(base_package()) and fast[1] is None and fast[2] is None
+    assert wire.item_json(page.items[1]) == odd and wire.item_json(page.items[2]) == 5
 
 
 @pytest.mark.parametrize(
     "data",
-    [
-        [base_package()],  # an unpaginated list
-        {"count": 1},  # no results
-        {"count": 1, "results": [base_package(title=42)]},  # one odd package sinks the fast path
-        {"count": True, "results": []},
-    ],
-    ids=["bare list", "no results", "odd member", "bool count"],
+    [[base_package()], {"count": 1}, {"count": True, "results": []}, {"count": 1, "results": "x"}],
+    ids=["bare list", "no results", "bool count", "results not a list"],
 )
 def test_pages_of_other_shapes_step_aside(data):
-    assert wire.package_page(body(data)) is None
+    assert wire.list_page(body(data)) is None
 
 
 def test_package_repr_leaves_out_the_participants():

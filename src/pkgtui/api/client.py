@@ -19,12 +19,12 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 
 from . import wire
 from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
 from .models import Category, Grid, Package, SearchResult
-from .wire import DecodedPage
 
 DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
 DEFAULT_TIMEOUT = 10.0
@@ -297,14 +297,13 @@ class Client:
         *,
         refresh: bool = False,
         page_size: int | None = None,
-        fast: Callable[[bytes], DecodedPage[T] | None] | None = None,
+        fast: Callable[[msgspec.Raw], T | None] | None = None,
     ) -> AsyncIterator[Page[T]]:
         """Every page of ``kind``: the first, then the rest fetched concurrently and
         yielded as they arrive (not in order). Leaving the loop cancels what is left.
-        ``parse`` makes a model of one item; ``fast``, if given, decodes a well-formed page
-        straight from its bytes (see :mod:`.wire`)."""
+        ``parse`` makes a model of one item's JSON; ``fast``, if given, of one item's bytes,
+        or returns None to leave that item to ``parse`` (see :mod:`.wire`)."""
         limit = page_size or self.page_size
-        fast = fast or _nothing
         first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
         # Ask for the other pages before parsing this one, so parsing overlaps the network.
         tasks = [
@@ -333,7 +332,7 @@ class Client:
         self,
         kind: str,
         parse: Callable[[object], T],
-        fast: Callable[[bytes], DecodedPage[T] | None],
+        fast: Callable[[msgspec.Raw], T | None] | None,
         limit: int,
         offset: int,
         refresh: bool,
@@ -345,17 +344,28 @@ class Client:
         self,
         kind: str,
         parse: Callable[[object], T],
-        fast: Callable[[bytes], DecodedPage[T] | None],
+        fast: Callable[[msgspec.Raw], T | None] | None,
         limit: int,
         offset: int,
         refresh: bool,
     ) -> tuple[Callable[[], list[T]], int]:
-        """One page: a function that gives its items (parsing them, if the fast path did not)
-        and the size of the whole list."""
-        data = await self._get_parsed(f"{kind}/", {"limit": limit, "offset": offset}, refresh, fast, _as_is)
-        if isinstance(data, DecodedPage):
-            decoded = data.items
-            return (lambda: decoded), _list_size(data.count, data.last, offset, len(decoded))
+        """One page: a function that parses its items, and the size of the whole list."""
+        path, params = f"{kind}/", {"limit": limit, "offset": offset}
+        if fast is None:
+            data = await self.get_json(path, params, refresh=refresh)
+        else:
+            data = await self._get_parsed(path, params, refresh, wire.list_page, _as_is)
+            if isinstance(data, wire.ListPage):
+                raw_items = data.items
+
+                def parse_raw() -> list[T]:
+                    # An item the fast path cannot read goes the lenient way, alone.
+                    return [
+                        value if (value := fast(item)) is not None else parse(wire.item_json(item))
+                        for item in raw_items
+                    ]
+
+                return parse_raw, _list_size(data.count, data.last, offset, len(raw_items))
         if isinstance(data, list):  # an unpaginated server: the whole list at once
             results = data if offset == 0 else []
             return (lambda: [parse(item) for item in results]), len(data)
@@ -398,7 +408,7 @@ class Client:
         return self._peek_parsed(f"packages/{_key(id_or_slug)}/", None, wire.package, Package.from_api)
 
     def iter_package_pages(self, *, refresh: bool = False) -> AsyncIterator[Page[Package]]:
-        return self.iter_pages("packages", Package.from_api, refresh=refresh, fast=wire.package_page)
+        return self.iter_pages("packages", Package.from_api, refresh=refresh, fast=wire.package)
 
     async def iter_packages(
         self, keys: Iterable[int | str], *, refresh: bool = False
