@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
 
 from . import gc_pauses
 from .api import APIError, Category, Client, Grid, ResponseInfo
@@ -23,6 +22,8 @@ from .session import Session
 if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.worker import Worker
+
+    from .screens.base import DataScreen
 
 # Seconds after a large screen has gone before its garbage is collected (a full pass, while
 # the user is most likely reading the screen underneath).
@@ -105,7 +106,7 @@ class PkgtuiApp(App[int]):
         if target.kind not in ("home", "search"):
             self.open_screen(target.kind, target.key)
 
-    def screen_for(self, kind: str, key: str) -> Screen:
+    def screen_for(self, kind: str, key: str) -> DataScreen:
         """The screen that shows one category, grid or package (``key``: slug or id)."""
         if kind == "category":
             from .screens.category import CategoryScreen
@@ -136,7 +137,9 @@ class PkgtuiApp(App[int]):
         return urljoin(root, path.lstrip("/"))
 
     def open_screen(self, kind: str, key: str) -> None:
-        self.push_screen(self.screen_for(kind, key))
+        screen = self.screen_for(kind, key)
+        screen.prefetch()  # its first requests go out while it is being mounted
+        self.push_screen(screen)
 
     async def on_unmount(self) -> None:
         unused = self.take_home_data()

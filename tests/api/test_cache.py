@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
@@ -206,3 +207,19 @@ async def test_peek_right_after_a_restart_uses_the_database_once_opened(network,
             await asyncio.sleep(0.02)
         assert client.peek_package("django-otp") == fetched
     assert network.requests == 1
+
+
+async def test_peek_while_a_lookup_waits_for_the_database_uses_it_once_opened(network, clock, cache_file):
+    """A screen prefetches (a lookup that waits for the database to open), then peeks in the
+    same stretch of work, before the loop has resumed that lookup: the peek must see the
+    database as soon as its thread has opened it."""
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        fetched = await client.package("django-otp")
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        waiting = asyncio.ensure_future(client.grid(7))
+        await asyncio.sleep(0)  # the lookup now waits for the opening thread
+        time.sleep(0.5)  # the loop busy (mounting a screen); the thread opens the database
+        assert client.peek_package("django-otp") == fetched
+        await waiting

@@ -111,7 +111,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
         if self._disabled:
             return None
         if self._storage is None:
-            opening, self._opening = self._opening or _opener.submit(self._open_storage), None
+            # Kept in _opening while it runs, so a peek meanwhile can see it finished.
+            if self._opening is None:
+                self._opening = _opener.submit(self._open_storage)
+            opening = self._opening
             try:
                 storage = await asyncio.wrap_future(opening)
             except Exception as error:  # noqa: BLE001 - any failure means "no cache", never a crash
@@ -119,11 +122,12 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 return None
             if self._storage is None:  # a concurrent request may have set it while we waited
                 self._storage = storage
+            self._opening = None
         return self._storage
 
     def _opened_already(self):
         """The storage, if its opening thread has finished (no wait): a screen opened straight
-        from the command line peeks before any lookup has awaited the opening."""
+        from the command line peeks before, or while, a lookup awaits the opening."""
         opening = self._opening
         if self._disabled or opening is None or not opening.done():
             return None

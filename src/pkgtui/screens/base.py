@@ -6,6 +6,8 @@ A subclass
 - yields its widgets from :meth:`DataScreen.compose_body` (the header, source line,
   message box and footer are composed around them), or overrides ``compose`` and yields
   a ``MessageBox(id="message")`` itself;
+- may start, in :meth:`DataScreen.prefetch`, the requests its first load needs first: the
+  app calls it as it opens the screen, so those round trips overlap the screen's mounting;
 - implements ``load(refresh: bool = False)`` as
   ``@work(exclusive=True, group="<screen>", exit_on_error=False)``; it is called on mount
   (with ``refresh`` from ``--refresh``) and by ``r`` with ``refresh=True``. Workers belong to
@@ -17,9 +19,10 @@ A subclass
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Awaitable, Mapping
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,6 +32,7 @@ from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from ..api import APIError
+from ..api.client import cancel_and_wait
 from ..text import clean, is_web_url
 from ..widgets import KeyFooter, MessageBox, SourceLine
 
@@ -59,6 +63,37 @@ class DataScreen(Screen):
     # Keys listed on the help screen besides the bindings (e.g. "s: sort" lives in bindings).
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = []
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Requests started by prefetch() and not yet taken by load(), by name.
+        self._early: dict[str, asyncio.Future[Any]] = {}
+
+    def prefetch(self) -> None:
+        """Start the requests the first load needs first, before the screen is mounted.
+
+        Composing and first painting a screen takes ~40 ms, and its worker only starts
+        after that: a request started here is on the network meanwhile. Subclasses call
+        :meth:`start_early`; ``load`` takes the answer with :meth:`take_early`."""
+
+    @property
+    def first_refresh(self) -> bool:
+        """Whether the first load bypasses the cache (``--refresh``)."""
+        return bool(getattr(self.app.config, "refresh", False))
+
+    def start_early(self, name: str, request: Awaitable[Any]) -> None:
+        self._early[name] = asyncio.ensure_future(request)
+
+    def take_early(self, name: str) -> asyncio.Future[Any] | None:
+        """The request ``name`` started by :meth:`prefetch`, once; None if there is none."""
+        return self._early.pop(name, None)
+
+    async def on_unmount(self) -> None:
+        # Started early and never taken (the screen closed first, or drew from the cache):
+        # cancel them and collect their outcome, so no error goes unretrieved.
+        early, self._early = list(self._early.values()), {}
+        if early:
+            await cancel_and_wait(early)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield SourceLine()
@@ -73,9 +108,13 @@ class DataScreen(Screen):
         # Textual calls the on_mount of every class in the MRO, a subclass's first and then
         # this one: subclasses must not call it themselves (that loaded every screen twice,
         # the first worker cancelled by the second).
-        refresh = bool(getattr(self.app.config, "refresh", False))
+        refresh = self.first_refresh
         if refresh or not self.show_cached():
             self.load(refresh=refresh)
+        else:  # drawn from the cache: what prefetch started is not needed
+            for early in self._early.values():
+                early.cancel()
+            self._early.clear()
 
     def show_cached(self) -> bool:
         """Draw the screen from fresh cached data before its first frame, without waiting;

@@ -118,6 +118,7 @@ class CategoryScreen(DataScreen):
         self._filter_memo = FilterMemo()  # remembers results while the rows and their order stay
         self._drawn_at: float | None = None  # when the rows were last drawn while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
+        self._early_pages: StartedPages[Package] | None = None  # see prefetch
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="category-description", markup=False)
@@ -137,14 +138,24 @@ class CategoryScreen(DataScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
+    def prefetch(self) -> None:
+        refresh = self.first_refresh
+        client = self.app.client
+        self.start_early("category", client.category(self.key, refresh=refresh))
+        if refresh or self.app.session.catalogue is None:
+            self._early_pages = StartedPages(client.iter_package_pages(refresh=refresh))
+
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         # The catalogue does not depend on the category: when it is needed, its first page is
-        # asked for now, so that round trip overlaps the category's own.
+        # asked for now (or was, by prefetch), so that round trip overlaps the category's own.
         known = None if refresh else self.app.session.catalogue
+        early, self._early_pages = self._early_pages, None
         pages = None
         if known is None:
-            pages = StartedPages(self.app.client.iter_package_pages(refresh=refresh))
+            pages = early or StartedPages(self.app.client.iter_package_pages(refresh=refresh))
+        elif early is not None:
+            await early.aclose()
         try:
             await self._load(refresh, known, pages)
         finally:
@@ -160,7 +171,7 @@ class CategoryScreen(DataScreen):
         progress = self.query_one("#progress", LoadProgress)
         self.show_loading(f"Loading category {self.key!r}…")
         try:
-            category = await client.category(self.key, refresh=refresh)
+            category = await (self.take_early("category") or client.category(self.key, refresh=refresh))
         except APIError as error:
             self.show_error(error)
             return
@@ -200,7 +211,10 @@ class CategoryScreen(DataScreen):
         gc_pauses.freeze_survivors()
         self._froze = True
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        early, self._early_pages = self._early_pages, None
+        if early is not None:  # closed before its first load
+            await early.aclose()
         if self._froze:
             gc_pauses.release()
             self.app.refreeze_soon()

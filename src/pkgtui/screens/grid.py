@@ -121,6 +121,11 @@ class GridScreen(DataScreen):
 
     # -- loading -------------------------------------------------------------------------
 
+    def prefetch(self) -> None:
+        # Not when the cache holds the grid: show_cached draws it without a request.
+        if self.first_refresh or self.app.client.peek_grid(self.key) is None:
+            self.start_early("grid", self.app.client.grid(self.key, refresh=self.first_refresh))
+
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         client = self.app.client
@@ -128,7 +133,7 @@ class GridScreen(DataScreen):
         self.failures.clear()
         self.show_loading(f"Loading grid {clean(self.key)}…")
         try:
-            grid = await client.grid(self.key, refresh=refresh)
+            grid = await (self.take_early("grid") or client.grid(self.key, refresh=refresh))
         except NotFound:
             self._show_missing()
             return
@@ -333,9 +338,7 @@ class GridScreen(DataScreen):
     @on(VirtualTable.Selected, "#grid-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.key, int):
-            from .package import PackageScreen
-
-            self.app.push_screen(PackageScreen(str(event.key)))
+            self.app.open_screen("package", str(event.key))
         elif event.key is not None:
             self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
 

@@ -97,12 +97,15 @@ class PackageScreen(DataScreen):
 
     # -- loading -------------------------------------------------------------------------
 
+    def prefetch(self) -> None:
+        self.start_early("package", self.app.client.package(self.key, refresh=self.first_refresh))
+
     @work(exclusive=True, group="package", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         client = self.app.client
         self.show_loading(f"Loading package {clean(self.key)}…")
         try:
-            package = await client.package(self.key, refresh=refresh)
+            package = await (self.take_early("package") or client.package(self.key, refresh=refresh))
         except NotFound:
             self.query_one("#package-body").display = False
             self.show_error(f"No package “{clean(self.key)}” on {client.host} — check the slug or id.")
@@ -217,9 +220,7 @@ class PackageScreen(DataScreen):
         event.stop()
         option_id = event.option.id or ""
         if option_id.startswith("grid-"):
-            from .grid import GridScreen
-
-            self.app.push_screen(GridScreen(option_id.removeprefix("grid-")))
+            self.app.open_screen("grid", option_id.removeprefix("grid-"))
 
     def action_cycle_order(self) -> None:
         order = self.query_one(ParticipantsPanel).cycle_order()
