@@ -304,12 +304,14 @@ class Client:
         ``parse`` makes a model of one item's JSON; ``fast``, if given, of one item's bytes,
         or returns None to leave that item to ``parse`` (see :mod:`.wire`)."""
         limit = page_size or self.page_size
+
+        async def page_at(offset: int) -> Page[T]:
+            items, size = await self._raw_page(kind, parse, fast, limit, offset, refresh)
+            return Page(items(), size, offset)
+
         first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
         # Ask for the other pages before parsing this one, so parsing overlaps the network.
-        tasks = [
-            asyncio.ensure_future(self._page(kind, parse, fast, limit, offset, refresh))
-            for offset in range(limit, count, limit)
-        ]
+        tasks = [asyncio.ensure_future(page_at(offset)) for offset in range(limit, count, limit)]
         try:
             # Let the other requests go out before this page is parsed and handed over (and
             # drawn): otherwise they would not start until then. Three turns of the loop take a
@@ -327,18 +329,6 @@ class Client:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
         pages.sort(key=lambda page: page.offset)
         return [item for page in pages for item in page.items]
-
-    async def _page(
-        self,
-        kind: str,
-        parse: Callable[[object], T],
-        fast: Callable[[msgspec.Raw], T | None] | None,
-        limit: int,
-        offset: int,
-        refresh: bool,
-    ) -> Page[T]:
-        items, count = await self._raw_page(kind, parse, fast, limit, offset, refresh)
-        return Page(items(), count, offset)
 
     async def _raw_page(
         self,
