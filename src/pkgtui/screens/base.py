@@ -111,10 +111,8 @@ class DataScreen(Screen):
         refresh = self.first_refresh
         if refresh or not self.show_cached():
             self.load(refresh=refresh)
-        else:  # drawn from the cache: what prefetch started is not needed
-            for early in self._early.values():
-                early.cancel()
-            self._early.clear()
+        # Drawn from the cache instead, what prefetch started stays untaken: on_unmount
+        # cancels it and collects its outcome.
 
     def show_cached(self) -> bool:
         """Draw the screen from fresh cached data before its first frame, without waiting;
