@@ -103,6 +103,7 @@ def _profiled(name: str) -> Iterator[None]:
         yield
     finally:
         profiler.stop()
+        Path(folder).mkdir(parents=True, exist_ok=True)
         Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
 
 

@@ -57,29 +57,25 @@ def test_hostile_numbers_and_dates_take_the_lenient_path():
     assert wire.package(body(by_slug["hostile-numbers"])) is None  # "not a date", "x" in the counts
 
 
-# Values of the documented types that still need the lenient path's normalising.
+# Values of the model's types that still need normalising (Package.__post_init__).
 NORMALISED = {
     "naive timestamp is UTC": {"last_updated": "2026-01-07T14:56:37"},
     "Z timestamp": {"modified": "2026-01-07T14:56:37Z"},
-    "nulls": {"title": None, "slug": None, "category": None, "grids": None, "participants": None,
-              "commits_over_52": None, "repo_watchers": None, "repo_description": None},  # fmt: skip
+    "nulls where the model has None": {"category": None, "repo_watchers": None, "repo_forks": None,
+                                       "last_updated": None, "pypi_version": None, "documentation_url": None},  # fmt: skip
     "padded URLs": {"repo_url": "  https://github.com/x/y  ", "pypi_url": " ", "documentation_url": ""},
-    "negative counts": {"repo_watchers": -5, "repo_forks": -1},
     "short commit list": {"commits_over_52": [3, 0, 7]},
     "long commit list": {"commits_over_52": list(range(200))},
     "empty commit list": {"commits_over_52": []},
-    "comma-separated participants": {"participants": " a, b ,,c "},
     "blank participants": {"participants": ["  alice ", "", "   ", "bob"]},
     "unknown keys": {"usage_count": 5, "new_field": {"nested": [1, 2]}},
-    "missing optional keys": {},
+    "missing optional keys": None,
 }
 
 
 @pytest.mark.parametrize("changes", NORMALISED.values(), ids=NORMALISED.keys())
 def test_documented_types_take_the_fast_path_and_are_normalised_alike(changes):
-    data = base_package(**changes)
-    if not changes:
-        data = {"id": 7}
+    data = base_package(**changes) if changes is not None else {"id": 7, "title": "x", "slug": "x"}
     fast = wire.package(body(data))
     assert fast is not None
     assert fast == lenient(data)
@@ -103,12 +99,36 @@ STEPS_ASIDE = {
     "date only": base_package(last_updated="2026-01-07"),
     "impossible date": base_package(last_updated="2024-13-45T99:99:99"),
     "not an object": [1, 2, 3],
+    # Shapes the lenient path normalises into the model's types: nulls where the model has
+    # no None, negative counts, the older comma-separated participants, missing titles.
+    "null title": base_package(title=None),
+    "null description": base_package(repo_description=None),
+    "null lists": base_package(grids=None, participants=None, commits_over_52=None),
+    "negative counts": base_package(repo_watchers=-5, repo_forks=-1),
+    "comma-separated participants": base_package(participants=" a, b ,,c "),
+    "missing title": {"id": 7},
 }
 
 
 @pytest.mark.parametrize("data", STEPS_ASIDE.values(), ids=STEPS_ASIDE.keys())
 def test_other_shapes_step_aside(data):
     assert wire.package(body(data)) is None
+
+
+LENIENT_NORMALISES = {
+    "null title": ("title", ""),
+    "null description": ("repo_description", ""),
+    "null lists": ("participants", ()),
+    "negative counts": ("repo_watchers", None),
+    "comma-separated participants": ("participants", ("a", "b", "c")),
+    "missing title": ("title", ""),
+}
+
+
+@pytest.mark.parametrize(("case", "expected"), LENIENT_NORMALISES.items(), ids=LENIENT_NORMALISES.keys())
+def test_the_lenient_path_makes_the_model_types_of_what_steps_aside(case, expected):
+    name, value = expected
+    assert getattr(lenient(STEPS_ASIDE[case]), name) == value
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b'{"id": 7, "title": "trunc', b"", b"\xff\xfe"])

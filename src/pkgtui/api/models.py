@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -214,11 +214,23 @@ class Grid:
         return self.title or self.slug or f"Grid {self.id}"
 
 
-class Package(msgspec.Struct, frozen=True, gc=False):
+# A count the API documents as non-negative. msgspec rejects a negative one when decoding a
+# body straight into a Package (see wire.py); the lenient path makes it None.
+_Count = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class Package(
+    msgspec.Struct, frozen=True, gc=False, rename={"category_url": "category", "grid_urls": "grids"}
+):
     """A package. A msgspec Struct rather than a dataclass: a catalogue makes thousands, and
     a frozen dataclass took ~7 µs each to build where this takes under 1 µs. It holds only
     strings, numbers, datetimes and tuples of them, so the garbage collector need not track
-    it (``gc=False``)."""
+    it (``gc=False``).
+
+    Well-formed bodies are decoded straight into this class (:mod:`.wire`): the field types
+    are what msgspec checks, the renames are the API's names, and ``__post_init__`` does the
+    normalising left for values of those types. Anything else takes :meth:`from_api`.
+    """
 
     id: int
     title: str
@@ -234,16 +246,47 @@ class Package(msgspec.Struct, frozen=True, gc=False):
     documentation_url: str | None = None
     pypi_version: str | None = None
     repo_description: str = ""
-    repo_forks: int | None = None
-    repo_watchers: int | None = None
-    commits_over_52: tuple[int, ...] = ()
+    repo_forks: _Count | None = None
+    repo_watchers: _Count | None = None
+    commits_over_52: tuple[_Count, ...] = ()
     participants: tuple[str, ...] = ()
     # Derived from ``category_url`` once: category screens test it for every catalogue row.
-    # Whatever is passed for it is replaced.
+    # Whatever is passed for it (or decoded) is replaced.
     category_id: int | None = None
 
     def __post_init__(self) -> None:
-        msgspec.structs.force_setattr(self, "category_id", id_from_url(self.category_url, "categories"))
+        # Runs however a package is made, so both paths end alike. A catalogue builds
+        # thousands, so it is written out field by field: a loop over names took twice as
+        # long, and there is usually nothing to change. str.strip returns the same object
+        # when there is nothing to strip.
+        set_field = msgspec.structs.force_setattr
+        if (text := self.category_url) is not None and (text.strip() is not text or not text):
+            set_field(self, "category_url", text.strip() or None)
+        if (text := self.repo_url) is not None and (text.strip() is not text or not text):
+            set_field(self, "repo_url", text.strip() or None)
+        if (text := self.pypi_url) is not None and (text.strip() is not text or not text):
+            set_field(self, "pypi_url", text.strip() or None)
+        if (text := self.documentation_url) is not None and (text.strip() is not text or not text):
+            set_field(self, "documentation_url", text.strip() or None)
+        if (text := self.pypi_version) is not None and (text.strip() is not text or not text):
+            set_field(self, "pypi_version", text.strip() or None)
+        # Naive timestamps are UTC, as in parse_time.
+        if (moment := self.last_updated) is not None and moment.tzinfo is None:
+            set_field(self, "last_updated", moment.replace(tzinfo=UTC))
+        if (moment := self.last_fetched) is not None and moment.tzinfo is None:
+            set_field(self, "last_fetched", moment.replace(tzinfo=UTC))
+        if (moment := self.created) is not None and moment.tzinfo is None:
+            set_field(self, "created", moment.replace(tzinfo=UTC))
+        if (moment := self.modified) is not None and moment.tzinfo is None:
+            set_field(self, "modified", moment.replace(tzinfo=UTC))
+        if (counts := self.commits_over_52) and len(counts) != WEEKS:
+            set_field(self, "commits_over_52", _weekly_counts(list(counts)))
+        if names := self.participants:
+            set_field(self, "participants", tuple(filter(None, map(str.strip, names))))
+        if (url := self.category_url) is not None:
+            set_field(self, "category_id", _id_from_url(url, "categories"))
+        elif self.category_id is not None:
+            set_field(self, "category_id", None)
 
     def __repr__(self) -> str:  # without the participants: a package may have thousands
         return f"Package(id={self.id!r}, slug={self.slug!r}, title={self.title!r})"
