@@ -247,3 +247,38 @@ async def test_the_catalogue_is_kept_out_of_gc_scans_only_while_the_screen_is_up
         # Collected and frozen again: the catalogue's screen and rows are not among the frozen.
         assert 0 < gc.get_freeze_count() < with_catalogue
     assert gc.get_freeze_count() == 0  # the app closed: everything given back
+
+
+async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_it_is_up(make_app, monkeypatch):
+    import pkgtui.screens.category as category_screen
+
+    monkeypatch.setattr(category_screen, "REDRAW_INTERVAL", 0.6)
+    app, transport = make_app(api=synthetic_api(150), target=StartTarget("category", "apps"), page_size=50)
+    third_page = asyncio.Event()
+    answer = transport.handle_async_request
+
+    async def hold_the_third_page(request: httpx.Request) -> httpx.Response:
+        if "offset=100" in request.url.query.decode():
+            await third_page.wait()
+        return await answer(request)
+
+    transport.handle_async_request = hold_the_third_page  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen)
+        table = screen.query_one("#packages", VirtualTable)
+        progress = screen.query_one("#progress", LoadProgress)
+        # Newest first: the first page is ids 150..101, the second 100..51 (every third an app).
+        first, second = (len([n for n in ids if n % 3 == 0]) for ids in (range(101, 151), range(51, 101)))
+        # The second page came within the interval: read, but not drawn yet.
+        assert len(screen.packages) == first + second
+        assert (table.row_count, progress.label) == (first, "50 / 150 packages scanned")
+        await pilot.pause(0.6)
+        # The interval is up: drawn, while the third page is still on its way.
+        assert (table.row_count, progress.label) == (first + second, "100 / 150 packages scanned")
+        assert not screen.complete
+        third_page.set()
+        await settle(pilot)
+        assert table.row_count == 50 and screen.complete
+        assert not progress.has_class("-active")

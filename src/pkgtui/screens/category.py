@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +26,9 @@ from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from .base import DataScreen
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class CategoryScreen(DataScreen):
         self.complete = False
         self._filter_memo = FilterMemo()  # remembers results while the rows and their order stay
         self._drawn_at: float | None = None  # when the rows were last drawn while loading
+        self._redraw_timer: Timer | None = None  # a redraw put off until REDRAW_INTERVAL is up
+        self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
         self._early_pages: StartedPages[Package] | None = None  # see prefetch
 
@@ -188,28 +193,36 @@ class CategoryScreen(DataScreen):
         self.show_loading(f"Loading the package catalogue to find the {clean(category.display_title)}…")
         scanned = 0
         everything: list[Package] = []
+        self._stop_redraws()  # one left from a load that was cancelled: this one starts afresh
         try:
             async for page in pages:
                 scanned += len(page.items)
                 everything.extend(page.items)
                 session.add_packages(page.items)
                 self._add_packages([p for p in page.items if p.category_id == category.id], redraw=False)
+                self._scanned = (min(scanned, page.count), page.count)
                 self._redraw_while_loading()
-                progress.update_progress(min(scanned, page.count), page.count, "packages scanned")
                 if self.message.kind == "loading":
                     self.clear_message()
         except APIError as error:
+            self._stop_redraws()
             self.show_error(error)
             self._update_summary()
             return
         session.set_catalogue(everything)
+        self._stop_redraws()
         progress.finish()
         self._finish_loading()
         # While this screen is up, take the catalogue (thousands of packages and their rows)
         # out of the garbage collector's scans: full passes over it were the slowest
-        # keystrokes of the filter. on_unmount gives it back, so nothing leaks.
-        gc_pauses.freeze_survivors()
-        self._froze = True
+        # keystrokes of the filter. on_unmount gives it back, so nothing leaks. After the
+        # rows are painted: the young collection it starts with takes a few milliseconds.
+        self.call_after_refresh(self._freeze_catalogue)
+
+    def _freeze_catalogue(self) -> None:
+        if self.is_attached:  # not if the screen was closed before the paint
+            gc_pauses.freeze_survivors()
+            self._froze = True
 
     async def on_unmount(self) -> None:
         early, self._early_pages = self._early_pages, None
@@ -220,12 +233,32 @@ class CategoryScreen(DataScreen):
             self.app.refreeze_soon()
 
     def _redraw_while_loading(self) -> None:
-        # Pages arrive in bursts: sorting and drawing thousands of rows once per page would
-        # cost more than the pages themselves. At most one redraw per REDRAW_INTERVAL.
-        now = time.monotonic()
-        if self._drawn_at is None or now - self._drawn_at >= REDRAW_INTERVAL:
-            self.apply_view()
-            self._drawn_at = now
+        # Pages arrive in bursts: sorting and drawing thousands of rows, and painting a
+        # frame, once per page would cost more than the pages themselves. So the rows and
+        # the progress line are drawn at most once per REDRAW_INTERVAL; a page that comes
+        # sooner is drawn when the interval is up (or with a later page, or at the end).
+        if self._redraw_timer is not None:
+            return  # already due
+        wait = 0.0 if self._drawn_at is None else self._drawn_at + REDRAW_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._draw_loading()
+        else:
+            self._redraw_timer = self.set_timer(wait, self._draw_loading, name="category redraw")
+
+    def _draw_loading(self) -> None:
+        self._redraw_timer = None
+        self._drawn_at = time.monotonic()
+        self.apply_view()
+        if self._scanned is not None:
+            done, total = self._scanned
+            self.query_one("#progress", LoadProgress).update_progress(done, total, "packages scanned")
+
+    def _stop_redraws(self) -> None:
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        self._drawn_at = None
+        self._scanned = None
 
     def _finish_loading(self) -> None:
         self.complete = True
