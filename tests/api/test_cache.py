@@ -223,3 +223,52 @@ async def test_peek_while_a_lookup_waits_for_the_database_uses_it_once_opened(ne
         time.sleep(0.5)  # the loop busy (mounting a screen); the thread opens the database
         assert client.peek_package("django-otp") == fetched
         await waiting
+
+
+async def test_held_saves_wait_for_the_hold_to_end_and_lookups_do_not_wait_for_them(client, network, cache_file):
+    cache = client.cache
+    assert cache is not None
+    with cache.saves_held():
+        await client.package("django-otp")
+        await asyncio.sleep(0.2)  # time enough for a save that was not held
+        assert not cache_file.exists()  # not even opened: nothing was saved
+        # Asked again meanwhile: not stored yet, so the network answers (no waiting).
+        await client.package("django-otp")
+        assert network.requests == 2
+    for _ in range(100):  # the held save now runs, in a thread
+        if not cache._saving:
+            break
+        await asyncio.sleep(0.02)
+    await client.package("django-otp")
+    assert network.requests == 2  # the third answer came from the disk
+
+
+async def test_closing_the_client_saves_what_was_held(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    client = open_client(BASE, transport=transport)
+    hold = transport.saves_held()
+    hold.__enter__()  # a load that never ended
+    await client.package("django-otp")
+    await client.aclose()
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        assert (await client.package("django-otp")).id == 1867
+    assert network.requests == 1
+
+
+async def test_pages_are_saved_once_every_page_has_been_read(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport, page_size=20) as client:
+        pages = client.iter_package_pages()
+        first = await anext(pages)
+        await asyncio.sleep(0.2)
+        assert first.count == 77 and not cache_file.exists()  # read, not saved: the load goes on
+        rest = [page async for page in pages]
+        assert sum(len(page.items) for page in [first, *rest]) == 77
+        for _ in range(100):
+            if not transport._saving:
+                break
+            await asyncio.sleep(0.02)
+        requests = network.requests
+        assert len([page async for page in client.iter_package_pages()]) == 4
+        assert network.requests == requests  # all four pages were saved

@@ -7,6 +7,7 @@ One ``httpx.AsyncClient`` underneath, typed models out, and only :class:`APIErro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
 import random
@@ -309,21 +310,25 @@ class Client:
             items, size = await self._raw_page(kind, parse, fast, limit, offset, refresh)
             return Page(items(), size, offset)
 
-        first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
-        # Ask for the other pages before parsing this one, so parsing overlaps the network.
-        tasks = [asyncio.ensure_future(page_at(offset)) for offset in range(limit, count, limit)]
-        try:
-            # Let the other requests go out before this page is parsed and handed over (and
-            # drawn): otherwise they would not start until then. Three turns of the loop take a
-            # request through httpx to the socket on a kept-alive connection (and start the
-            # connect of a new one), counted against the test server and respx.
-            for _ in range(SEND_TURNS if tasks else 0):
-                await asyncio.sleep(0)
-            yield Page(first_items(), count, 0)
-            for next_page in asyncio.as_completed(tasks):
-                yield await next_page
-        finally:
-            await cancel_and_wait(tasks)
+        with self._saves_held():  # the pages are saved once they have all been read
+            first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
+            # Ask for the other pages before parsing this one, so parsing overlaps the network.
+            tasks = [asyncio.ensure_future(page_at(offset)) for offset in range(limit, count, limit)]
+            try:
+                # Let the other requests go out before this page is parsed and handed over
+                # (and drawn): otherwise they would not start until then. Three turns of the
+                # loop take a request through httpx to the socket on a kept-alive connection
+                # (and start the connect of a new one), counted against the test server and respx.
+                for _ in range(SEND_TURNS if tasks else 0):
+                    await asyncio.sleep(0)
+                yield Page(first_items(), count, 0)
+                for next_page in asyncio.as_completed(tasks):
+                    yield await next_page
+            finally:
+                await cancel_and_wait(tasks)
+
+    def _saves_held(self) -> contextlib.AbstractContextManager[None]:
+        return self.cache.saves_held() if self.cache is not None else contextlib.nullcontext()
 
     async def list_all(self, kind: str, parse: Callable[[object], T], *, refresh: bool = False) -> list[T]:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
