@@ -24,6 +24,10 @@ class Session:
     def add_categories(self, categories: Iterable[Category]) -> None:
         self.categories.update((c.id, c) for c in categories)
 
+    def find_category(self, key: str) -> Category | None:
+        """A category seen so far that ``key`` names (see Category.answers_to)."""
+        return next((c for c in self.categories.values() if c.answers_to(key)), None)
+
     def add_grids(self, grids: Iterable[Grid]) -> None:
         self.grids.update((g.id, g) for g in grids)
 

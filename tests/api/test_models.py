@@ -166,3 +166,13 @@ def test_search_result_accepts_api_shape():
          "last_committed": "2025-01-01T00:00:00", "participants": "a,b"}
     )
     assert hit.item_type == "grid" and hit.repo_watchers is None and hit.last_committed.year == 2025
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("1", True), (" 1 ", True), ("2", False), ("apps", True), ("APPS", True), ("App", True), ("Apps", True),
+     ("ap", False), ("", False)],
+)  # fmt: skip
+def test_a_category_answers_to_its_id_slug_title_and_plural(key, expected):
+    category = Category(id=1, title="App", slug="apps", title_plural="Apps")
+    assert category.answers_to(key) is expected

@@ -282,3 +282,39 @@ async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_i
         await settle(pilot)
         assert table.row_count == 50 and screen.complete
         assert not progress.has_class("-active")
+
+
+async def test_a_category_known_from_home_is_titled_in_the_first_frame(make_app):
+    app, transport = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        category_answer = asyncio.Event()
+        transport.hold = ("/categories/", category_answer)
+        app.open_screen("category", "apps")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen)
+        known = app.session.find_category("apps")
+        assert known is not None
+        # Before the API has answered for the category: home's copy is on screen already.
+        assert screen.sub_title == known.display_title
+        description = str(screen.query_one("#category-description").render())
+        assert description and description in known.description
+        category_answer.set()
+        await settle(pilot)
+        assert screen.complete and screen.sub_title == known.display_title
+
+
+async def test_a_category_not_seen_before_is_titled_when_it_arrives(make_app):
+    app, transport = make_app(target=StartTarget("category", "apps"))
+    category_answer = asyncio.Event()
+    transport.hold = ("/categories/", category_answer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen)
+        assert screen.sub_title == "Category apps"
+        assert screen.message.text == "Loading category 'apps'…"
+        category_answer.set()
+        await settle(pilot)
+        assert screen.complete and screen.sub_title == "Apps"

@@ -381,7 +381,7 @@ class Client:
         if key.isdigit():
             return Category.from_api(await self.get_json(f"categories/{key}/", refresh=refresh))
         for category in await self.categories(refresh=refresh):
-            if key.lower() in (category.slug.lower(), category.title.lower(), category.title_plural.lower()):
+            if category.answers_to(key):
                 return category
         raise NotFound(f"no category {key!r} on {self.host}")
 

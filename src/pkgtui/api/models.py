@@ -174,6 +174,13 @@ class Category:
     def display_title(self) -> str:
         return self.title_plural or self.title or self.slug or f"Category {self.id}"
 
+    def answers_to(self, key: str) -> bool:
+        """Whether ``key`` (an id, or a slug or title as typed) names this category."""
+        key = key.strip()
+        if key.isdigit():
+            return int(key) == self.id
+        return key.lower() in (self.slug.lower(), self.title.lower(), self.title_plural.lower())
+
 
 @dataclass(frozen=True, slots=True)
 class Grid:

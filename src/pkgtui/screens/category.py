@@ -133,7 +133,15 @@ class CategoryScreen(DataScreen):
         yield Static("", id="summary", markup=False)
 
     def on_mount(self) -> None:
-        self.sub_title = f"Category {self.key}"
+        # Opened from home, the category is known already: its title and description go in
+        # the first frame, and its answer from the API then changes nothing on screen (the
+        # header and a description arriving later cost a re-layout of the whole screen,
+        # right when the first catalogue page was due).
+        known = self.app.session.find_category(self.key)
+        if known is not None:
+            self._set_category(known)
+        else:
+            self.sub_title = f"Category {self.key}"
         self.query_one("#packages", VirtualTable).focus()
         self._update_labels()
         # Filter as the value changes, within the keystroke's own handling, so the rows are
@@ -174,7 +182,10 @@ class CategoryScreen(DataScreen):
         client = self.app.client
         session = self.app.session
         progress = self.query_one("#progress", LoadProgress)
-        self.show_loading(f"Loading category {self.key!r}…")
+        if self.category is not None and pages is not None:  # known from home (see on_mount)
+            self.show_loading(_scanning_text(self.category))
+        else:
+            self.show_loading(f"Loading category {self.key!r}…")
         try:
             category = await (self.take_early("category") or client.category(self.key, refresh=refresh))
         except APIError as error:
@@ -190,7 +201,7 @@ class CategoryScreen(DataScreen):
             return
         assert pages is not None
 
-        self.show_loading(f"Loading the package catalogue to find the {clean(category.display_title)}…")
+        self.show_loading(_scanning_text(category))
         scanned = 0
         everything: list[Package] = []
         self._stop_redraws()  # one left from a load that was cancelled: this one starts afresh
@@ -271,9 +282,11 @@ class CategoryScreen(DataScreen):
 
     def _set_category(self, category: Category) -> None:
         self.category = category
-        title = clean(category.display_title)
-        self.sub_title = title
-        self.query_one("#category-description", Static).update(clean(category.description))
+        self.sub_title = clean(category.display_title)  # reactive: the same title repaints nothing
+        description = clean(category.description)
+        label = self.query_one("#category-description", Static)
+        if str(label.content) != description:
+            label.update(description, layout=False)  # one line, whatever the text (app.tcss)
 
     def _set_packages(self, packages: list[Package]) -> None:
         self.packages = []
@@ -387,3 +400,7 @@ class CategoryScreen(DataScreen):
         if package.repo_url and is_web_url(package.repo_url):
             return package.repo_url
         return self.app.site_url(f"/packages/p/{package.slug}/") if package.slug else None
+
+
+def _scanning_text(category: Category) -> str:
+    return f"Loading the package catalogue to find the {clean(category.display_title)}…"

@@ -27,10 +27,14 @@ class MessageBox(Static):
         self.kind = ""
 
     def _show(self, kind: str, text: str) -> None:
-        self.kind = kind
-        self.remove_class("-error", "-loading", "-empty")
-        self.add_class("-shown", f"-{kind}")
-        self.update(text)
+        # Each class change restyles the box and each update re-lays out the screen: only
+        # what changes is changed (a screen shows "loading" several times while it loads).
+        if kind != self.kind:
+            self.remove_class("-error", "-loading", "-empty")
+            self.add_class("-shown", f"-{kind}")
+            self.kind = kind
+        if text != self.text:
+            self.update(text)
 
     def show_loading(self, text: str = "Loading…") -> None:
         self._show("loading", text)
@@ -43,6 +47,8 @@ class MessageBox(Static):
         self._show("empty", text)
 
     def clear(self) -> None:
+        if not self.kind and not self.text:
+            return  # already clear: nothing to restyle or lay out
         self.kind = ""
         self.remove_class("-shown", "-error", "-loading", "-empty")
         self.update("")
