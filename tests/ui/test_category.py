@@ -318,3 +318,34 @@ async def test_a_category_not_seen_before_is_titled_when_it_arrives(make_app):
         category_answer.set()
         await settle(pilot)
         assert screen.complete and screen.sub_title == "Apps"
+
+
+async def test_the_searchable_text_waits_for_the_filter_or_for_the_painted_rows(make_app):
+    app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
+    transport.gate = asyncio.Event()  # every page but the first waits
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen)
+        table = screen.query_one("#packages", VirtualTable)
+        assert table.row_count == 17 and screen._haystacks == []  # rows drawn, nothing searched yet
+        await pilot.press("slash", *"auth")  # filtering while the rest loads
+        await pilot.pause()
+        assert len(screen._haystacks) == 17
+        names = column(table, 0)
+        assert names and all("auth" in name for name in names)
+        transport.gate.set()
+        await settle(pilot)
+        assert len(screen._haystacks) == 100 and screen.complete
+        names = column(table, 0)
+        assert len(names) == len([n for n in range(3, 301, 3) if n % 10 == 0])
+        assert all("auth" in name for name in names)
+
+
+async def test_after_the_load_the_searchable_text_is_built_without_a_key(make_app):
+    app, _ = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen) and screen.complete
+        assert len(screen._haystacks) == 100
