@@ -99,7 +99,7 @@ class DataScreen(Screen):
         yield SourceLine()
         yield MessageBox(id="message")
         yield from self.compose_body()
-        yield KeyFooter(compact=True)
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
