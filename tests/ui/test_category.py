@@ -349,3 +349,21 @@ async def test_after_the_load_the_searchable_text_is_built_without_a_key(make_ap
         screen = app.screen
         assert isinstance(screen, CategoryScreen) and screen.complete
         assert len(screen._haystacks) == 100
+
+
+async def test_while_a_refresh_waits_for_its_first_page_the_table_is_not_called_empty(make_app):
+    app, transport = make_app(target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CategoryScreen) and screen.complete
+        first_page = asyncio.Event()
+        transport.hold = ("/packages/", first_page)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        table = screen.query_one("#packages", VirtualTable)
+        assert table.row_count == 0 and not screen.complete
+        assert table.empty_text == "No packages yet."
+        first_page.set()
+        await settle(pilot)
+        assert screen.complete and table.row_count > 0

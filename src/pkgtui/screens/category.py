@@ -192,8 +192,8 @@ class CategoryScreen(DataScreen):
             self.show_error(error)
             return
         self._set_category(category)
+        self.complete = False  # first: the emptied table says "No packages yet.", not "none"
         self._set_packages([])
-        self.complete = False
 
         if known is not None:
             self._add_packages([p for p in known if p.category_id == category.id])
