@@ -62,3 +62,25 @@ def test_help(make_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_category_while_the_catalogue_loads(make_app, snap_compare):
+    """The progress line (LoadProgress) and the rows of the first page, the rest held back."""
+    import asyncio
+
+    from pkgtui.screens.category import CategoryScreen
+    from pkgtui.widgets import LoadProgress
+
+    app, transport = make_app(target=StartTarget("category", "apps"), page_size=20)
+    transport.gate = asyncio.Event()  # never set: the pages after the first stay on their way
+
+    async def run_before(pilot) -> None:
+        for _ in range(100):
+            screen = pilot.app.screen
+            if isinstance(screen, CategoryScreen) and screen.query_one(LoadProgress).label:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert pilot.app.screen.query_one(LoadProgress).label == "20 / 77 packages scanned"
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
