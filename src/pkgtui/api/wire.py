@@ -2,11 +2,12 @@
 
 A catalogue page of 1,000 packages took ~17 ms in ``json.loads`` and ~30 ms more in the
 lenient :meth:`Package.from_api`; msgspec decodes the same bytes straight into
-:class:`Package`, in C, with only its ``__post_init__`` in Python: ~6 ms in all. It is
-strict, which is the point: a package whose every field has the type the model declares
-decodes here, and anything else (a null title, a number where a string belongs, a negative
-count, a date msgspec does not read, malformed JSON) makes these functions return None, and
-the caller takes the lenient path for that body or that item, which handles it as before.
+:class:`Package`, in C, with only its ``__post_init__`` in Python: 6-8 ms in all on the
+bench machine. It is strict, which is the point: a package whose every field has the type
+the model declares decodes here, and anything else (a null title, a number where a string
+belongs, a negative count, a date msgspec does not read, malformed JSON) makes these
+functions return None, and the caller takes the lenient path for that body or that item,
+which handles it as before.
 
 Both paths end in the same ``__post_init__``, and the tests check that they agree on every
 sample package and on hostile bodies.
