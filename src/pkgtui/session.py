@@ -28,6 +28,13 @@ class Session:
         """A category seen so far that ``key`` names (see Category.answers_to)."""
         return next((c for c in self.categories.values() if c.answers_to(key)), None)
 
+    def find_grid(self, key: str) -> Grid | None:
+        """A grid seen so far that ``key`` (an id or a slug) names."""
+        key = key.strip()
+        if key.isdigit():
+            return self.grids.get(int(key))
+        return next((g for g in self.grids.values() if g.slug.lower() == key.lower()), None)
+
     def add_grids(self, grids: Iterable[Grid]) -> None:
         self.grids.update((g.id, g) for g in grids)
 

@@ -48,29 +48,30 @@ class Page(Generic[T]):
     offset: int
 
 
-class StartedPages(Generic[T]):
-    """Pages whose first is already being fetched when this is made, so that other work (a
-    screen looking up what it shows) overlaps its round trip. Iterate it as the pages it
-    wraps; ``aclose`` stops both (call it when done, whether or not the first was used)."""
+class Started(Generic[T]):
+    """An async iterator (catalogue pages, a grid's members) whose first item is already being
+    fetched when this is made, so that other work (a screen looking up what it shows) overlaps
+    that round trip. Iterate it as the iterator it wraps; ``aclose`` stops both (call it when
+    done, whether or not the first was used)."""
 
-    def __init__(self, pages: AsyncIterator[Page[T]]) -> None:
-        self._pages = pages
-        self._first: asyncio.Future[Page[T]] | None = asyncio.ensure_future(anext(pages))
+    def __init__(self, items: AsyncIterator[T]) -> None:
+        self._items = items
+        self._first: asyncio.Future[T] | None = asyncio.ensure_future(anext(items))
 
-    def __aiter__(self) -> StartedPages[T]:
+    def __aiter__(self) -> Started[T]:
         return self
 
-    async def __anext__(self) -> Page[T]:
+    async def __anext__(self) -> T:
         if self._first is not None:
             first, self._first = self._first, None
             return await first
-        return await anext(self._pages)
+        return await anext(self._items)
 
     async def aclose(self) -> None:
         first, self._first = self._first, None
         if first is not None:
             await cancel_and_wait([first])  # its outcome (cancelled, or an error) is not wanted
-        aclose = getattr(self._pages, "aclose", None)
+        aclose = getattr(self._items, "aclose", None)
         if aclose is not None:
             await aclose()
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from .. import gc_pauses
 from ..api import APIError, Category, Package
-from ..api.client import StartedPages
+from ..api.client import Page, Started
 from ..filtering import FilterMemo, haystack, sort_indices
 from ..format import count_of, format_count, format_date, sparkline
 from ..text import clean, is_web_url
@@ -123,7 +123,7 @@ class CategoryScreen(DataScreen):
         self._redraw_timer: Timer | None = None  # a redraw put off until REDRAW_INTERVAL is up
         self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
-        self._early_pages: StartedPages[Package] | None = None  # see prefetch
+        self._early_pages: Started[Page[Package]] | None = None  # see prefetch
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="category-description", markup=False)
@@ -156,7 +156,7 @@ class CategoryScreen(DataScreen):
         client = self.app.client
         self.start_early("category", client.category(self.key, refresh=refresh))
         if refresh or self.app.session.catalogue is None:
-            self._early_pages = StartedPages(client.iter_package_pages(refresh=refresh))
+            self._early_pages = Started(client.iter_package_pages(refresh=refresh))
 
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
@@ -166,7 +166,7 @@ class CategoryScreen(DataScreen):
         early, self._early_pages = self._early_pages, None
         pages = None
         if known is None:
-            pages = early or StartedPages(self.app.client.iter_package_pages(refresh=refresh))
+            pages = early or Started(self.app.client.iter_package_pages(refresh=refresh))
         elif early is not None:
             await early.aclose()
         try:
@@ -176,7 +176,7 @@ class CategoryScreen(DataScreen):
                 await pages.aclose()
 
     async def _load(
-        self, refresh: bool, known: list[Package] | None, pages: StartedPages[Package] | None
+        self, refresh: bool, known: list[Package] | None, pages: Started[Page[Package]] | None
     ) -> None:
         """``known``: the catalogue already loaded, or None and ``pages`` to load it from."""
         client = self.app.client

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
+from ..api.client import Fetched, Started
 from ..api.errors import NotFound
 from ..comparison import (
     BEST_MARK,
@@ -98,6 +99,8 @@ class GridScreen(DataScreen):
         # reuses the same cells (and the table its rendered lines) for unchanged rows.
         self._cell_cache: dict[int, tuple[Package, tuple, list[Text]]] = {}
         self._haystacks: dict[int, tuple[Package, str]] = {}
+        # Members asked for by prefetch from home's copy of the grid: (their ids, the fetch).
+        self._early_members: tuple[tuple[int, ...], Started[Fetched[Package]]] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -123,8 +126,29 @@ class GridScreen(DataScreen):
 
     def prefetch(self) -> None:
         # Not when the cache holds the grid: show_cached draws it without a request.
-        if self.first_refresh or self.app.client.peek_grid(self.key) is None:
-            self.start_early("grid", self.app.client.grid(self.key, refresh=self.first_refresh))
+        client, refresh = self.app.client, self.first_refresh
+        if refresh or client.peek_grid(self.key) is None:
+            self.start_early("grid", client.grid(self.key, refresh=refresh))
+            # Home's list of grids names each grid's members: they are asked for now, beside
+            # the grid itself, rather than one round trip later (load checks the grid agrees).
+            known = self.app.session.find_grid(self.key)
+            if known is not None and known.package_ids:
+                ids = known.package_ids
+                self._early_members = (ids, Started(client.iter_packages(ids, refresh=refresh)))
+
+    async def _members(self, ids: tuple[int, ...], refresh: bool) -> Started[Fetched[Package]]:
+        """The fetch of ``ids``: the one prefetch started, if it asked for the same members."""
+        early, self._early_members = self._early_members, None
+        if early is not None:
+            if set(early[0]) == set(ids):
+                return early[1]
+            await early[1].aclose()  # the grid changed since home listed it
+        return Started(self.app.client.iter_packages(ids, refresh=refresh))
+
+    async def on_unmount(self) -> None:
+        early, self._early_members = self._early_members, None
+        if early is not None:  # closed before the grid arrived
+            await early[1].aclose()
 
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
@@ -150,14 +174,18 @@ class GridScreen(DataScreen):
         progress = self.query_one("#grid-progress", LoadProgress)
         progress.update_progress(0, len(ids), "packages")
         self._progress = (0, len(ids))
-        async for fetched in client.iter_packages(ids, refresh=refresh):
-            if fetched.value is not None:
-                self.packages[fetched.value.id] = fetched.value
-                self.app.session.add_packages([fetched.value])
-            else:
-                self.failures[fetched.key] = fetched.error or APIError("unknown error")
-            self._progress = (len(self.packages) + len(self.failures), len(ids))
-            self._schedule_draw()
+        members = await self._members(ids, refresh)
+        try:
+            async for fetched in members:
+                if fetched.value is not None:
+                    self.packages[fetched.value.id] = fetched.value
+                    self.app.session.add_packages([fetched.value])
+                else:
+                    self.failures[fetched.key] = fetched.error or APIError("unknown error")
+                self._progress = (len(self.packages) + len(self.failures), len(ids))
+                self._schedule_draw()
+        finally:
+            await members.aclose()
         self._progress = None
         progress.finish()
         self._loaded()
