@@ -32,7 +32,7 @@ from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from ..api import APIError
-from ..api.client import cancel_and_wait
+from ..api.client import Started, cancel_and_wait
 from ..text import clean, is_web_url
 from ..widgets import KeyFooter, MessageBox, SourceLine
 
@@ -65,15 +65,17 @@ class DataScreen(Screen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Requests started by prefetch() and not yet taken by load(), by name.
-        self._early: dict[str, asyncio.Future[Any]] = {}
+        # Work started by prefetch() and not yet taken by load(), by name: a request (a
+        # future) or a fetch of many (a Started iterator).
+        self._early: dict[str, asyncio.Future[Any] | Started[Any]] = {}
 
     def prefetch(self) -> None:
         """Start the requests the first load needs first, before the screen is mounted.
 
         Composing and first painting a screen takes ~40 ms, and its worker only starts
         after that: a request started here is on the network meanwhile. Subclasses call
-        :meth:`start_early`; ``load`` takes the answer with :meth:`take_early`."""
+        :meth:`start_early` (or :meth:`keep_early` for a fetch of many); ``load`` takes
+        them with :meth:`take_early`."""
 
     @property
     def first_refresh(self) -> bool:
@@ -83,16 +85,23 @@ class DataScreen(Screen):
     def start_early(self, name: str, request: Awaitable[Any]) -> None:
         self._early[name] = asyncio.ensure_future(request)
 
-    def take_early(self, name: str) -> asyncio.Future[Any] | None:
-        """The request ``name`` started by :meth:`prefetch`, once; None if there is none."""
+    def keep_early(self, name: str, fetch: Started[Any]) -> None:
+        """A fetch of many (pages, members) started by :meth:`prefetch`."""
+        self._early[name] = fetch
+
+    def take_early(self, name: str) -> Any:
+        """What :meth:`prefetch` started as ``name``, once (the taker closes it); None if
+        there is none."""
         return self._early.pop(name, None)
 
     async def on_unmount(self) -> None:
         # Started early and never taken (the screen closed first, or drew from the cache):
         # cancel them and collect their outcome, so no error goes unretrieved.
         early, self._early = list(self._early.values()), {}
-        if early:
-            await cancel_and_wait(early)
+        await cancel_and_wait([item for item in early if not isinstance(item, Started)])
+        for fetch in early:
+            if isinstance(fetch, Started):
+                await fetch.aclose()
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -123,7 +123,6 @@ class CategoryScreen(DataScreen):
         self._redraw_timer: Timer | None = None  # a redraw put off until REDRAW_INTERVAL is up
         self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
-        self._early_pages: Started[Page[Package]] | None = None  # see prefetch
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="category-description", markup=False)
@@ -156,14 +155,14 @@ class CategoryScreen(DataScreen):
         client = self.app.client
         self.start_early("category", client.category(self.key, refresh=refresh))
         if refresh or self.app.session.catalogue is None:
-            self._early_pages = Started(client.iter_package_pages(refresh=refresh))
+            self.keep_early("pages", Started(client.iter_package_pages(refresh=refresh)))
 
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         # The catalogue does not depend on the category: when it is needed, its first page is
         # asked for now (or was, by prefetch), so that round trip overlaps the category's own.
         known = None if refresh else self.app.session.catalogue
-        early, self._early_pages = self._early_pages, None
+        early: Started[Page[Package]] | None = self.take_early("pages")
         pages = None
         if known is None:
             pages = early or Started(self.app.client.iter_package_pages(refresh=refresh))
@@ -235,10 +234,7 @@ class CategoryScreen(DataScreen):
             gc_pauses.freeze_survivors()
             self._froze = True
 
-    async def on_unmount(self) -> None:
-        early, self._early_pages = self._early_pages, None
-        if early is not None:  # closed before its first load
-            await early.aclose()
+    def on_unmount(self) -> None:
         if self._froze:
             gc_pauses.release()
             self.app.refreeze_soon()

@@ -99,8 +99,8 @@ class GridScreen(DataScreen):
         # reuses the same cells (and the table its rendered lines) for unchanged rows.
         self._cell_cache: dict[int, tuple[Package, tuple, list[Text]]] = {}
         self._haystacks: dict[int, tuple[Package, str]] = {}
-        # Members asked for by prefetch from home's copy of the grid: (their ids, the fetch).
-        self._early_members: tuple[tuple[int, ...], Started[Fetched[Package]]] | None = None
+        # The members prefetch asked for, from home's copy of the grid (see _members).
+        self._early_member_ids: tuple[int, ...] = ()
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -133,22 +133,17 @@ class GridScreen(DataScreen):
             # the grid itself, rather than one round trip later (load checks the grid agrees).
             known = self.app.session.find_grid(self.key)
             if known is not None and known.package_ids:
-                ids = known.package_ids
-                self._early_members = (ids, Started(client.iter_packages(ids, refresh=refresh)))
+                self._early_member_ids = known.package_ids
+                self.keep_early("members", Started(client.iter_packages(known.package_ids, refresh=refresh)))
 
     async def _members(self, ids: tuple[int, ...], refresh: bool) -> Started[Fetched[Package]]:
         """The fetch of ``ids``: the one prefetch started, if it asked for the same members."""
-        early, self._early_members = self._early_members, None
+        early: Started[Fetched[Package]] | None = self.take_early("members")
         if early is not None:
-            if set(early[0]) == set(ids):
-                return early[1]
-            await early[1].aclose()  # the grid changed since home listed it
+            if set(self._early_member_ids) == set(ids):
+                return early
+            await early.aclose()  # the grid changed since home listed it
         return Started(self.app.client.iter_packages(ids, refresh=refresh))
-
-    async def on_unmount(self) -> None:
-        early, self._early_members = self._early_members, None
-        if early is not None:  # closed before the grid arrived
-            await early[1].aclose()
 
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
