@@ -294,6 +294,9 @@ async def network_floor(args) -> dict[str, Any]:
     single-connection pools take ~70 ms), which would make the floor slower than the network
     and flatter the app.
 
+    ``--in-flight N`` (grid only) asks for the members at most N at a time, as the app does
+    with its ``concurrency`` setting: the least time a client bound to N requests can take.
+
     ``--connections fresh`` (the default) opens new connections in every repetition, as the
     app must the first time it opens a grid after starting (the clients themselves, and their
     TLS settings, are made before the clock starts). ``warm`` keeps them across repetitions:
@@ -335,7 +338,13 @@ async def network_floor(args) -> dict[str, Any]:
                 grid = await get(0, f"grids/{args.key}/")
                 ids = [url.rstrip("/").rsplit("/", 1)[1] for url in grid["packages"]]
                 make_clients(len(ids))  # only if --members was too small: then counted
-                members = await asyncio.gather(*(get(i, f"packages/{pid}/") for i, pid in enumerate(ids)))
+                bound = asyncio.Semaphore(args.in_flight or len(ids) or 1)
+
+                async def member(index: int, pid: str) -> Any:
+                    async with bound:
+                        return await get(index, f"packages/{pid}/")
+
+                members = await asyncio.gather(*(member(i, pid) for i, pid in enumerate(ids)))
                 assert len(members) == len(ids)
             else:
                 limit = args.page_size
@@ -376,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--connections", default="fresh", choices=("fresh", "warm"), help="network-floor: new or kept")
     parser.add_argument("--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)")
+    parser.add_argument("--in-flight", type=int, default=0, help="network-floor, grid: members at most N at a time (0: all)")
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--warm-cache", default="")
     parser.add_argument("--words", nargs="*", default=[])

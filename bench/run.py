@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pkgtui.api.client import DEFAULT_PAGE_SIZE
+from pkgtui.api.client import DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE
 
 from . import data
 from .bare_app import MARKER
@@ -114,8 +114,9 @@ class Bench:
 
     def startup(self) -> None:
         """Process start to painted, on a real pseudo-terminal: the bare app, pkgtui's home with
-        its categories, and (a what-if) the same home with its data in memory, in turn, so a
-        busy moment hits all alike."""
+        its categories, and two what-ifs (the same home with its data in memory; the bare app
+        fetching the categories through pkgtui's client first), in turn, so a busy moment hits
+        all alike."""
         self.server.faults.latency = 0.0
         # The children never write bytecode (PYTHONDONTWRITEBYTECODE), so a module edited since
         # the last normal run would be compiled again at every start, which no installed copy
@@ -123,7 +124,7 @@ class Bench:
         compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)
         pkgtui = Path(sys.executable).with_name("pkgtui")
         argv = [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
-        floor, measured, floor_rss, in_memory = [], [], [], []
+        floor, measured, floor_rss, in_memory, fetching = [], [], [], [], []
         for rep in range(self.reps + 1):  # the first round warms the OS file cache: not counted
             bare = run_until_painted(
                 [sys.executable, str(REPO / "bench" / "bare_app.py")], [MARKER], env=_terminal_env(self.scratch)
@@ -137,7 +138,13 @@ class Bench:
                 data.CATEGORY_TITLES,
                 env=_terminal_env(self.scratch / f"in-memory-{rep}"),
             )
+            fetched = run_until_painted(
+                [sys.executable, str(REPO / "bench" / "bare_fetch_app.py"), self.server.url],
+                data.CATEGORY_TITLES,
+                env=_terminal_env(self.scratch),
+            )
             if rep:
+                fetching.append(fetched.seconds)
                 floor.append(bare.seconds)
                 floor_rss.append(bare.max_rss_kb / 1024)
                 measured.append(app.seconds)
@@ -148,6 +155,10 @@ class Bench:
         # Not a target: the same home screen with its data in memory, no HTTP and no cache.
         m = statistics.median(in_memory)
         self.rows.append(Row("start-up, home's data in memory (no HTTP)", ms(m), f"{ms(f)} bare app", m / f, "(what-if)", None))
+        # Not a target: the least app that paints a first start's categories over pkgtui's
+        # HTTP stack (one label, no home screen), against the same one-label floor.
+        m = statistics.median(fetching)
+        self.rows.append(Row("start-up, bare app + HTTP fetch, one label", ms(m), f"{ms(f)} bare app", m / f, "(what-if)", None))
 
     # -- 2. grid, cold ---------------------------------------------------------------------------
 
@@ -156,7 +167,10 @@ class Bench:
         moment of the machine lands on both rather than on one of them."""
         self.server.faults.latency = self.latency
         for size in data.GRID_SIZES:
-            floor, seconds, result, sent = self._grid_pairs(size, f"grid-{size}")
+            bounded: list[float] = []  # the key size only: a floor bound like the app (below)
+            floor, seconds, result, sent = self._grid_pairs(
+                size, f"grid-{size}", bounded_floor=bounded if size == GRID_KEY_SIZE else None
+            )
             if size == GRID_KEY_SIZE:
                 self.warm_cache = result["warm_cache"]
             m, f = statistics.median(seconds), statistics.median(floor)
@@ -173,6 +187,19 @@ class Bench:
             )
             self.notes.append(f"grid of {size}: {sent} requests for {self.reps} opens (home included)")
             if target:
+                # Not a target: the same app runs against a floor that, like the app, asks for
+                # at most DEFAULT_CONCURRENCY members at a time. What is left is the app's own.
+                b = statistics.median(bounded)
+                self.rows.append(
+                    Row(
+                        f"grid of {size}, vs a floor also {DEFAULT_CONCURRENCY} in flight",
+                        ms(m),
+                        f"{ms(b)} httpx, {DEFAULT_CONCURRENCY} at once",
+                        m / b,
+                        "(what-if)",
+                        None,
+                    )
+                )
                 key = str(self.dataset.grid_ids[size])
                 warm = child(
                     "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
@@ -191,10 +218,11 @@ class Bench:
         )
 
     def _grid_pairs(
-        self, size: int, label: str, concurrency: int = 0
+        self, size: int, label: str, concurrency: int = 0, bounded_floor: list[float] | None = None
     ) -> tuple[list[float], list[float], dict, int]:
         """(floor seconds, app seconds, the last app result, requests the apps sent): one floor
-        and one app process a repetition, alternately."""
+        and one app process a repetition, alternately. With ``bounded_floor``, each repetition
+        also runs a floor that asks for the members DEFAULT_CONCURRENCY at a time, into it."""
         key = str(self.dataset.grid_ids[size])
         floor: list[float] = []
         seconds: list[float] = []
@@ -205,6 +233,11 @@ class Bench:
                 "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
                 "--members", str(size), "--reps", "1",
             )["seconds"]  # fmt: skip
+            if bounded_floor is not None:
+                bounded_floor += child(
+                    "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
+                    "--members", str(size), "--reps", "1", "--in-flight", str(DEFAULT_CONCURRENCY),
+                )["seconds"]  # fmt: skip
             extra = ["--concurrency", str(concurrency)] if concurrency else []
             before = self._requests()
             result = child(

@@ -6,11 +6,14 @@ starts them; a harness that silently broke would otherwise only be found at the 
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bench import data
-from bench.run import child
+from bench.run import REPO, _terminal_env, child
 from bench.server import serve
+from bench.terminal import run_until_painted
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +48,31 @@ def test_grid_cold_then_warm_sends_nothing_the_second_time(bench_server, tmp_pat
     )  # fmt: skip
     assert len(warm["seconds"]) == 1 and len(warm["floor"]) == 1
     assert server.log.paths == []  # home and the grid both came from the disk cache
+
+
+def test_network_floor_can_be_bound_like_the_app(bench_server):
+    """``--in-flight N`` asks for a grid's members at most N at a time; without it, all at once."""
+    server, dataset = bench_server
+    key = str(dataset.grid_ids[10])
+    server.faults.latency = 0.05  # long enough for the members' requests to overlap
+    try:
+        server.log.clear()
+        child("network-floor", "--url", server.url, "--what", "grid", "--key", key, "--members", "10", "--reps", "1", "--in-flight", "3")  # fmt: skip
+        assert server.log.max_in_flight == 3
+        server.log.clear()
+        child("network-floor", "--url", server.url, "--what", "grid", "--key", key, "--members", "10", "--reps", "1")  # fmt: skip
+        assert server.log.max_in_flight > 3
+    finally:
+        server.faults.latency = 0.0
+
+
+def test_bare_fetch_app_paints_the_categories_it_fetched(bench_server, tmp_path):
+    server, _ = bench_server
+    server.log.clear()
+    painted = run_until_painted(
+        [sys.executable, str(REPO / "bench" / "bare_fetch_app.py"), server.url],
+        data.CATEGORY_TITLES,
+        env=_terminal_env(tmp_path),
+    )
+    assert painted.seconds > 0
+    assert [path.split("?")[0] for path in server.log.paths] == ["/api/v4/categories/"]
