@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from pkgtui.api import open_client
 from pkgtui.api.cache import CachingTransport
@@ -314,3 +315,42 @@ async def test_a_grid_too_large_to_read_before_the_first_frame_loads_in_the_work
         assert table_of(app).row_count == 4
     assert frames[0][1] == "loading"
     assert not [path for path in transport.started if "/packages/" in path]  # still from the cache
+
+
+async def test_a_grid_known_from_home_is_titled_in_the_first_frame(make_app):
+    app, transport = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        known = app.session.find_grid("7")
+        assert known is not None
+        grid_answer = asyncio.Event()
+        transport.hold = ("/grids/", grid_answer)
+        app.open_screen("grid", "7")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, GridScreen)
+        title = screen.query_one("#grid-title", Static)
+        # Before the API has answered for the grid: home's copy is on screen already.
+        assert str(title.render()) == known.display_title and screen.title == known.display_title
+        updates: list[object] = []
+        original = title.update
+        title.update = lambda *args, **kwargs: (updates.append(args), original(*args, **kwargs))  # type: ignore[method-assign]
+        grid_answer.set()
+        await settle(pilot)
+        assert screen.grid is not None and table_of(app).row_count == len(known.package_ids)
+        assert updates == []  # the same title: not set again (that would re-lay out the screen)
+        assert str(title.render()) == known.display_title
+
+
+async def test_a_grid_not_seen_before_is_titled_when_it_arrives(make_app):
+    app, transport = make_app(target=GRID_7)
+    grid_answer = asyncio.Event()
+    transport.hold = ("/grids/", grid_answer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, GridScreen)
+        assert str(screen.query_one("#grid-title", Static).render()) == "Loading grid…"
+        grid_answer.set()
+        await settle(pilot)
+        assert str(screen.query_one("#grid-title", Static).render()) == "Grid 7"

@@ -101,6 +101,7 @@ class GridScreen(DataScreen):
         self._haystacks: dict[int, tuple[Package, str]] = {}
         # The members prefetch asked for, from home's copy of the grid (see _members).
         self._early_member_ids: tuple[int, ...] = ()
+        self._heading: tuple[str, str] | None = None  # (title, description) on screen
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -113,6 +114,12 @@ class GridScreen(DataScreen):
         yield Static("", id="grid-legend", markup=False)
 
     def on_mount(self) -> None:
+        # Opened from home, the grid is known already: its title and description go in the
+        # first frame instead of "Loading grid…", and its own answer then changes nothing on
+        # screen (a title or description that changes re-lays out the whole screen).
+        known = self.app.session.find_grid(self.key)
+        if known is not None:
+            self._show_heading(known)
         # Filter as the value changes, within the keystroke's own handling, so the rows are
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
@@ -220,6 +227,7 @@ class GridScreen(DataScreen):
         self._draw()
 
     def _show_missing(self) -> None:
+        self._heading = None
         self.query_one("#grid-title", Static).update(Text("Grid not found"))
         self.table.set_empty_text("Nothing to show.")
         self.show_error(f"No grid “{clean(self.key)}” on {self.app.client.host} — check the slug or id.")
@@ -227,10 +235,16 @@ class GridScreen(DataScreen):
     def _show_grid(self, grid: Grid) -> None:
         self.grid = grid
         self.app.session.add_grids([grid])
-        title = clean(grid.display_title)
+        self._show_heading(grid)
+
+    def _show_heading(self, grid: Grid) -> None:
+        """The grid's title and description, updated only where they differ from what is shown."""
+        heading = (clean(grid.display_title), clean(grid.description))
+        if heading == self._heading:
+            return
+        self._heading = title, description = heading
         self.title = title
         self.query_one("#grid-title", Static).update(Text(title, style="bold"))
-        description = clean(grid.description)
         self.query_one("#grid-description", Static).update(Text(description))
         self.query_one("#grid-description").display = bool(description)
 
