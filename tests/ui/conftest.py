@@ -78,3 +78,13 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_while_held(pilot, transport: SwitchableTransport, kind: str, key: str, held_path: str) -> asyncio.Event:
+    """Open a screen from the running app while answers to ``held_path`` wait; the event
+    returned lets them go. Returns once the screen has had time to show what it knows."""
+    answer = asyncio.Event()
+    transport.hold = (held_path, answer)
+    pilot.app.open_screen(kind, key)
+    await pilot.pause(0.2)
+    return answer

@@ -15,7 +15,7 @@ from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 
-from .conftest import settle
+from .conftest import open_while_held, settle
 from .synthetic import CATEGORIES, catalogue
 
 
@@ -288,10 +288,7 @@ async def test_a_category_known_from_home_is_titled_in_the_first_frame(make_app)
     app, transport = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        category_answer = asyncio.Event()
-        transport.hold = ("/categories/", category_answer)
-        app.open_screen("category", "apps")
-        await pilot.pause(0.2)
+        category_answer = await open_while_held(pilot, transport, "category", "apps", "/categories/")
         screen = app.screen
         assert isinstance(screen, CategoryScreen)
         known = app.session.find_category("apps")

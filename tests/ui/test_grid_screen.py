@@ -19,7 +19,7 @@ from pkgtui.screens.package import PackageScreen
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 from tests.conftest import FIXED_NOW
 
-from .conftest import settle
+from .conftest import open_while_held, settle
 from .scripted import ScriptedTransport, plain, scripted_app
 
 TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP = 1454, 1867, 1672, 1121
@@ -323,10 +323,7 @@ async def test_a_grid_known_from_home_is_titled_in_the_first_frame(make_app):
         await settle(pilot)
         known = app.session.find_grid("7")
         assert known is not None
-        grid_answer = asyncio.Event()
-        transport.hold = ("/grids/", grid_answer)
-        app.open_screen("grid", "7")
-        await pilot.pause(0.2)
+        grid_answer = await open_while_held(pilot, transport, "grid", "7", "/grids/")
         screen = app.screen
         assert isinstance(screen, GridScreen)
         title = screen.query_one("#grid-title", Static)

@@ -9,7 +9,7 @@ import pytest
 from pkgtui.screens.base import DataScreen
 from pkgtui.screens.package import PackageScreen
 
-from .conftest import settle
+from .conftest import open_while_held, settle
 
 
 @pytest.mark.parametrize(
@@ -66,11 +66,8 @@ async def test_a_grid_opened_from_home_asks_for_its_members_beside_the_grid(make
         await settle(pilot)
         known = app.session.find_grid("7")
         assert known is not None and known.package_ids  # home's list names the members
-        grid_answer = asyncio.Event()
-        transport.hold = ("/grids/", grid_answer)
         transport.paths.clear()
-        app.open_screen("grid", "7")
-        await pilot.pause(0.2)
+        grid_answer = await open_while_held(pilot, transport, "grid", "7", "/grids/")
         members = [p for p in transport.paths if p.startswith("/api/v4/packages/")]
         assert len(members) == len(known.package_ids)  # not waiting for the grid's answer
         grid_answer.set()
