@@ -329,6 +329,7 @@ async def test_a_grid_known_from_home_is_titled_in_the_first_frame(make_app):
         title = screen.query_one("#grid-title", Static)
         # Before the API has answered for the grid: home's copy is on screen already.
         assert str(title.render()) == known.display_title and screen.title == known.display_title
+        assert message_of(app).text == f"Loading {known.display_title}…"
         updates: list[object] = []
         original = title.update
         title.update = lambda *args, **kwargs: (updates.append(args), original(*args, **kwargs))  # type: ignore[method-assign]
@@ -348,6 +349,7 @@ async def test_a_grid_not_seen_before_is_titled_when_it_arrives(make_app):
         screen = app.screen
         assert isinstance(screen, GridScreen)
         assert str(screen.query_one("#grid-title", Static).render()) == "Loading grid…"
+        assert message_of(app).text == "Loading grid 7…"
         grid_answer.set()
         await settle(pilot)
         assert str(screen.query_one("#grid-title", Static).render()) == "Grid 7"

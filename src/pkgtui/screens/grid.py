@@ -157,7 +157,8 @@ class GridScreen(DataScreen):
         client = self.app.client
         self.packages.clear()
         self.failures.clear()
-        self.show_loading(f"Loading grid {clean(self.key)}…")
+        # Known from home: named by its title rather than by the id or slug it was opened with.
+        self.show_loading(f"Loading {self._heading[0] if self._heading else f'grid {clean(self.key)}'}…")
         try:
             grid = await (self.take_early("grid") or client.grid(self.key, refresh=refresh))
         except NotFound:
