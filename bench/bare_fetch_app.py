@@ -26,7 +26,7 @@ class BareFetchApp(App[None]):
         self.client = open_client(api_url)  # no cache_file: no cache
 
     def compose(self) -> ComposeResult:
-        yield Label("")
+        yield Label("", markup=False)  # titles from the server, shown literally
 
     def on_mount(self) -> None:
         self.fetch()

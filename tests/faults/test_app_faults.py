@@ -27,7 +27,18 @@ from pkgtui.screens.package import PackageScreen
 from pkgtui.text import clean, is_web_url
 from tests.conftest import FIXED_NOW
 from tests.faults.catalogue import CLIENT_FAULTS, ClientFault
-from tests.hostile import BAD_URLS, HOSTILE_TEXTS, LONG, HostileText, hostile_api, hostile_packages
+from tests.hostile import (
+    BAD_URLS,
+    HOSTILE_GRID_ID,
+    HOSTILE_TEXTS,
+    LONG,
+    MARKUP_BOLD,
+    MARKUP_CLICK,
+    OSC_LINK,
+    HostileText,
+    hostile_api,
+    hostile_packages,
+)
 from tests.server import LocalAPI, status
 
 SIZE = (120, 36)
@@ -250,6 +261,22 @@ async def test_hostile_titles_on_the_lists_are_literal():
         await settle(pilot)
         shown = screen_text(app)  # home: the hostile category and grid titles
         assert "[@click=app.quit]Quit now[/]" in shown
+        assert_healthy(app)
+
+
+async def test_a_hostile_grid_known_from_home_is_titled_literally(monkeypatch):
+    # Only home's copy of the grid is drawn: the grid's own load never runs.
+    monkeypatch.setattr(GridScreen, "load", lambda self, refresh=False: None)
+    app, _ = hostile_app()
+    async with app.run_test(size=(220, 60)) as pilot:
+        await settle(pilot)
+        app.open_screen("grid", str(HOSTILE_GRID_ID))
+        await settle(pilot)
+        assert isinstance(app.screen, GridScreen) and app.screen.grid is None
+        title = str(app.screen.query_one("#grid-title").render())
+        description = str(app.screen.query_one("#grid-description").render())
+        assert title == MARKUP_CLICK.visible and app.screen.title == MARKUP_CLICK.visible
+        assert MARKUP_BOLD.visible in description and OSC_LINK.visible in description
         assert_healthy(app)
 
 
