@@ -84,3 +84,26 @@ def test_category_while_the_catalogue_loads(make_app, snap_compare):
         assert pilot.app.screen.query_one(LoadProgress).label == "20 / 77 packages scanned"
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_grid_known_from_home_while_its_answer_is_on_its_way(make_app, snap_compare):
+    """Opened from home: the grid's title and description from home's copy, before it answers."""
+    import asyncio
+
+    from pkgtui.screens.grid import GridScreen
+
+    app, transport = make_app()
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        transport.hold = ("/grids/", asyncio.Event())  # never set: the grid's own answer stays away
+        pilot.app.open_screen("grid", "7")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            screen = pilot.app.screen
+            if isinstance(screen, GridScreen) and screen.is_mounted and screen.message.text:
+                break
+        await pilot.pause()
+        assert pilot.app.screen.message.text == "Loading Grid 7…"
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
