@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Label
 
 from pkgtui.api import open_client
+from pkgtui.text import clean
 
 
 class BareFetchApp(App[None]):
@@ -34,7 +35,7 @@ class BareFetchApp(App[None]):
     @work
     async def fetch(self) -> None:
         categories = await self.client.categories()
-        self.query_one(Label).update(" ".join(category.title for category in categories))
+        self.query_one(Label).update(" ".join(clean(category.display_title) for category in categories))
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

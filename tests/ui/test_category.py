@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 
 import httpx
 from textual.widgets import Input
@@ -31,13 +32,21 @@ def as_int(text: str) -> int:
     return int(text.replace(",", ""))
 
 
-async def test_rows_appear_as_pages_arrive_with_progress(make_app):
+@asynccontextmanager
+async def category_after_its_first_page(make_app):
+    """A category of 300 packages opened on its own, pages of 50: the first page arrives, every
+    other waits for ``transport.gate``. Yields (app, transport, pilot, screen)."""
     app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
-    transport.gate = asyncio.Event()  # every page but the first waits
+    transport.gate = asyncio.Event()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.2)
         screen = app.screen
         assert isinstance(screen, CategoryScreen)
+        yield app, transport, pilot, screen
+
+
+async def test_rows_appear_as_pages_arrive_with_progress(make_app):
+    async with category_after_its_first_page(make_app) as (app, transport, pilot, screen):
         table = screen.query_one("#packages", VirtualTable)
         progress = screen.query_one("#progress", LoadProgress)
         # Partial results are visible while the rest loads.
@@ -318,12 +327,7 @@ async def test_a_category_not_seen_before_is_titled_when_it_arrives(make_app):
 
 
 async def test_the_searchable_text_waits_for_the_filter_or_for_the_painted_rows(make_app):
-    app, transport = make_app(api=synthetic_api(300), target=StartTarget("category", "apps"), page_size=50)
-    transport.gate = asyncio.Event()  # every page but the first waits
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.2)
-        screen = app.screen
-        assert isinstance(screen, CategoryScreen)
+    async with category_after_its_first_page(make_app) as (app, transport, pilot, screen):
         table = screen.query_one("#packages", VirtualTable)
         assert table.row_count == 17 and screen._haystacks == []  # rows drawn, nothing searched yet
         await pilot.press("slash", *"auth")  # filtering while the rest loads

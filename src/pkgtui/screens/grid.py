@@ -158,7 +158,8 @@ class GridScreen(DataScreen):
         self.packages.clear()
         self.failures.clear()
         # Known from home: named by its title rather than by the id or slug it was opened with.
-        self.show_loading(f"Loading {self._heading[0] if self._heading else f'grid {clean(self.key)}'}…")
+        name = self._heading[0] if self._heading else f"grid {clean(self.key)}"
+        self.show_loading(f"Loading {name}…")
         try:
             grid = await (self.take_early("grid") or client.grid(self.key, refresh=refresh))
         except NotFound:
@@ -239,7 +240,7 @@ class GridScreen(DataScreen):
         self._show_heading(grid)
 
     def _show_heading(self, grid: Grid) -> None:
-        """The grid's title and description, updated only where they differ from what is shown."""
+        """Show the grid's title and description, unless they are what is shown already."""
         heading = (clean(grid.display_title), clean(grid.description))
         if heading == self._heading:
             return
