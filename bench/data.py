@@ -27,17 +27,112 @@ CATEGORY_TITLES = ("Benchapp", "Benchframework", "Benchproject", "Benchother")
 FIRST_PACKAGE_ID = 100_000
 FIRST_GRID_ID = 800_000
 
-_WORDS = (
-    "admin auth cache celery channels cms comments cors crispy csp debug docs email extensions "
-    "filter forms graphql guardian haystack health import export json jwt lock log mail markdown "
-    "migrations model money oauth otp permissions polymorphic q queue redis rest robots rq "
-    "search select2 sentry session simple sitemap social storage stripe tables tagging tasks "
-    "tenant test timezone toolbar translation tree upload url user uuid versions waffle webpack"
-).split()
-_NAME_PARTS = (
-    "alex ana ben carl dana eli finn gus hana ivan jo kai lena max nia omar pia quin rosa sam "
-    "tara uma vic wes xia yan zoe dev code hack py web ops data cloud byte"
-).split()
+_WORDS = [
+    "admin",
+    "auth",
+    "cache",
+    "celery",
+    "channels",
+    "cms",
+    "comments",
+    "cors",
+    "crispy",
+    "csp",
+    "debug",
+    "docs",
+    "email",
+    "extensions",
+    "filter",
+    "forms",
+    "graphql",
+    "guardian",
+    "haystack",
+    "health",
+    "import",
+    "export",
+    "json",
+    "jwt",
+    "lock",
+    "log",
+    "mail",
+    "markdown",
+    "migrations",
+    "model",
+    "money",
+    "oauth",
+    "otp",
+    "permissions",
+    "polymorphic",
+    "q",
+    "queue",
+    "redis",
+    "rest",
+    "robots",
+    "rq",
+    "search",
+    "select2",
+    "sentry",
+    "session",
+    "simple",
+    "sitemap",
+    "social",
+    "storage",
+    "stripe",
+    "tables",
+    "tagging",
+    "tasks",
+    "tenant",
+    "test",
+    "timezone",
+    "toolbar",
+    "translation",
+    "tree",
+    "upload",
+    "url",
+    "user",
+    "uuid",
+    "versions",
+    "waffle",
+    "webpack",
+]
+_NAME_PARTS = [
+    "alex",
+    "ana",
+    "ben",
+    "carl",
+    "dana",
+    "eli",
+    "finn",
+    "gus",
+    "hana",
+    "ivan",
+    "jo",
+    "kai",
+    "lena",
+    "max",
+    "nia",
+    "omar",
+    "pia",
+    "quin",
+    "rosa",
+    "sam",
+    "tara",
+    "uma",
+    "vic",
+    "wes",
+    "xia",
+    "yan",
+    "zoe",
+    "dev",
+    "code",
+    "hack",
+    "py",
+    "web",
+    "ops",
+    "data",
+    "cloud",
+    "byte",
+]
 
 
 @dataclass(frozen=True)
@@ -67,7 +162,9 @@ def participant_name(rng: random.Random, index: int) -> str:
     return f"{first}{separator}{second}{index}"
 
 
-def package(rng: random.Random, package_id: int, index: int, participants: list[str], grid_urls: list[str]) -> JSON:
+def package(
+    rng: random.Random, package_id: int, index: int, participants: list[str], grid_urls: list[str]
+) -> JSON:
     words = rng.sample(_WORDS, 2)
     slug = f"django-{words[0]}-{words[1]}-{index}"
     weekly = [rng.choice((0, 0, 0, 1, 2, 3, 5, 8, 13)) for _ in range(52)]
@@ -133,7 +230,9 @@ def build(catalogue_size: int = CATALOGUE_SIZE, crowd_size: int = CROWD_SIZE) ->
         for i, pid in enumerate(ids)
     ]
     crowd = package(rng, CROWD_ID, catalogue_size, names[:crowd_size], [])
-    crowd.update(category=f"{SITE_API}categories/{CATEGORY_ID + 1}/", slug="django-crowd", title="Django Crowd")
+    crowd.update(
+        category=f"{SITE_API}categories/{CATEGORY_ID + 1}/", slug="django-crowd", title="Django Crowd"
+    )
     grids = [
         {
             "id": grid_id,

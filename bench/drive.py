@@ -63,7 +63,9 @@ def _table(app, selector: str):
     return app.screen.query_one(selector, VirtualTable)
 
 
-def _rows_shown(app, selector: str, count: int, also: Callable[[], bool] = lambda: True) -> Callable[[], bool]:
+def _rows_shown(
+    app, selector: str, count: int, also: Callable[[], bool] = lambda: True
+) -> Callable[[], bool]:
     def check() -> bool:
         try:
             return _table(app, selector).row_count == count and also()
@@ -104,7 +106,11 @@ def _profiled(name: str) -> Iterator[None]:
     finally:
         profiler.stop()
         Path(folder).mkdir(parents=True, exist_ok=True)
-        Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
+        Path(folder, f"{name}.txt").write_text(
+            profiler.output_text(
+                unicode=False, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))
+            )
+        )
 
 
 async def grid_cold(args) -> dict[str, Any]:
@@ -123,7 +129,9 @@ async def grid_cold(args) -> dict[str, Any]:
             clock = PaintClock(app)
             await _home_loaded(app, pilot)
             seconds.append(
-                await open_and_time(app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members))
+                await open_and_time(
+                    app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members)
+                )
             )
             failed = [k for k in _table(app, "#grid-table").keys if not isinstance(k, int)]
             if failed:
@@ -175,7 +183,9 @@ def _key_name(ch: str) -> str:
     return "space" if ch == " " else ch
 
 
-async def type_and_time(pilot, clock, keys: list[str], on_key: Callable[[], int] | None = None) -> list[dict[str, Any]]:
+async def type_and_time(
+    pilot, clock, keys: list[str], on_key: Callable[[], int] | None = None
+) -> list[dict[str, Any]]:
     """Per key: seconds from the key arriving to the last frame it caused (the app settled)."""
     timings = []
     with _profiled("typing"):
@@ -255,7 +265,10 @@ async def participants(args) -> dict[str, Any]:
         await pilot.pause()
         await _focus_filter(app, pilot, "#participants-filter")
         typed = await type_and_time(
-            pilot, clock, typing_sequence(args.words), lambda: len(app.screen.query_one("#participants-list").names)
+            pilot,
+            clock,
+            typing_sequence(args.words),
+            lambda: len(app.screen.query_one("#participants-list").names),
         )
     return {"seconds": seconds, "keys": typed}
 
@@ -340,7 +353,7 @@ async def network_floor(args) -> dict[str, Any]:
                 make_clients(len(ids))  # only if --members was too small: then counted
                 bound = asyncio.Semaphore(args.in_flight or len(ids) or 1)
 
-                async def member(index: int, pid: str) -> Any:
+                async def member(index: int, pid: str, bound: asyncio.Semaphore = bound) -> Any:
                     async with bound:
                         return await get(index, f"packages/{pid}/")
 
@@ -383,9 +396,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", type=int, default=0)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--connections", default="fresh", choices=("fresh", "warm"), help="network-floor: new or kept")
-    parser.add_argument("--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)")
-    parser.add_argument("--in-flight", type=int, default=0, help="network-floor, grid: members at most N at a time (0: all)")
+    parser.add_argument(
+        "--connections", default="fresh", choices=("fresh", "warm"), help="network-floor: new or kept"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)"
+    )
+    parser.add_argument(
+        "--in-flight", type=int, default=0, help="network-floor, grid: members at most N at a time (0: all)"
+    )
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--warm-cache", default="")
     parser.add_argument("--words", nargs="*", default=[])

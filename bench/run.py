@@ -127,11 +127,16 @@ class Bench:
         floor, measured, floor_rss, in_memory, fetching = [], [], [], [], []
         for rep in range(self.reps + 1):  # the first round warms the OS file cache: not counted
             bare = run_until_painted(
-                [sys.executable, str(REPO / "bench" / "bare_app.py")], [MARKER], env=_terminal_env(self.scratch)
+                [sys.executable, str(REPO / "bench" / "bare_app.py")],
+                [MARKER],
+                env=_terminal_env(self.scratch),
             )
             home = self.scratch / f"startup-{rep}"  # empty config and cache: a first start
             app = run_until_painted(
-                [*argv, "--api-url", self.server.url], data.CATEGORY_TITLES, env=_terminal_env(home), cwd=str(home.parent)
+                [*argv, "--api-url", self.server.url],
+                data.CATEGORY_TITLES,
+                env=_terminal_env(home),
+                cwd=str(home.parent),
             )
             memory = run_until_painted(
                 [sys.executable, str(REPO / "bench" / "home_in_memory.py"), ",".join(data.CATEGORY_TITLES)],
@@ -151,14 +156,34 @@ class Bench:
                 in_memory.append(memory.seconds)
         self.floor_rss_mb = statistics.median(floor_rss)
         m, f = statistics.median(measured), statistics.median(floor)
-        self.rows.append(Row("start-up to home with categories", ms(m), f"{ms(f)} bare app", m / f, "≤ 1.3×", m / f <= 1.3))
+        self.rows.append(
+            Row("start-up to home with categories", ms(m), f"{ms(f)} bare app", m / f, "≤ 1.3×", m / f <= 1.3)
+        )
         # Not a target: the same home screen with its data in memory, no HTTP and no cache.
         m = statistics.median(in_memory)
-        self.rows.append(Row("start-up, home's data in memory (no HTTP)", ms(m), f"{ms(f)} bare app", m / f, "(what-if)", None))
+        self.rows.append(
+            Row(
+                "start-up, home's data in memory (no HTTP)",
+                ms(m),
+                f"{ms(f)} bare app",
+                m / f,
+                "(what-if)",
+                None,
+            )
+        )
         # Not a target: the least app that paints a first start's categories over pkgtui's
         # HTTP stack (one label, no home screen), against the same one-label floor.
         m = statistics.median(fetching)
-        self.rows.append(Row("start-up, bare app + HTTP fetch, one label", ms(m), f"{ms(f)} bare app", m / f, "(what-if)", None))
+        self.rows.append(
+            Row(
+                "start-up, bare app + HTTP fetch, one label",
+                ms(m),
+                f"{ms(f)} bare app",
+                m / f,
+                "(what-if)",
+                None,
+            )
+        )
 
     # -- 2. grid, cold ---------------------------------------------------------------------------
 
@@ -214,7 +239,14 @@ class Bench:
         floor, seconds, _, _ = self._grid_pairs(size, "grid-concurrency", concurrency=size)
         m, f = statistics.median(seconds), statistics.median(floor)
         self.rows.append(
-            Row(f"grid of {size}, concurrency = {size} (config)", ms(m), f"{ms(f)} httpx, 2 trips", m / f, "(what-if)", None)
+            Row(
+                f"grid of {size}, concurrency = {size} (config)",
+                ms(m),
+                f"{ms(f)} httpx, 2 trips",
+                m / f,
+                "(what-if)",
+                None,
+            )
         )
 
     def _grid_pairs(
@@ -374,7 +406,9 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(str(c[i])) for c in [header, *cells]) for i in range(len(header))]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
     lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    lines += [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells
+    ]
     return "\n".join(lines)
 
 
@@ -396,11 +430,15 @@ def machine() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reps", type=int, default=5, help="repetitions per timed case (median taken; default 5)")
+    parser.add_argument(
+        "--reps", type=int, default=5, help="repetitions per timed case (median taken; default 5)"
+    )
     parser.add_argument(
         "--cases", default=",".join(CASES), help=f"comma-separated, from: {', '.join(CASES)} (default: all)"
     )
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request for grid/catalogue (0.05)")
+    parser.add_argument(
+        "--latency", type=float, default=0.05, help="seconds per request for grid/catalogue (0.05)"
+    )
     args = parser.parse_args(argv)
     chosen = [c.strip() for c in args.cases.split(",") if c.strip()]
     unknown = sorted(set(chosen) - set(CASES))

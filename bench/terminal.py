@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # CSI sequences, OSC sequences, and lone escapes: what is left is the painted text.
-_ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b.")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b."
+)
 
 
 @dataclass(frozen=True)
@@ -78,5 +80,7 @@ def run_until_painted(
         os.close(master)
     if painted_at is None:
         tail = _ESCAPES.sub(b"", bytes(output))[-600:].decode(errors="replace")
-        raise NotPainted(f"{argv[-1]!r}: {', '.join(markers)} not painted within {timeout:g} s; last text: {tail!r}")
+        raise NotPainted(
+            f"{argv[-1]!r}: {', '.join(markers)} not painted within {timeout:g} s; last text: {tail!r}"
+        )
     return Painted(painted_at - started, usage.ru_maxrss)

@@ -30,15 +30,21 @@ class HostileText:
 
 # Textual/Rich markup: shown as typed, never styled, never a link, never an action.
 MARKUP_BOLD = HostileText("markup [b]", "[b]Bold[/b] pkg", "[b]Bold[/b] pkg")
-MARKUP_CLICK = HostileText("markup [@click=app.quit]", "[@click=app.quit]Quit now[/]", "[@click=app.quit]Quit now[/]")
+MARKUP_CLICK = HostileText(
+    "markup [@click=app.quit]", "[@click=app.quit]Quit now[/]", "[@click=app.quit]Quit now[/]"
+)
 MARKUP_LINK = HostileText(
-    "markup [link=...]", "[link=https://evil.example/]Click[/link] me", "[link=https://evil.example/]Click[/link] me"
+    "markup [link=...]",
+    "[link=https://evil.example/]Click[/link] me",
+    "[link=https://evil.example/]Click[/link] me",
 )
 MARKUP_UNCLOSED = HostileText("unclosed [", "Broken [ markup [/", "Broken [ markup [/")
 # Escape sequences: removed, the text around them kept.
 ANSI_SGR = HostileText("ANSI colour", "\x1b[31;1mRed\x1b[0m alert", "Red alert")
 ANSI_CLEAR = HostileText("ANSI clear screen", "Wipe\x1b[2J\x1b[H screen", "Wipe screen")
-OSC_LINK = HostileText("OSC 8 hyperlink", "\x1b]8;;https://evil.example/\x1b\\Hidden link\x1b]8;;\x1b\\", "Hidden link")
+OSC_LINK = HostileText(
+    "OSC 8 hyperlink", "\x1b]8;;https://evil.example/\x1b\\Hidden link\x1b]8;;\x1b\\", "Hidden link"
+)
 OSC_CLIPBOARD = HostileText("OSC 52 clipboard write", "Copy\x1b]52;c;ZXZpbA==\x07 me", "Copy me")
 OSC_TITLE = HostileText("OSC 0 window title", "\x1b]0;pwned\x07Window title", "Window title")
 C1_CSI = HostileText("8-bit CSI", "Eight\x9b31m bit", "Eight bit")

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from pkgtui.api.demo import DemoAPI
@@ -68,7 +68,9 @@ class Action:
 
 def status(code: int, detail: str | None = None) -> Action:
     """An HTTP error answer (500, 502, 503, 404, ...) with a DRF-style body."""
-    return Action(f"status {code}", status=code, raw=json.dumps({"detail": detail or f"HTTP {code}"}).encode())
+    return Action(
+        f"status {code}", status=code, raw=json.dumps({"detail": detail or f"HTTP {code}"}).encode()
+    )
 
 
 def rate_limited(retry_after: float | str | None = 1) -> Action:
@@ -289,7 +291,7 @@ class LocalAPI:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> LocalAPI:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -29,7 +29,9 @@ def bench_server():
 def test_network_floor_fetches_a_grid_and_its_members(bench_server):
     server, dataset = bench_server
     key = str(dataset.grid_ids[10])
-    result = child("network-floor", "--url", server.url, "--what", "grid", "--key", key, "--members", "10", "--reps", "1")
+    result = child(
+        "network-floor", "--url", server.url, "--what", "grid", "--key", key, "--members", "10", "--reps", "1"
+    )
     assert len(result["seconds"]) == 1 and result["seconds"][0] > 0
     assert sum("/packages/" in path for path in server.log.paths) >= 10
 

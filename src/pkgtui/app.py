@@ -173,7 +173,11 @@ class PkgtuiApp(App[int]):
         Worker messages do not bubble: screens pass theirs on (``DataScreen``)."""
         from textual.worker import WorkerState
 
-        if event.state is WorkerState.SUCCESS and event.worker.group == "home" and not self._long_lived_frozen:
+        if (
+            event.state is WorkerState.SUCCESS
+            and event.worker.group == "home"
+            and not self._long_lived_frozen
+        ):
             # Home has its data: start-up is over, and what is alive now lives as long as the app.
             self._long_lived_frozen = True
             gc_pauses.freeze_survivors()
@@ -182,7 +186,9 @@ class PkgtuiApp(App[int]):
             if isinstance(error, APIError):
                 self.notify(f"{error.message} — {error.hint}", severity="error", markup=False)
             else:
-                self.notify(f"Unexpected error: {type(error).__name__}: {error}", severity="error", markup=False)
+                self.notify(
+                    f"Unexpected error: {type(error).__name__}: {error}", severity="error", markup=False
+                )
 
 
 def create_app(

@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("key", metavar="SLUG_OR_ID")
     fmt = grid.add_mutually_exclusive_group()
     for name in ("plain", "json", "csv"):
-        fmt.add_argument(f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}")
+        fmt.add_argument(
+            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
+        )
 
     search = commands.add_parser("search", parents=[common], help="open the browser on search results")
     search.add_argument("term", nargs="+", metavar="TERM")

@@ -43,19 +43,43 @@ def _age(p: Package, now: datetime) -> float | None:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)),
-    Column("version", "Version", lambda p, now: version_key(p.pypi_version),
-           lambda p, now: clean(p.pypi_version or "–")),
+    Column(
+        "name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)
+    ),
+    Column(
+        "version",
+        "Version",
+        lambda p, now: version_key(p.pypi_version),
+        lambda p, now: clean(p.pypi_version or "–"),
+    ),
     Column("stars", "Stars", lambda p, now: p.stars, lambda p, now: format_count(p.stars), True, True),
-    Column("forks", "Forks", lambda p, now: p.repo_forks, lambda p, now: format_count(p.repo_forks), True, True),
+    Column(
+        "forks", "Forks", lambda p, now: p.repo_forks, lambda p, now: format_count(p.repo_forks), True, True
+    ),
     # Sorted and compared by age: lower (more recent) is better.
     Column("last_commit", "Last commit", _age, lambda p, now: format_age(_age(p, now)), False, True),
-    Column("activity", "Activity (52 wk)", lambda p, now: p.commits_total if p.commits_over_52 else None,
-           lambda p, now: sparkline(p.commits_over_52) or "no data"),
-    Column("commits", "Commits (52 wk)", lambda p, now: p.commits_total if p.commits_over_52 else None,
-           lambda p, now: format_count(p.commits_total) if p.commits_over_52 else "–", True, True),
-    Column("participants", "Participants", lambda p, now: len(p.participants),
-           lambda p, now: format_count(len(p.participants)), True, True),
+    Column(
+        "activity",
+        "Activity (52 wk)",
+        lambda p, now: p.commits_total if p.commits_over_52 else None,
+        lambda p, now: sparkline(p.commits_over_52) or "no data",
+    ),
+    Column(
+        "commits",
+        "Commits (52 wk)",
+        lambda p, now: p.commits_total if p.commits_over_52 else None,
+        lambda p, now: format_count(p.commits_total) if p.commits_over_52 else "–",
+        True,
+        True,
+    ),
+    Column(
+        "participants",
+        "Participants",
+        lambda p, now: len(p.participants),
+        lambda p, now: format_count(len(p.participants)),
+        True,
+        True,
+    ),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 

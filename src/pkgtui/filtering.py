@@ -22,7 +22,9 @@ def haystack(*parts: object) -> str:
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key that orders ``Grid 9`` before ``Grid 10`` (digit runs compare as numbers)."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text.casefold()) if part)
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text.casefold()) if part
+    )
 
 
 def query_words(query: str) -> list[str]:

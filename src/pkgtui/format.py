@@ -19,8 +19,9 @@ def sparkline(values: Sequence[int]) -> str:
     top = max(values)
     if top <= 0:
         return _BARS[0] * len(values)
-    return "".join(_BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))] if v > 0 else _BARS[0]
-                   for v in values)
+    return "".join(
+        _BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))] if v > 0 else _BARS[0] for v in values
+    )
 
 
 def format_count(value: int | None) -> str:

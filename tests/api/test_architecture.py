@@ -43,7 +43,8 @@ def test_help_lists_the_options():
 def test_a_bad_api_url_is_a_usage_error_in_one_line():
     result = subprocess.run(
         [sys.executable, "-m", "pkgtui", "--api-url", "file:///etc/passwd", "show", "x"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "http(s)" in result.stderr

@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from pkgtui.api import BadResponse, NoConnection, ResponseInfo, open_client
+from pkgtui.api import BadResponse, NoConnection, NotFound, ResponseInfo, open_client
 from pkgtui.api.cache import CachingTransport
 from pkgtui.api.demo import DemoAPI
 
@@ -135,7 +135,7 @@ async def test_entries_past_keep_for_are_not_served(client, network, clock):
 
 async def test_errors_are_not_cached(client, network):
     network.status = 404
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         await client.package("django-otp")
     network.status = None
     assert (await client.package("django-otp")).id == 1867
@@ -225,12 +225,14 @@ async def test_peek_while_a_lookup_waits_for_the_database_uses_it_once_opened(ne
     async with open_client(BASE, transport=transport) as client:
         waiting = asyncio.ensure_future(client.grid(7))
         await asyncio.sleep(0)  # the lookup now waits for the opening thread
-        time.sleep(0.5)  # the loop busy (mounting a screen); the thread opens the database
+        time.sleep(0.5)  # noqa: ASYNC251 - the loop busy (mounting a screen); the thread opens the database
         assert client.peek_package("django-otp") == fetched
         await waiting
 
 
-async def test_held_saves_wait_for_the_hold_to_end_and_lookups_do_not_wait_for_them(client, network, cache_file):
+async def test_held_saves_wait_for_the_hold_to_end_and_lookups_do_not_wait_for_them(
+    client, network, cache_file
+):
     cache = client.cache
     assert cache is not None
     with cache.saves_held():

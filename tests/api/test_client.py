@@ -50,8 +50,10 @@ def demo_route(api: DemoAPI):
 
 
 def synthetic_packages(n: int) -> list[dict]:
-    return [{"id": i, "title": f"pkg-{i}", "slug": f"pkg-{i}", "category": f"{BASE}categories/1/"} for i in
-            range(1, n + 1)]
+    return [
+        {"id": i, "title": f"pkg-{i}", "slug": f"pkg-{i}", "category": f"{BASE}categories/1/"}
+        for i in range(1, n + 1)
+    ]
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
@@ -209,7 +211,9 @@ async def test_retry_after_is_honoured(respx_mock, client, sleeps):
 
 @respx.mock(base_url=BASE, assert_all_called=False)
 async def test_a_retry_after_too_long_to_wait_is_reported_at_once(respx_mock, client, sleeps):
-    route = respx_mock.get("packages/x/").mock(return_value=httpx.Response(429, headers={"Retry-After": "3600"}))
+    route = respx_mock.get("packages/x/").mock(
+        return_value=httpx.Response(429, headers={"Retry-After": "3600"})
+    )
     with pytest.raises(RateLimited) as caught:
         await client.package("x")
     assert route.call_count == 1 and sleeps.calls == [] and caught.value.retry_after == 3600
@@ -255,7 +259,9 @@ async def test_search_answers_a_bare_list(respx_mock, client):
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
-async def test_package_pages_take_the_fast_path_and_an_odd_member_the_lenient_one(respx_mock, client, monkeypatch):
+async def test_package_pages_take_the_fast_path_and_an_odd_member_the_lenient_one(
+    respx_mock, client, monkeypatch
+):
     """Well-formed packages are decoded by pkgtui.api.wire; one it cannot read is parsed
     leniently, alone, and every package arrives."""
     packages = synthetic_packages(30)
@@ -263,7 +269,9 @@ async def test_package_pages_take_the_fast_path_and_an_odd_member_the_lenient_on
     respx_mock.get("packages/").mock(side_effect=demo_route(DemoAPI(packages=packages, base_url=BASE)))
     fast_results: list[bool] = []
     original = wire.package
-    monkeypatch.setattr(wire, "package", lambda raw: fast_results.append((p := original(raw)) is not None) or p)
+    monkeypatch.setattr(
+        wire, "package", lambda raw: fast_results.append((p := original(raw)) is not None) or p
+    )
     client.page_size = 10
     pages = [page async for page in client.iter_package_pages()]
     assert sorted(p.id for page in pages for p in page.items) == list(range(1, 31))

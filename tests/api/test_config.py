@@ -28,10 +28,16 @@ def write_config(tmp_path, text: str):
 
 
 def test_file_then_env_then_command_line(tmp_path, monkeypatch):
-    write_config(tmp_path, 'api_url = "http://file.test/api/v4/"\ncache_ttl = 60\nconcurrency = 4\ntheme = "nord"\n')
+    write_config(
+        tmp_path, 'api_url = "http://file.test/api/v4/"\ncache_ttl = 60\nconcurrency = 4\ntheme = "nord"\n'
+    )
     config = load_config()
     assert (config.api_url, config.cache_ttl, config.concurrency, config.theme) == (
-        "http://file.test/api/v4/", 60, 4, "nord")
+        "http://file.test/api/v4/",
+        60,
+        4,
+        "nord",
+    )
     monkeypatch.setenv("PKGTUI_API_URL", "http://env.test/api/v4/")
     assert load_config().api_url == "http://env.test/api/v4/"
     assert load_config(api_url="http://cli.test/api/v4/").api_url == "http://cli.test/api/v4/"

@@ -157,13 +157,26 @@ def test_last_commit_age_and_staleness():
 
 
 def test_format_age():
-    assert [format_age(d) for d in (None, 0.2, 5, 95, 800)] == ["never", "today", "5 d ago", "3 mo ago", "2 y ago"]
+    assert [format_age(d) for d in (None, 0.2, 5, 95, 800)] == [
+        "never",
+        "today",
+        "5 d ago",
+        "3 mo ago",
+        "2 y ago",
+    ]
 
 
 def test_search_result_accepts_api_shape():
     hit = SearchResult.from_api(
-        {"weight": 10, "item_type": "grid", "title": "Auth", "slug": "auth", "repo_watchers": None,
-         "last_committed": "2025-01-01T00:00:00", "participants": "a,b"}
+        {
+            "weight": 10,
+            "item_type": "grid",
+            "title": "Auth",
+            "slug": "auth",
+            "repo_watchers": None,
+            "last_committed": "2025-01-01T00:00:00",
+            "participants": "a,b",
+        }
     )
     assert hit.item_type == "grid" and hit.repo_watchers is None and hit.last_committed.year == 2025
 

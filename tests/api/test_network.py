@@ -39,8 +39,12 @@ async def test_no_proxy_sends_the_request_directly(local_api, clean_proxy_env):
 
 
 def test_proxy_choice_per_scheme(clean_proxy_env):
-    transport = NetworkTransport(httpx.Limits(), prepare_tls=False, proxies=lambda: {
-        "https": "proxy.example:3128", "all": "http://fallback.example:8080"}, bypass=lambda host: host == "local")
+    transport = NetworkTransport(
+        httpx.Limits(),
+        prepare_tls=False,
+        proxies=lambda: {"https": "proxy.example:3128", "all": "http://fallback.example:8080"},
+        bypass=lambda host: host == "local",
+    )
     assert transport.proxy_for(httpx.URL("https://djangopackages.org/")) == "http://proxy.example:3128"
     assert transport.proxy_for(httpx.URL("http://djangopackages.org/")) == "http://fallback.example:8080"
     assert transport.proxy_for(httpx.URL("https://local/")) is None

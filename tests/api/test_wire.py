@@ -61,8 +61,14 @@ def test_hostile_numbers_and_dates_take_the_lenient_path():
 NORMALISED = {
     "naive timestamp is UTC": {"last_updated": "2026-01-07T14:56:37"},
     "Z timestamp": {"modified": "2026-01-07T14:56:37Z"},
-    "nulls where the model has None": {"category": None, "repo_watchers": None, "repo_forks": None,
-                                       "last_updated": None, "pypi_version": None, "documentation_url": None},  # fmt: skip
+    "nulls where the model has None": {
+        "category": None,
+        "repo_watchers": None,
+        "repo_forks": None,
+        "last_updated": None,
+        "pypi_version": None,
+        "documentation_url": None,
+    },
     "padded URLs": {"repo_url": "  https://github.com/x/y  ", "pypi_url": " ", "documentation_url": ""},
     "short commit list": {"commits_over_52": [3, 0, 7]},
     "long commit list": {"commits_over_52": list(range(200))},
@@ -139,7 +145,9 @@ def test_malformed_bodies_step_aside(raw):
 
 def test_a_page_keeps_its_items_undecoded_with_its_count():
     results = list(sample_packages()[:20])
-    page = wire.list_page(body({"count": 77, "next": "https://x/?offset=20", "previous": None, "results": results}))
+    page = wire.list_page(
+        body({"count": 77, "next": "https://x/?offset=20", "previous": None, "results": results})
+    )
     assert page is not None
     assert (len(page.items), page.count, page.last) == (20, 77, False)
     assert [wire.package(item) for item in page.items] == [lenient(item) for item in results]

@@ -55,41 +55,113 @@ class ClientFault:
 
 
 CLIENT_FAULTS: tuple[ClientFault, ...] = (
-    ClientFault("HTTP 500", lambda: [status(500)], "ServerError", r"server error \(HTTP 500\)",
-                "retried twice; then \"had a server error (HTTP 500)\", press r to retry"),
-    ClientFault("HTTP 502", lambda: [status(502)], "ServerError", r"server error \(HTTP 502\)",
-                "retried twice; then \"had a server error (HTTP 502)\""),
-    ClientFault("HTTP 503", lambda: [status(503)], "ServerError", r"server error \(HTTP 503\)",
-                "retried twice; then \"had a server error (HTTP 503)\""),
-    ClientFault("429 with a long Retry-After", lambda: [rate_limited(3600)], "RateLimited",
-                r"limiting requests; try again in 3600 s",
-                "not waited out: \"is limiting requests; try again in 3600 s\""),
-    ClientFault("429 that persists", lambda: [rate_limited(0)], "RateLimited", r"limiting requests",
-                "waits as told (at most 20 s), retries twice; then \"is limiting requests\""),
-    ClientFault("truncated body", lambda: [truncated(0.5)], "BadResponse", r"incomplete response",
-                "retried twice; then \"sent an incomplete response\""),
-    ClientFault("connection reset mid-response", lambda: [reset(0.3)], "NoConnection",
-                r"connection to .* was lost|incomplete response",
-                "retried twice; then \"the connection to HOST was lost\""),
-    ClientFault("invalid JSON", lambda: [invalid_json()], "BadResponse", r"malformed JSON",
-                "\"sent malformed JSON\" (not retried: the same body would come back)"),
-    ClientFault("a proxy's HTML page", lambda: [body(b"<html>Log in to the proxy</html>")], "BadResponse",
-                r"malformed JSON", "\"sent malformed JSON\"; the hint points at --api-url"),
-    ClientFault("list where an object is expected", lambda: [reshaped(as_list)], "BadResponse", r"got a list",
-                "\"expected a package object, got a list\" (grid, search result alike)"),
-    ClientFault("null where an object is expected", lambda: [reshaped(nothing)], "BadResponse",
-                r"got null|wrong shape", "\"expected a package object, got null\" / \"search results of the wrong shape\""),
-    ClientFault("missing keys (id, results)", lambda: [reshaped(without_keys("id", "results"))], "BadResponse",
-                r"without a numeric id|wrong shape", "\"package object without a numeric id\"",
-                commands=("show", "grid")),
-    ClientFault("wrong types (id \"seven\", results {})", lambda: [reshaped(wrong_types)], "BadResponse",
-                r"without a numeric id|wrong shape",
-                "\"object without a numeric id\"; a search hit with odd fields shows blanks instead",
-                commands=("show", "grid")),
-    ClientFault("slow first byte (past the timeout)", lambda: [delayed(3)], "Timeout", r"did not answer in",
-                "\"HOST did not answer in N s\""),
-    ClientFault("trickled body (each read in time, the whole not)", lambda: [trickled(16, 0.2)], "Timeout",
-                r"did not finish answering in", "\"HOST did not finish answering in 3×timeout s\""),
+    ClientFault(
+        "HTTP 500",
+        lambda: [status(500)],
+        "ServerError",
+        r"server error \(HTTP 500\)",
+        'retried twice; then "had a server error (HTTP 500)", press r to retry',
+    ),
+    ClientFault(
+        "HTTP 502",
+        lambda: [status(502)],
+        "ServerError",
+        r"server error \(HTTP 502\)",
+        'retried twice; then "had a server error (HTTP 502)"',
+    ),
+    ClientFault(
+        "HTTP 503",
+        lambda: [status(503)],
+        "ServerError",
+        r"server error \(HTTP 503\)",
+        'retried twice; then "had a server error (HTTP 503)"',
+    ),
+    ClientFault(
+        "429 with a long Retry-After",
+        lambda: [rate_limited(3600)],
+        "RateLimited",
+        r"limiting requests; try again in 3600 s",
+        'not waited out: "is limiting requests; try again in 3600 s"',
+    ),
+    ClientFault(
+        "429 that persists",
+        lambda: [rate_limited(0)],
+        "RateLimited",
+        r"limiting requests",
+        'waits as told (at most 20 s), retries twice; then "is limiting requests"',
+    ),
+    ClientFault(
+        "truncated body",
+        lambda: [truncated(0.5)],
+        "BadResponse",
+        r"incomplete response",
+        'retried twice; then "sent an incomplete response"',
+    ),
+    ClientFault(
+        "connection reset mid-response",
+        lambda: [reset(0.3)],
+        "NoConnection",
+        r"connection to .* was lost|incomplete response",
+        'retried twice; then "the connection to HOST was lost"',
+    ),
+    ClientFault(
+        "invalid JSON",
+        lambda: [invalid_json()],
+        "BadResponse",
+        r"malformed JSON",
+        '"sent malformed JSON" (not retried: the same body would come back)',
+    ),
+    ClientFault(
+        "a proxy's HTML page",
+        lambda: [body(b"<html>Log in to the proxy</html>")],
+        "BadResponse",
+        r"malformed JSON",
+        '"sent malformed JSON"; the hint points at --api-url',
+    ),
+    ClientFault(
+        "list where an object is expected",
+        lambda: [reshaped(as_list)],
+        "BadResponse",
+        r"got a list",
+        '"expected a package object, got a list" (grid, search result alike)',
+    ),
+    ClientFault(
+        "null where an object is expected",
+        lambda: [reshaped(nothing)],
+        "BadResponse",
+        r"got null|wrong shape",
+        '"expected a package object, got null" / "search results of the wrong shape"',
+    ),
+    ClientFault(
+        "missing keys (id, results)",
+        lambda: [reshaped(without_keys("id", "results"))],
+        "BadResponse",
+        r"without a numeric id|wrong shape",
+        '"package object without a numeric id"',
+        commands=("show", "grid"),
+    ),
+    ClientFault(
+        'wrong types (id "seven", results {})',
+        lambda: [reshaped(wrong_types)],
+        "BadResponse",
+        r"without a numeric id|wrong shape",
+        '"object without a numeric id"; a search hit with odd fields shows blanks instead',
+        commands=("show", "grid"),
+    ),
+    ClientFault(
+        "slow first byte (past the timeout)",
+        lambda: [delayed(3)],
+        "Timeout",
+        r"did not answer in",
+        '"HOST did not answer in N s"',
+    ),
+    ClientFault(
+        "trickled body (each read in time, the whole not)",
+        lambda: [trickled(16, 0.2)],
+        "Timeout",
+        r"did not finish answering in",
+        '"HOST did not finish answering in 3×timeout s"',
+    ),
 )
 
 
@@ -103,21 +175,44 @@ class Row:
 
 
 NETWORK_ROWS: tuple[Row, ...] = (
-    Row("refused port (nothing listening)", "retried twice; then \"cannot connect to HOST\"",
-        ("test_client_faults.test_refused_port_is_no_connection",
-         "test_lookup_faults.test_refused_port_is_exit_3_and_one_line")),
-    Row("latency on every answer", "the data, later; the screen says Loading… meanwhile",
-        ("test_app_faults.test_latency_shows_loading_then_data",)),
-    Row("a 30 % share of 500/502/503", "retried quietly: nearly everything arrives; a grid member still failing "
-        "is shown as failed in its place", ("test_client_faults.test_a_share_of_server_errors_spares_the_rest",
-                                            "test_app_faults.test_a_failing_grid_member_is_shown_failed_in_its_place")),
-    Row("a fault that clears", "the retry (automatic, or r) shows the data",
-        ("test_client_faults.test_after_every_fault_clears_the_same_client_works",
-         "test_lookup_faults.test_a_fault_that_clears_is_retried_into_output",
-         "test_app_faults.test_retry_after_the_fault_clears_shows_the_data")),
-    Row("a page whose count lies (a billion)", "one request: a page whose next is null is the last",
-        ("test_client_faults.test_a_lying_count_with_no_next_page_costs_one_request",)),
+    Row(
+        "refused port (nothing listening)",
+        'retried twice; then "cannot connect to HOST"',
+        (
+            "test_client_faults.test_refused_port_is_no_connection",
+            "test_lookup_faults.test_refused_port_is_exit_3_and_one_line",
+        ),
+    ),
+    Row(
+        "latency on every answer",
+        "the data, later; the screen says Loading… meanwhile",
+        ("test_app_faults.test_latency_shows_loading_then_data",),
+    ),
+    Row(
+        "a 30 % share of 500/502/503",
+        "retried quietly: nearly everything arrives; a grid member still failing "
+        "is shown as failed in its place",
+        (
+            "test_client_faults.test_a_share_of_server_errors_spares_the_rest",
+            "test_app_faults.test_a_failing_grid_member_is_shown_failed_in_its_place",
+        ),
+    ),
+    Row(
+        "a fault that clears",
+        "the retry (automatic, or r) shows the data",
+        (
+            "test_client_faults.test_after_every_fault_clears_the_same_client_works",
+            "test_lookup_faults.test_a_fault_that_clears_is_retried_into_output",
+            "test_app_faults.test_retry_after_the_fault_clears_shows_the_data",
+        ),
+    ),
+    Row(
+        "a page whose count lies (a billion)",
+        "one request: a page whose next is null is the last",
+        ("test_client_faults.test_a_lying_count_with_no_next_page_costs_one_request",),
+    ),
 )
+
 
 def _hostile_sees(text: HostileText) -> str:
     if text is LONG:
@@ -129,63 +224,146 @@ def _hostile_sees(text: HostileText) -> str:
 
 HOSTILE_ROWS: tuple[Row, ...] = (
     *(
-        Row(f"text: {text.name}", _hostile_sees(text),
-            ("test_lookup_faults.test_hostile_text_appears_literally", "test_app_faults.test_hostile_text_on_screen"))
+        Row(
+            f"text: {text.name}",
+            _hostile_sees(text),
+            (
+                "test_lookup_faults.test_hostile_text_appears_literally",
+                "test_app_faults.test_hostile_text_on_screen",
+            ),
+        )
         for text in HOSTILE_TEXTS
     ),
-    Row("clicking hostile markup text", "nothing happens (no action runs, the app keeps running)",
-        ("test_app_faults.test_clicking_hostile_text_does_nothing",)),
-    Row("repo_url `javascript:`, `file:`, `data:`, http(s) with escapes", "shown as text, never a link; "
-        "`o` says it will not open it", ("test_lookup_faults.test_only_clean_http_urls_become_links",
-                                          "test_app_faults.test_non_web_urls_are_never_opened")),
-    Row("negative and null counts", "`–` (unknown), never a negative number",
-        ("test_lookup_faults.test_bad_numbers_show_as_unknown", "test_app_faults.test_bad_numbers_in_the_app")),
-    Row("invalid dates", "last commit `unknown` (`–` in the app)",
-        ("test_lookup_faults.test_bad_numbers_show_as_unknown", "test_app_faults.test_bad_numbers_in_the_app")),
-    Row("commits_over_52 of the wrong length or types", "52 bars: newest weeks kept, missing weeks 0",
-        ("test_lookup_faults.test_hostile_data_prints_inert_text",)),
-    Row("5,000 participants", "all listed (virtual list in the TUI, one a line with --participants)",
-        ("test_lookup_faults.test_five_thousand_participants_are_all_listed",
-         "test_app_faults.test_every_hostile_package_opens")),
-    Row("grid members that 404 or are not package URLs", "the good members shown; `pkgtui grid` names the "
-        "missing one in one line on stderr",
-        ("test_lookup_faults.test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one",)),
+    Row(
+        "clicking hostile markup text",
+        "nothing happens (no action runs, the app keeps running)",
+        ("test_app_faults.test_clicking_hostile_text_does_nothing",),
+    ),
+    Row(
+        "repo_url `javascript:`, `file:`, `data:`, http(s) with escapes",
+        "shown as text, never a link; `o` says it will not open it",
+        (
+            "test_lookup_faults.test_only_clean_http_urls_become_links",
+            "test_app_faults.test_non_web_urls_are_never_opened",
+        ),
+    ),
+    Row(
+        "negative and null counts",
+        "`–` (unknown), never a negative number",
+        (
+            "test_lookup_faults.test_bad_numbers_show_as_unknown",
+            "test_app_faults.test_bad_numbers_in_the_app",
+        ),
+    ),
+    Row(
+        "invalid dates",
+        "last commit `unknown` (`–` in the app)",
+        (
+            "test_lookup_faults.test_bad_numbers_show_as_unknown",
+            "test_app_faults.test_bad_numbers_in_the_app",
+        ),
+    ),
+    Row(
+        "commits_over_52 of the wrong length or types",
+        "52 bars: newest weeks kept, missing weeks 0",
+        ("test_lookup_faults.test_hostile_data_prints_inert_text",),
+    ),
+    Row(
+        "5,000 participants",
+        "all listed (virtual list in the TUI, one a line with --participants)",
+        (
+            "test_lookup_faults.test_five_thousand_participants_are_all_listed",
+            "test_app_faults.test_every_hostile_package_opens",
+        ),
+    ),
+    Row(
+        "grid members that 404 or are not package URLs",
+        "the good members shown; `pkgtui grid` names the missing one in one line on stderr",
+        ("test_lookup_faults.test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one",),
+    ),
 )
 
 STATE_ROWS: tuple[Row, ...] = (
-    Row("cache database of garbage bytes", "one warning \"cache … unusable (…); running without it\"; data "
-        "comes from the network", ("test_state.test_corrupted_cache_file_is_one_warning_and_no_cache",
-                                   "test_lookup_faults.test_corrupted_cache_is_one_warning_and_the_command_works",
-                                   "test_app_faults.test_corrupted_cache_is_one_warning_in_the_app")),
-    Row("cache corrupted while running", "the same one warning; the app goes on uncached",
-        ("test_state.test_cache_corrupted_while_running_is_dropped_not_fatal",)),
-    Row("cache folder unwritable (a file in its place)", "the same one warning",
-        ("test_state.test_cache_dir_under_a_regular_file_is_one_warning",
-         "test_state.test_cache_file_that_is_a_folder_is_one_warning")),
-    Row("cache unreadable (permission denied)", "the same one warning",
-        ("test_state.test_unreadable_cache_is_one_warning",)),
-    Row("full disk (ENOSPC, SQLite \"disk is full\")", "the same one warning",
-        ("test_state.test_full_disk_is_one_warning_and_no_cache",)),
-    Row("config file unreadable (permissions, a folder, not UTF-8)", "one warning naming the file; defaults used",
-        ("test_state.test_unreadable_config_is_one_warning", "test_state.test_config_path_that_is_a_folder_is_one_warning",
-         "test_lookup_faults.test_broken_config_is_one_warning_and_the_command_works")),
-    Row("config file not valid TOML", "one warning naming the file and the line; defaults used",
-        ("test_state.test_invalid_config_file_is_one_warning_and_defaults",)),
-    Row("config value bad (wrong type, out of range, nan, non-http URL)", "one warning naming the key; that "
-        "key's default used, the others kept", ("test_state.test_bad_value_is_one_warning_naming_the_key",
-                                                 "test_state.test_good_values_beside_a_bad_one_are_kept")),
-    Row("a file the app writes, on a full disk or killed mid-write", "the old file intact, no temporary left",
-        ("test_state.test_atomic_write_on_a_full_disk_keeps_the_old_file",
-         "test_state.test_atomic_write_interrupted_before_rename_keeps_the_old_file")),
+    Row(
+        "cache database of garbage bytes",
+        'one warning "cache … unusable (…); running without it"; data comes from the network',
+        (
+            "test_state.test_corrupted_cache_file_is_one_warning_and_no_cache",
+            "test_lookup_faults.test_corrupted_cache_is_one_warning_and_the_command_works",
+            "test_app_faults.test_corrupted_cache_is_one_warning_in_the_app",
+        ),
+    ),
+    Row(
+        "cache corrupted while running",
+        "the same one warning; the app goes on uncached",
+        ("test_state.test_cache_corrupted_while_running_is_dropped_not_fatal",),
+    ),
+    Row(
+        "cache folder unwritable (a file in its place)",
+        "the same one warning",
+        (
+            "test_state.test_cache_dir_under_a_regular_file_is_one_warning",
+            "test_state.test_cache_file_that_is_a_folder_is_one_warning",
+        ),
+    ),
+    Row(
+        "cache unreadable (permission denied)",
+        "the same one warning",
+        ("test_state.test_unreadable_cache_is_one_warning",),
+    ),
+    Row(
+        'full disk (ENOSPC, SQLite "disk is full")',
+        "the same one warning",
+        ("test_state.test_full_disk_is_one_warning_and_no_cache",),
+    ),
+    Row(
+        "config file unreadable (permissions, a folder, not UTF-8)",
+        "one warning naming the file; defaults used",
+        (
+            "test_state.test_unreadable_config_is_one_warning",
+            "test_state.test_config_path_that_is_a_folder_is_one_warning",
+            "test_lookup_faults.test_broken_config_is_one_warning_and_the_command_works",
+        ),
+    ),
+    Row(
+        "config file not valid TOML",
+        "one warning naming the file and the line; defaults used",
+        ("test_state.test_invalid_config_file_is_one_warning_and_defaults",),
+    ),
+    Row(
+        "config value bad (wrong type, out of range, nan, non-http URL)",
+        "one warning naming the key; that key's default used, the others kept",
+        (
+            "test_state.test_bad_value_is_one_warning_naming_the_key",
+            "test_state.test_good_values_beside_a_bad_one_are_kept",
+        ),
+    ),
+    Row(
+        "a file the app writes, on a full disk or killed mid-write",
+        "the old file intact, no temporary left",
+        (
+            "test_state.test_atomic_write_on_a_full_disk_keeps_the_old_file",
+            "test_state.test_atomic_write_interrupted_before_rename_keeps_the_old_file",
+        ),
+    ),
 )
 
 TERMINAL_ROWS: tuple[Row, ...] = (
-    Row("a 60×20 terminal", "every screen opens and works from the keyboard",
-        ("test_app_faults.test_small_plain_terminal",)),
-    Row("NO_COLOR=1", "every screen opens and works, without colour",
-        ("test_app_faults.test_small_plain_terminal",)),
-    Row("no mouse", "every screen reachable and left with keys alone",
-        ("test_app_faults.test_small_plain_terminal",)),
+    Row(
+        "a 60×20 terminal",
+        "every screen opens and works from the keyboard",
+        ("test_app_faults.test_small_plain_terminal",),
+    ),
+    Row(
+        "NO_COLOR=1",
+        "every screen opens and works, without colour",
+        ("test_app_faults.test_small_plain_terminal",),
+    ),
+    Row(
+        "no mouse",
+        "every screen reachable and left with keys alone",
+        ("test_app_faults.test_small_plain_terminal",),
+    ),
 )
 
 
@@ -195,7 +373,12 @@ def _cell(text: str) -> str:
 
 def render_table() -> str:
     """The markdown that sits between the markers in docs/faults.md."""
-    lines = ["### Server and network faults", "", "| fault | error | what the user sees |", "| --- | --- | --- |"]
+    lines = [
+        "### Server and network faults",
+        "",
+        "| fault | error | what the user sees |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {_cell(f.name)} | {f.error} | {_cell(f.user_sees)} |" for f in CLIENT_FAULTS]
     lines += [f"| {_cell(r.name)} | – | {_cell(r.user_sees)} |" for r in NETWORK_ROWS]
     for title, rows in (

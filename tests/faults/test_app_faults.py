@@ -70,7 +70,9 @@ class Recorder:
     notes: list[tuple[str, object]]  # (message, markup flag)
 
 
-def build(client, target: StartTarget | None = None, config: Config | None = None) -> tuple[PkgtuiApp, Recorder]:
+def build(
+    client, target: StartTarget | None = None, config: Config | None = None
+) -> tuple[PkgtuiApp, Recorder]:
     app = create_app(config or Config(demo=True), client=client, target=target, clock=lambda: FIXED_NOW)
     app.cursor_blink = False
     recorder = Recorder([], [])
@@ -101,7 +103,9 @@ def http_app(
 
 def screen_text(app: PkgtuiApp) -> str:
     """What the terminal shows, as text."""
-    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+    return "\n".join(
+        "".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()
+    )
 
 
 def assert_healthy(app: PkgtuiApp) -> None:
@@ -298,7 +302,12 @@ async def test_clicking_hostile_text_does_nothing():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        for selector in ("#package-title", "#package-description", "#package-fields", "#package-participants"):
+        for selector in (
+            "#package-title",
+            "#package-description",
+            "#package-fields",
+            "#package-participants",
+        ):
             widget = screen.query_one(selector)
             for x in range(0, min(widget.region.width, 30), 5):
                 await pilot.click(selector, offset=(x, 0))
@@ -336,7 +345,9 @@ async def test_non_web_urls_are_never_opened(slug, monkeypatch):
     assert browsed == []
     # Only clean http(s) URLs were opened (here, the PyPI links), none of the hostile ones.
     assert all(is_web_url(url) for url in recorder.opened), recorder.opened
-    assert not any(bad.strip().startswith(opened) or opened in bad for opened in recorder.opened for bad in BAD_URLS)
+    assert not any(
+        bad.strip().startswith(opened) or opened in bad for opened in recorder.opened for bad in BAD_URLS
+    )
     assert_notes_are_literal(recorder)
 
 
@@ -416,8 +427,10 @@ TRICKLE = "trickled body (each read in time, the whole not)"
 
 @pytest.mark.parametrize(
     ("name", "fault_name"),
-    [*((name, fault) for name in ("home", "search", "category", "grid") for fault in SAMPLE_FAULTS),
-     ("category", TRICKLE)],  # the screen that makes the most requests, slowed to a trickle
+    [
+        *((name, fault) for name in ("home", "search", "category", "grid") for fault in SAMPLE_FAULTS),
+        ("category", TRICKLE),
+    ],  # the screen that makes the most requests, slowed to a trickle
 )
 async def test_other_screens_after_a_fault(server, name, fault_name):
     await fault_then_recover(server, name, SAMPLED[fault_name])

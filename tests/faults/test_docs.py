@@ -27,7 +27,9 @@ def test_docs_table_is_the_catalogue():
     text = DOC.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     table = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert table == render_table(), "docs/faults.md is out of date: run .venv/bin/python -m tests.faults.catalogue"
+    assert table == render_table(), (
+        "docs/faults.md is out of date: run .venv/bin/python -m tests.faults.catalogue"
+    )
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)

@@ -111,7 +111,9 @@ def test_corrupted_cache_is_one_warning_and_the_command_works(server, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content", ["timeout = \n[", 'timeout = "fast"', b"\xff\xfe".decode("latin-1")], ids=["TOML", "value", "bytes"]
+    "content",
+    ["timeout = \n[", 'timeout = "fast"', b"\xff\xfe".decode("latin-1")],
+    ids=["TOML", "value", "bytes"],
 )
 def test_broken_config_is_one_warning_and_the_command_works(tmp_path, monkeypatch, capsys, content):
     config = tmp_path / "config.toml"
@@ -181,7 +183,10 @@ def _package_holding(text) -> str:
     from tests.hostile import hostile_packages
 
     for package in hostile_packages():
-        if text.raw in (package["title"], package["repo_description"]) or text.raw in package["repo_description"]:
+        if (
+            text.raw in (package["title"], package["repo_description"])
+            or text.raw in package["repo_description"]
+        ):
             return package["slug"]
     raise AssertionError(f"no hostile package holds {text.name}")
 
@@ -206,7 +211,10 @@ def test_five_thousand_participants_are_all_listed():
     names = result.out.splitlines()
     assert len(names) == BIG_PARTICIPANTS and names[0] == "user0000" and names[-1] == "user4999"
     summary = run_hostile(["show", "hostile-huge"]).out
-    assert f"Participants  {BIG_PARTICIPANTS:,}: user0000" in summary or f"{BIG_PARTICIPANTS}: user0000" in summary
+    assert (
+        f"Participants  {BIG_PARTICIPANTS:,}: user0000" in summary
+        or f"{BIG_PARTICIPANTS}: user0000" in summary
+    )
 
 
 def test_bad_numbers_show_as_unknown():
@@ -230,7 +238,12 @@ def test_hostile_grid_keeps_the_good_members_and_warns_once_for_the_missing_one(
 def _pkgtui(*argv: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "100", "PYTHONWARNINGS": "default"}
     return subprocess.run(
-        [sys.executable, "-m", "pkgtui", *argv], capture_output=True, text=True, timeout=60, env=env, check=False
+        [sys.executable, "-m", "pkgtui", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 

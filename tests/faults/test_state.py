@@ -177,7 +177,7 @@ def test_config_under_a_regular_file_is_one_warning(tmp_path):
 
 def test_unreadable_config_is_one_warning(tmp_path, monkeypatch):
     path = tmp_path / "config.toml"
-    path.write_text('timeout = 5\n')
+    path.write_text("timeout = 5\n")
     real_read_text = Path.read_text
 
     def denied(self, *args, **kwargs):
@@ -195,7 +195,7 @@ def test_unreadable_config_is_one_warning(tmp_path, monkeypatch):
         ('api_url = "javascript:alert(1)"', "api_url"),
         ('api_url = "file:///etc/passwd"', "api_url"),
         ("api_url = 5", "api_url"),
-        ('[api_url]\nx = 1', "api_url"),
+        ("[api_url]\nx = 1", "api_url"),
         ('timeout = "fast"', "timeout"),
         ("timeout = nan", "timeout"),
         ("timeout = inf", "timeout"),
@@ -217,7 +217,12 @@ def test_bad_value_is_one_warning_naming_the_key(tmp_path, line, key):
     assert key in warning and "config.toml" in warning and "\n" not in warning and "\x1b" not in warning
     defaults = Config()
     assert (config.api_url, config.timeout, config.cache_ttl, config.concurrency, config.use_cache) == (
-        defaults.api_url, defaults.timeout, defaults.cache_ttl, defaults.concurrency, defaults.use_cache)
+        defaults.api_url,
+        defaults.timeout,
+        defaults.cache_ttl,
+        defaults.concurrency,
+        defaults.use_cache,
+    )
 
 
 def test_good_values_beside_a_bad_one_are_kept(tmp_path):

@@ -80,7 +80,9 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def open_while_held(pilot, transport: SwitchableTransport, kind: str, key: str, held_path: str) -> asyncio.Event:
+async def open_while_held(
+    pilot, transport: SwitchableTransport, kind: str, key: str, held_path: str
+) -> asyncio.Event:
     """Open a screen from the running app while answers to ``held_path`` wait; the event
     returned lets them go. Returns once the screen has had time to show what it knows."""
     answer = asyncio.Event()

@@ -12,8 +12,20 @@ SITE = "https://djangopackages.org/api/v4/"
 
 CATEGORIES = [
     {"id": 1, "title": "App", "slug": "apps", "title_plural": "Apps", "description": "Small components."},
-    {"id": 2, "title": "Framework", "slug": "frameworks", "title_plural": "Frameworks", "description": "Big ones."},
-    {"id": 3, "title": "Project", "slug": "projects", "title_plural": "Projects", "description": "Whole sites."},
+    {
+        "id": 2,
+        "title": "Framework",
+        "slug": "frameworks",
+        "title_plural": "Frameworks",
+        "description": "Big ones.",
+    },
+    {
+        "id": 3,
+        "title": "Project",
+        "slug": "projects",
+        "title_plural": "Projects",
+        "description": "Whole sites.",
+    },
 ]
 
 WORDS = ["auth", "cache", "forms", "admin", "rest", "search", "tags", "files", "mail", "queue"]

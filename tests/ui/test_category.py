@@ -46,11 +46,13 @@ async def category_after_its_first_page(make_app):
 
 
 async def test_rows_appear_as_pages_arrive_with_progress(make_app):
-    async with category_after_its_first_page(make_app) as (app, transport, pilot, screen):
+    async with category_after_its_first_page(make_app) as (_app, transport, pilot, screen):
         table = screen.query_one("#packages", VirtualTable)
         progress = screen.query_one("#progress", LoadProgress)
         # Partial results are visible while the rest loads.
-        assert table.row_count == len([n for n in range(251, 301) if n % 3 == 0])  # newest first: ids 300..251
+        assert table.row_count == len(
+            [n for n in range(251, 301) if n % 3 == 0]
+        )  # newest first: ids 300..251
         assert progress.label == "50 / 300 packages scanned"
         assert progress.display
         assert "so far" in str(screen.query_one("#summary").render())
@@ -258,7 +260,9 @@ async def test_the_catalogue_is_kept_out_of_gc_scans_only_while_the_screen_is_up
     assert gc.get_freeze_count() == 0  # the app closed: everything given back
 
 
-async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_it_is_up(make_app, monkeypatch):
+async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_it_is_up(
+    make_app, monkeypatch
+):
     import pkgtui.screens.category as category_screen
 
     monkeypatch.setattr(category_screen, "REDRAW_INTERVAL", 0.6)
@@ -327,7 +331,7 @@ async def test_a_category_not_seen_before_is_titled_when_it_arrives(make_app):
 
 
 async def test_the_searchable_text_waits_for_the_filter_or_for_the_painted_rows(make_app):
-    async with category_after_its_first_page(make_app) as (app, transport, pilot, screen):
+    async with category_after_its_first_page(make_app) as (_app, transport, pilot, screen):
         table = screen.query_one("#packages", VirtualTable)
         assert table.row_count == 17 and screen._haystacks == []  # rows drawn, nothing searched yet
         await pilot.press("slash", *"auth")  # filtering while the rest loads

@@ -102,4 +102,8 @@ def test_counts_read_as_english():
     from pkgtui.format import count_of
 
     assert [count_of(1, 1), count_of(40, 40), count_of(3, 40), count_of(0, 1)] == [
-        "1 package", "40 packages", "3 of 40 packages", "0 of 1 package"]
+        "1 package",
+        "40 packages",
+        "3 of 40 packages",
+        "0 of 1 package",
+    ]

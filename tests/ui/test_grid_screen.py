@@ -77,7 +77,10 @@ async def test_s_cycles_the_sort_column_and_S_reverses_it():
             await pilot.press("s")
         assert app.screen.sort_key == "name"
         assert column_texts(table, "name") == [
-            "django-otp", "⚠ django-stronghold", "django-two-factor-auth", "⚠ django-twostepauth"
+            "django-otp",
+            "⚠ django-stronghold",
+            "django-two-factor-auth",
+            "⚠ django-twostepauth",
         ]
 
 
@@ -224,7 +227,10 @@ async def test_hostile_titles_are_shown_literally_and_clean():
 async def test_many_members_all_arrive():
     packages = [copy.deepcopy(p) for p in sample_packages()]
     big = {
-        "id": 999, "title": "Everything", "slug": "everything", "description": "All sample packages.",
+        "id": 999,
+        "title": "Everything",
+        "slug": "everything",
+        "description": "All sample packages.",
         "packages": [f"https://djangopackages.org/api/v4/packages/{p['id']}/" for p in packages],
     }
     app, transport = scripted_app(StartTarget("grid", "everything"), api=DemoAPI(grids=[big]))

@@ -24,7 +24,12 @@ async def test_home_lists_categories_and_grids(make_app):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HomeScreen)
-        assert cells(screen.query_one("#categories", VirtualTable)) == ["Apps", "Frameworks", "Other", "Projects"]
+        assert cells(screen.query_one("#categories", VirtualTable)) == [
+            "Apps",
+            "Frameworks",
+            "Other",
+            "Projects",
+        ]
         grids = screen.query_one("#grids", VirtualTable)
         assert grids.row_count == len(DemoAPI().grids)
         names = cells(grids)

@@ -37,7 +37,9 @@ async def test_the_bar_shows_the_share_done_and_the_count_follows_it():
         progress.update_progress(1_200, 4_800, "packages scanned")
         await pilot.pause()
         assert line(progress) == "━" * BAR_WIDTH + " 1,200 / 4,800 packages scanned"
-        done, todo = (progress.get_component_rich_style(f"load-progress--{part}") for part in ("done", "todo"))
+        done, todo = (
+            progress.get_component_rich_style(f"load-progress--{part}") for part in ("done", "todo")
+        )
         assert done.color != todo.color
         spans = progress.render().spans
         assert [(span.start, span.end, span.style) for span in spans[:2]] == [

@@ -18,7 +18,9 @@ async def test_the_same_message_again_leaves_the_box_alone(monkeypatch):
         box = app.query_one(MessageBox)
         updates: list[str] = []
         update = box.update
-        monkeypatch.setattr(box, "update", lambda text="", **kw: (updates.append(str(text)), update(text, **kw)))
+        monkeypatch.setattr(
+            box, "update", lambda text="", **kw: (updates.append(str(text)), update(text, **kw))
+        )
         box.show_loading("Loading…")
         box.show_loading("Loading…")
         await pilot.pause()

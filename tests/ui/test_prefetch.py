@@ -74,7 +74,9 @@ async def test_a_grid_opened_from_home_asks_for_its_members_beside_the_grid(make
         await settle(pilot)
         assert sorted(app.screen.table.keys) == sorted(known.package_ids)
         # Each member was asked for once: load took the early fetch.
-        assert len([p for p in transport.paths if p.startswith("/api/v4/packages/")]) == len(known.package_ids)
+        assert len([p for p in transport.paths if p.startswith("/api/v4/packages/")]) == len(
+            known.package_ids
+        )
 
 
 async def test_when_the_grid_lists_other_members_than_home_knew_its_own_are_shown(make_app):

@@ -248,7 +248,9 @@ async def test_each_screen_starts_loading_once(make_app, monkeypatch, kind, key,
     cls = getattr(importlib.import_module(screen_module), screen_class)
     loads: list[bool] = []
     original = cls.load
-    monkeypatch.setattr(cls, "load", lambda self, refresh=False: loads.append(refresh) or original(self, refresh))
+    monkeypatch.setattr(
+        cls, "load", lambda self, refresh=False: loads.append(refresh) or original(self, refresh)
+    )
     app, _ = make_app(target=StartTarget(kind, key) if kind != "home" else None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -276,7 +278,9 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app, ki
         assert filter_box.value == "auth/x"
 
 
-@pytest.mark.parametrize(("kind", "key", "table"), [("category", "apps", "#packages"), ("grid", "7", "#grid-table")])
+@pytest.mark.parametrize(
+    ("kind", "key", "table"), [("category", "apps", "#packages"), ("grid", "7", "#grid-table")]
+)
 async def test_keys_typed_in_one_burst_after_enter_reach_the_list(make_app, kind, key, table):
     # "/auth⏎jj" in one read: Enter must move the focus before the j's are routed.
     from textual import events
@@ -285,7 +289,16 @@ async def test_keys_typed_in_one_burst_after_enter_reach_the_list(make_app, kind
     app, _ = make_app(target=StartTarget(kind, key))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        burst = [("slash", "/"), ("a", "a"), ("u", "u"), ("t", "t"), ("h", "h"), ("enter", "\r"), ("j", "j"), ("j", "j")]
+        burst = [
+            ("slash", "/"),
+            ("a", "a"),
+            ("u", "u"),
+            ("t", "t"),
+            ("h", "h"),
+            ("enter", "\r"),
+            ("j", "j"),
+            ("j", "j"),
+        ]
         for name, character in burst:
             app.post_message(events.Key(name, character))  # all queued before any is handled
         await settle(pilot)

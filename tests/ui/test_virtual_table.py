@@ -26,7 +26,9 @@ class TableApp(App):
 
     def on_mount(self) -> None:
         table = self.query_one(VirtualTable)
-        table.set_rows([(f"row {i}", str(i)) for i in range(self.rows)], keys=[f"k{i}" for i in range(self.rows)])
+        table.set_rows(
+            [(f"row {i}", str(i)) for i in range(self.rows)], keys=[f"k{i}" for i in range(self.rows)]
+        )
         table.focus()
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
@@ -175,7 +177,15 @@ async def _screens(app: TableApp, states: list[tuple[int, str | None]]) -> list[
 
 async def test_the_reusing_scrollbar_draws_what_textuals_draws():
     # Row counts as a filter changes them; moving to the end and the middle moves the thumb.
-    states = [(6000, None), (6000, "G"), (175, None), (175, "pageup"), (40, "g"), (5, None), (3000, "pagedown")]
+    states = [
+        (6000, None),
+        (6000, "G"),
+        (175, None),
+        (175, "pageup"),
+        (40, "g"),
+        (5, None),
+        (3000, "pagedown"),
+    ]
     ours = await _screens(TableApp(rows=0), states)
     stock = await _screens(StockBarApp(rows=0), states)
     assert ours[0] == ReusingScrollBar.__name__ and stock[0] == "ScrollBar"
@@ -189,7 +199,10 @@ async def test_rows_built_directly_match_rich_rendering_them():
         ("plain", "1"),
         ("a title far too long for its column, cut with an ellipsis", "12345"),
         ("日本語のタイトル日本語のタイトル日本語", "7"),
-        (Text.assemble(("bold", Style(bold=True)), " then ", ("red", Style(color="red"))), Text("9", style=Style(dim=True))),
+        (
+            Text.assemble(("bold", Style(bold=True)), " then ", ("red", Style(color="red"))),
+            Text("9", style=Style(dim=True)),
+        ),
         (Text("styled whole", style=Style(italic=True)), "★ 3"),
         ("", ""),
     ]
@@ -206,5 +219,7 @@ async def test_rows_built_directly_match_rich_rendering_them():
                 for cells in rows:
                     fast = table._render_cells(cells, width, extra)
                     rendered = table._rich_line(cells).render(app.console, end="")
-                    slow = Strip(Segment.apply_style(rendered, base, extra)).adjust_cell_length(width, base + extra if extra else base)
+                    slow = Strip(Segment.apply_style(rendered, base, extra)).adjust_cell_length(
+                        width, base + extra if extra else base
+                    )
                     assert list(Segment.simplify(fast)) == list(Segment.simplify(slow)), cells

@@ -12,7 +12,7 @@ import sys
 # stub ``httpx.main`` in its place (its own fallback for when click is missing).
 sys.modules.setdefault("httpx._main", None)
 
-from .client import (  # noqa: E402 - after the line above, which must run before httpx loads
+from .client import (
     DEFAULT_API_URL,
     Client,
     Fetched,
@@ -20,8 +20,8 @@ from .client import (  # noqa: E402 - after the line above, which must run befor
     ResponseInfo,
     open_client,
 )
-from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout  # noqa: E402
-from .models import (  # noqa: E402
+from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
+from .models import (
     Category,
     Grid,
     Package,

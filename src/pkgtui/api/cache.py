@@ -300,7 +300,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
             await response.aclose()
         self._save_later(key, request, response, body)
         return httpx.Response(
-            response.status_code, headers=_plain_headers(response), content=body, extensions=response.extensions
+            response.status_code,
+            headers=_plain_headers(response),
+            content=body,
+            extensions=response.extensions,
         )
 
     @staticmethod
@@ -316,10 +319,9 @@ class CachingTransport(httpx.AsyncBaseTransport):
             await asyncio.gather(*self._saving.values(), return_exceptions=True)
         await self.next_transport.aclose()
         if self._storage is not None:
-            try:
+            # Closing a broken cache must not fail the exit.
+            with contextlib.suppress(Exception):
                 self._storage.close()
-            except Exception:  # noqa: BLE001 - closing a broken cache must not fail the exit
-                pass
 
 
 def cache_key(url: str) -> str:

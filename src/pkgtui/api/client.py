@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -165,7 +165,7 @@ class Client:
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    async def __aenter__(self) -> Client:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -173,7 +173,9 @@ class Client:
 
     # -- one request ----------------------------------------------------------------------
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, refresh: bool = False) -> Any:
+    async def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, refresh: bool = False
+    ) -> Any:
         """GET ``path`` (relative to the API root) and decode its JSON, retrying what is worth it."""
         response = await self._get(path, params, refresh)
         data = self._json(response.content)
@@ -216,7 +218,12 @@ class Client:
                 raise Timeout(f"{self.host} did not finish answering in {error.seconds:g} s") from error
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
-            except (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
+            except (
+                httpx.ConnectError,
+                httpx.ReadError,
+                httpx.WriteError,
+                httpx.RemoteProtocolError,
+            ) as error:
                 if attempt < self.retries:
                     await self._sleep(self._backoff(attempt))
                     attempt += 1
@@ -252,7 +259,11 @@ class Client:
         return self._peek_parsed(path, params, _nothing, _as_is)
 
     def _peek_parsed(
-        self, path: str, params: dict[str, Any] | None, fast: Callable[[bytes], T | None], lenient: Callable[[Any], T]
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        fast: Callable[[bytes], T | None],
+        lenient: Callable[[Any], T],
     ) -> T | None:
         """:meth:`peek_json`, parsed as :meth:`_get_parsed` does; None where the network path
         would report a problem."""
@@ -369,7 +380,9 @@ class Client:
             raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
         results = data["results"]
         last = "next" in data and data["next"] is None
-        return (lambda: [parse(item) for item in results]), _list_size(data.get("count"), last, offset, len(results))
+        return (lambda: [parse(item) for item in results]), _list_size(
+            data.get("count"), last, offset, len(results)
+        )
 
     # -- the endpoints ----------------------------------------------------------------------
 
@@ -393,7 +406,9 @@ class Client:
         return Grid.from_api(await self.get_json(f"grids/{_key(id_or_slug)}/", refresh=refresh))
 
     async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
-        return await self._get_parsed(f"packages/{_key(id_or_slug)}/", None, refresh, wire.package, Package.from_api)
+        return await self._get_parsed(
+            f"packages/{_key(id_or_slug)}/", None, refresh, wire.package, Package.from_api
+        )
 
     def peek_grid(self, id_or_slug: int | str) -> Grid | None:
         """The grid if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
@@ -481,7 +496,7 @@ _PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
 
 def _nothing(body: bytes) -> None:
     """No fast path: every body goes the lenient way."""
-    return None
+    return
 
 
 def _as_is(data: Any) -> Any:

@@ -100,7 +100,9 @@ class DemoAPI:
         """Route ``path`` (relative to the API root, like ``packages/12/``)."""
         parts = [p for p in path.strip("/").split("/") if p]
         if not parts:
-            return 200, {kind: f"{self.base_url}{kind}/" for kind in ("categories", "grids", "packages", "search")}
+            return 200, {
+                kind: f"{self.base_url}{kind}/" for kind in ("categories", "grids", "packages", "search")
+            }
         kind, rest = parts[0], parts[1:]
         if kind == "search" and not rest:
             return 200, self.search(query.get("q", ""))
@@ -151,7 +153,11 @@ class DemoAPI:
                 str(package.get(k) or "") for k in ("title", "slug", "repo_description")
             ).lower()
             if all(word in haystack for word in words):
-                weight = (package.get("repo_watchers") or 0) if isinstance(package.get("repo_watchers"), int) else 0
+                weight = (
+                    (package.get("repo_watchers") or 0)
+                    if isinstance(package.get("repo_watchers"), int)
+                    else 0
+                )
                 hits.append((weight, _package_hit(package, categories)))
         for grid in self.grids:
             haystack = f"{grid.get('title', '')} {grid.get('slug', '')}".lower()

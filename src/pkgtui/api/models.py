@@ -8,6 +8,7 @@ not an object at all or lacks its id.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,7 +94,7 @@ def _count(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
-    if isinstance(value, float) and value == value:
+    if isinstance(value, float) and math.isfinite(value):
         return int(value) if value >= 0 else None
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
@@ -127,8 +128,15 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(item for item in (_text(v).strip() for v in value) if item)
 
 
-_JSON_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
-               bool: "true/false", type(None): "null"}
+_JSON_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    type(None): "null",
+}
 
 
 def _require_object(data: object, kind: str) -> dict[str, Any]:

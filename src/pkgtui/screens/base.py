@@ -52,7 +52,9 @@ class DataScreen(Screen):
         # The filter boxes say "(/)" themselves, so the footer keeps room for ? and q at 60 columns.
         # A priority binding, handled as the key arrives (see check_action for typing "/" into a
         # box): keys typed right after it, in the same burst, then reach the box too.
-        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, priority=True, id="screen.filter"),
+        Binding(
+            "slash", "focus_filter", "Filter", key_display="/", show=False, priority=True, id="screen.filter"
+        ),
         Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
         Binding("f1", "help", "Help", show=False, id="screen.help_f1"),
         Binding("o", "open_url", "Open in browser", show=False, id="screen.open_url"),

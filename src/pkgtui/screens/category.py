@@ -320,7 +320,9 @@ class CategoryScreen(DataScreen):
                 keys = self._names if self.sort.name == "name" else [self.sort.key(p) for p in self.packages]
                 self._sort_keys[self.sort_index] = keys
             descending = self.sort.descending != self.reverse
-            self._order = sort_indices(range(len(self.packages)), keys, descending=descending, tiebreak=self._names)
+            self._order = sort_indices(
+                range(len(self.packages)), keys, descending=descending, tiebreak=self._names
+            )
         return self._order
 
     def visible_indices(self) -> list[int]:
@@ -337,7 +339,8 @@ class CategoryScreen(DataScreen):
         rows, haystacks = self._rows, self._haystacks
         if len(haystacks) < len(rows):
             haystacks.extend(
-                haystack(row.title, clean(row.package.slug), row.description) for row in rows[len(haystacks) :]
+                haystack(row.title, clean(row.package.slug), row.description)
+                for row in rows[len(haystacks) :]
             )
 
     def apply_view(self) -> None:
@@ -347,7 +350,9 @@ class CategoryScreen(DataScreen):
         if query:
             table.set_empty_text(f"No package matches {query!r}.")
         else:
-            table.set_empty_text("No packages yet." if not self.complete else "This category has no packages.")
+            table.set_empty_text(
+                "No packages yet." if not self.complete else "This category has no packages."
+            )
         table.set_rows(Subset(self._rows, shown), Subset(self._ids, shown))
         self._update_summary(len(shown))
 

@@ -292,7 +292,10 @@ class GridScreen(DataScreen):
     def _haystack(self, package: Package) -> str:
         cached = self._haystacks.get(package.id)
         if cached is None or cached[0] is not package:
-            cached = (package, haystack(clean(package.display_title), package.slug, clean(package.repo_description)))
+            cached = (
+                package,
+                haystack(clean(package.display_title), package.slug, clean(package.repo_description)),
+            )
             self._haystacks[package.id] = cached
         return cached[1]
 
@@ -330,7 +333,9 @@ class GridScreen(DataScreen):
 
     @staticmethod
     def _failed_cells(key: int | str, error: APIError) -> list[Text]:
-        message = Text(f"{STALE_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE)
+        message = Text(
+            f"{STALE_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE
+        )
         return [message] + [Text("") for _ in COLUMNS[1:]]
 
     def _direction_descending(self) -> bool:

@@ -16,8 +16,14 @@ from ..widgets import VirtualTable
 
 # Inherited from Textual and not worth a line here.
 HIDDEN_ACTIONS = {
-    "copy_text", "screen.copy_text", "command_palette", "help_quit",
-    "scroll_left", "scroll_right", "page_left", "page_right",
+    "copy_text",
+    "screen.copy_text",
+    "command_palette",
+    "help_quit",
+    "scroll_left",
+    "scroll_right",
+    "page_left",
+    "page_right",
 }
 
 # Always available, handled outside any one screen's BINDINGS.

@@ -52,7 +52,10 @@ class HomeScreen(DataScreen):
 
     def compose_body(self) -> ComposeResult:
         yield FilterInput(
-            "Search packages and grids (/)", value=self.initial_search, id="filter", leave_to=self._query_leads_to
+            "Search packages and grids (/)",
+            value=self.initial_search,
+            id="filter",
+            leave_to=self._query_leads_to,
         )
         with Vertical(id="categories-pane"):
             yield Static("Categories", classes="section-title", id="categories-title")
@@ -118,7 +121,9 @@ class HomeScreen(DataScreen):
         self.grids = sorted(grids, key=lambda g: natural_key(clean(g.display_title)))
         self.app.session.add_categories(categories)
         self.app.session.add_grids(grids)
-        self._grid_haystacks = [haystack(clean(g.title), clean(g.slug), clean(g.description)) for g in self.grids]
+        self._grid_haystacks = [
+            haystack(clean(g.title), clean(g.slug), clean(g.description)) for g in self.grids
+        ]
         self.clear_message()
         self._fill_categories()
         self._fill_grids()
@@ -226,9 +231,7 @@ class HomeScreen(DataScreen):
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
         table.set_rows(rows, keep_cursor=False)
         if query:
-            self.query_one("#results-title", Static).update(
-                f"Search results for {query!r} ({len(results)})"
-            )
+            self.query_one("#results-title", Static).update(f"Search results for {query!r} ({len(results)})")
 
     def _show_search_panes(self, searching: bool) -> None:
         self.query_one("#categories-pane").display = not searching

@@ -13,7 +13,16 @@ from .virtual_table import Column, Subset, VirtualTable
 if TYPE_CHECKING:
     from .load_progress import LoadProgress
 
-__all__ = ["Column", "FilterInput", "KeyFooter", "LoadProgress", "MessageBox", "SourceLine", "Subset", "VirtualTable"]
+__all__ = [
+    "Column",
+    "FilterInput",
+    "KeyFooter",
+    "LoadProgress",
+    "MessageBox",
+    "SourceLine",
+    "Subset",
+    "VirtualTable",
+]
 
 
 def __getattr__(name: str) -> Any:

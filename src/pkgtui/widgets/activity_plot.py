@@ -93,7 +93,9 @@ class ActivityPlot(PlotextPlot):
         plt.xlim(-0.5, len(counts) - 0.5)
         plt.ylim(0, max(top, 1))
         # About one label per 6 columns of plot area keeps the three-letter months apart.
-        positions, labels = month_ticks(self._reference, len(counts), max_labels=max(2, (self.size.width - 4) // 6))
+        positions, labels = month_ticks(
+            self._reference, len(counts), max_labels=max(2, (self.size.width - 4) // 6)
+        )
         plt.xticks(positions, labels)
         plt.yticks(*value_ticks(top))
         plt.title(plot_title(counts))

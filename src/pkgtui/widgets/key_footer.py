@@ -138,7 +138,9 @@ class KeyFooter(Widget, can_focus=False):
         text = Text(no_wrap=True, end="")
         text.append(key.display, style + self.get_component_rich_style("key-footer--key"))
         if key.description:
-            text.append(" " + key.description, style + self.get_component_rich_style("key-footer--description"))
+            text.append(
+                " " + key.description, style + self.get_component_rich_style("key-footer--description")
+            )
         return text
 
     def key_at(self, x: int) -> ShownKey | None:

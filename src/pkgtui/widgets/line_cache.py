@@ -71,13 +71,28 @@ class ReusingStylesCache(StylesCache):
         ansi_theme: TerminalTheme,
         native_ansi: bool,
     ) -> Strip:
-        if not self._reusable or border_title is not None or border_subtitle is not None or y >= content_size.height:
+        if (
+            not self._reusable
+            or border_title is not None
+            or border_subtitle is not None
+            or y >= content_size.height
+        ):
             return super().render_line(
                 styles, y, size, content_size, padding, base_background, background, render_content_line,
                 border_title, border_subtitle, opacity, ansi_theme, native_ansi,
             )  # fmt: skip
         content = render_content_line(y)
-        key = (id(content), size, content_size, padding, base_background, background, opacity, id(ansi_theme), native_ansi)
+        key = (
+            id(content),
+            size,
+            content_size,
+            padding,
+            base_background,
+            background,
+            opacity,
+            id(ansi_theme),
+            native_ansi,
+        )
         cached = self._styled.get(key)
         if cached is not None and cached[0] is content:
             return cached[1]

@@ -144,7 +144,9 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
         line = self._lines.get(name)
         if line is None:
             # A plain Segment: the name is never read as markup (``dependabot[bot]`` stays literal).
-            line = Strip([Segment(name, style)], cell_len(name)).crop_extend(scroll_x, scroll_x + width, style)
+            line = Strip([Segment(name, style)], cell_len(name)).crop_extend(
+                scroll_x, scroll_x + width, style
+            )
             self._lines[name] = line
         return line
 
@@ -221,7 +223,9 @@ class ParticipantsPanel(Vertical):
     def apply_filter(self, query: str) -> None:
         shown = filter_names(self._all, query, self._folded)
         self.list.set_names(shown, self._widest)
-        self.query_one("#participants-count", CountLine).set_text(count_text(len(shown), len(self._all), query))
+        self.query_one("#participants-count", CountLine).set_text(
+            count_text(len(shown), len(self._all), query)
+        )
 
     def on_mount(self) -> None:
         # Called as the value changes, within the keystroke's own handling, so the list is

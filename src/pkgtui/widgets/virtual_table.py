@@ -194,7 +194,11 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         return self._rows[index]
 
     def set_rows(
-        self, rows: Sequence[Sequence[Cell]], keys: Sequence[Hashable] | None = None, *, keep_cursor: bool = True
+        self,
+        rows: Sequence[Sequence[Cell]],
+        keys: Sequence[Hashable] | None = None,
+        *,
+        keep_cursor: bool = True,
     ) -> None:
         """Replace every row. Cells are shown literally (``clean()`` them first).
 
@@ -347,7 +351,9 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         if not self._rows:
             if y == 1:
                 style = self.get_component_rich_style("virtual-table--empty")
-                return Strip([Segment(self.empty_text[:width], style)]).extend_cell_length(width, self._paint_style)
+                return Strip([Segment(self.empty_text[:width], style)]).extend_cell_length(
+                    width, self._paint_style
+                )
             return Strip.blank(width, self._paint_style)
         if index >= len(self._rows):
             return Strip.blank(width, self._paint_style)
