@@ -9,19 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from . import __version__
-
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class StartTarget:
-    """The screen the TUI opens on: ``kind`` is home, package, grid, category or search."""
-
-    kind: str = "home"
-    key: str = ""
+from .exit_codes import EXIT_USAGE
+from .target import StartTarget
 
 
 def _common_options() -> argparse.ArgumentParser:
