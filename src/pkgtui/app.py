@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ from .api import APIError, Category, Client, Grid, ResponseInfo
 from .api.client import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
-from .exit_codes import EXIT_OK
+from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from .session import Session
 from .target import StartTarget
 
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from .screens.base import DataScreen
+
+# The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
+# a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
+SIGNAL_EXITS = {
+    signal.SIGTERM: EXIT_TERMINATED,
+    signal.SIGHUP: EXIT_HANGUP,
+    signal.SIGINT: EXIT_INTERRUPTED,
+}
 
 # Seconds after a large screen has gone before its garbage is collected (a full pass, while
 # the user is most likely reading the screen underneath).
@@ -64,6 +74,10 @@ class PkgtuiApp(App[int]):
         self._long_lived_frozen = False
         self._refreeze_timer: Timer | None = None
         self._home_data: asyncio.Future[tuple[list[Category], list[Grid]]] | None = None
+        # The first unexpected exception, kept for run_app to report in one line after the
+        # terminal is restored; with ``crash_in_one_line`` Textual prints no traceback for it.
+        self.crash: Exception | None = None
+        self.crash_in_one_line = False
 
     def on_load(self) -> None:
         # Home's data depends on nothing on screen: ask for it before the terminal is set up,
@@ -132,16 +146,30 @@ class PkgtuiApp(App[int]):
     def site_url(self, path: str) -> str:
         """A djangopackages.org web page (``/packages/p/slug/``) for the API in use.
 
+        Always a page of that site: ``path`` comes from API data (a search result's
+        ``absolute_url``), and one naming another host (``https://elsewhere/p/``,
+        ``//elsewhere/p/``) keeps only its path, so ``o`` never opens a host the API named.
         The demo data comes from djangopackages.org, so demo links point there.
         """
-        from urllib.parse import urljoin, urlsplit
+        from urllib.parse import urljoin, urlsplit, urlunsplit
 
         if self.config.demo:
             root = "https://djangopackages.org/"
         else:
             parts = urlsplit(self.config.api_url)
             root = f"{parts.scheme}://{parts.netloc}/"
-        return urljoin(root, path.lstrip("/"))
+        try:
+            given = urlsplit(path)
+        except ValueError:  # e.g. an unclosed "[" where a host would be
+            return root
+        if given.scheme or given.netloc:
+            path = urlunsplit(("", "", given.path, given.query, given.fragment))
+        url = urljoin(root, path.lstrip("/\\"))
+        try:
+            same_site = urlsplit(url).netloc == urlsplit(root).netloc
+        except ValueError:
+            same_site = False
+        return url if same_site else root
 
     def open_screen(self, kind: str, key: str) -> None:
         screen = self.screen_for(kind, key)
@@ -174,6 +202,26 @@ class PkgtuiApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.worker_state_changed(event)
+
+    def exit_on_signal(self, return_code: int) -> None:
+        """SIGTERM, SIGHUP or SIGINT: close as "q" does (screens unmount, the driver puts the
+        terminal back), with the signal's exit status. A second signal changes nothing."""
+        if self.return_code is None:
+            self.exit(return_code=return_code)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one funnel for an exception nothing caught (it then closes the app).
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        if not self.crash_in_one_line:
+            super()._fatal_error()  # tests and `textual run` keep Textual's traceback
+            return
+        # No traceback on the user's terminal: run_app raises the error again once the app has
+        # closed, and the command line says it in one line.
+        self._close_messages_no_wait()
 
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure is reported (screens handle APIError).
@@ -208,7 +256,48 @@ def create_app(
     return PkgtuiApp(config, client=client, target=target, clock=clock)
 
 
+def terminal_problem() -> str | None:
+    """Why the TUI cannot run here, or None. Textual reads keys from stdin and draws on stderr;
+    output sent to a file or a pipe means a script, which wants the print commands. Without a
+    terminal Textual's input thread spins on end-of-file, at ~90% CPU, for ever."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout), ("error output", sys.stderr)):
+        try:
+            if stream is not None and stream.isatty():
+                continue
+        except (AttributeError, ValueError):  # closed, or replaced by something without a fd
+            pass
+        return f"standard {name} is not a terminal"
+    return None
+
+
 def run_app(config: Config, target: StartTarget | None = None) -> int:
+    """The TUI on this terminal, until it is closed: its exit status. An unexpected exception
+    is raised again after the terminal has been restored (the command line reports it)."""
+    problem = terminal_problem()
+    if problem is not None:
+        print(
+            f"pkgtui: the browser needs a terminal ({problem}); in a script print instead with "
+            "pkgtui show SLUG, pkgtui find TERM or pkgtui grid SLUG --plain (see pkgtui --help)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     app = create_app(config, target=target)
-    result = app.run()
-    return EXIT_OK if result is None else result
+    app.crash_in_one_line = True
+    asyncio.run(_run_until_closed(app))
+    if app.crash is not None:
+        raise app.crash
+    return app.return_code or EXIT_OK
+
+
+async def _run_until_closed(app: PkgtuiApp) -> None:
+    # Without handlers SIGTERM and SIGHUP kill the process where it stands, leaving the terminal
+    # in the alternate screen with mouse reporting on and the cursor hidden; SIGINT cancelled the
+    # app's task, which Textual took for a normal close (status 0).
+    loop = asyncio.get_running_loop()
+    for signum, code in SIGNAL_EXITS.items():
+        loop.add_signal_handler(signum, app.exit_on_signal, code)
+    try:
+        await app.run_async()
+    finally:
+        for signum in SIGNAL_EXITS:
+            loop.remove_signal_handler(signum)
