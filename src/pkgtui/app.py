@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -220,7 +221,10 @@ class PkgtuiApp(App[int]):
             super()._fatal_error()  # tests and `textual run` keep Textual's traceback
             return
         # No traceback on the user's terminal: run_app raises the error again once the app has
-        # closed, and the command line says it in one line.
+        # closed, and the command line says it in one line. Closing in the middle of a message
+        # leaves coroutines unawaited; Python's warnings about them would come first, in lines
+        # of their own, and say nothing about the error.
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
         self._close_messages_no_wait()
 
     def worker_state_changed(self, event: Worker.StateChanged) -> None:

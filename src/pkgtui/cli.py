@@ -185,7 +185,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
     target = StartTarget()
     if command in ("package", "grid", "category"):
-        target = StartTarget(command, args.key)
+        if not args.key.strip():  # as the print commands say it (lookup._check)
+            print(
+                f"pkgtui {command}: SLUG_OR_ID is empty; give a slug or an id (see pkgtui --help)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        target = StartTarget(command, args.key.strip())
     elif command == "search":
         target = StartTarget("search", " ".join(args.term))
 

@@ -99,8 +99,10 @@ def _check_web_url(value: Any, schemes: tuple[str, ...], kind: str) -> str:
     if port == 0:
         raise ValueError(f"must be {kind} with a port from 1 to 65535")
     try:
-        httpx.URL(text)  # what the client will make of it: whatever it refuses is refused now
-    except httpx.InvalidURL as error:
+        # What the client will make of it: whatever it refuses is refused now. Reading the host
+        # decodes an IDNA name ("xn--..."), which fails only there, as a request is built.
+        httpx.URL(text).host  # noqa: B018
+    except (httpx.InvalidURL, ValueError) as error:  # idna's errors are ValueErrors
         raise ValueError(f"must be {kind} ({error})") from None
     return text
 

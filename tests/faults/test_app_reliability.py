@@ -58,6 +58,7 @@ BAD_API_URLS = {
     "unclosed IPv6 bracket": "http://[::1/api/v4/",
     "no host": "http://:8000/api/v4/",
     "not http": "ftp://example.com/api/v4/",
+    "invalid IDNA name": "http://xn--zz.example/api/v4/",
 }
 
 
@@ -143,6 +144,13 @@ def test_the_browser_refuses_to_start_without_a_terminal():
     for argv in (["--demo"], ["package", "django-otp", "--demo"], ["search", "auth", "--demo"]):
         result = pkgtui(*argv, timeout=30)
         assert_one_line(result, EXIT_USAGE, "needs a terminal", "pkgtui show", "pkgtui find", "--plain")
+
+
+def test_an_empty_name_for_the_browser_is_a_usage_error():
+    # Before: "pkgtui grid ''" crashed in the grid screen (an exception outside any worker).
+    for command in ("package", "grid", "category"):
+        result = pkgtui(command, " ", "--demo")
+        assert_one_line(result, EXIT_USAGE, f"pkgtui {command}: SLUG_OR_ID is empty")
 
 
 def test_the_print_commands_still_work_without_a_terminal():
