@@ -17,6 +17,7 @@ from pkgtui.api.demo import DemoAPI
 from pkgtui.app import create_app
 from pkgtui.config import Config, check_proxy, load_config
 from pkgtui.exit_codes import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from pkgtui.screens import home
 from pkgtui.screens.home import HomeScreen
 from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
@@ -302,11 +303,17 @@ async def test_o_on_a_search_result_opens_only_a_page_of_the_apis_site(config, s
     app, recorder = build(client, StartTarget("search", "django"), config)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        # The search box's first value may ask again after the debounce, and a new answer puts
+        # the cursor back on the first row: let that happen before moving it.
+        await pilot.pause(home.SEARCH_DEBOUNCE + 0.2)
+        await settle(pilot)
         results = app.screen.query_one("#results", VirtualTable)
         assert results.row_count == 4
         results.focus()
         for row in range(4):
             results.cursor = row
+            await pilot.pause()
+            assert results.cursor == row
             await pilot.press("o")
             await pilot.pause()
     assert recorder.opened == [
