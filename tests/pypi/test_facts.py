@@ -172,6 +172,13 @@ def test_odd_and_hostile_django_classifiers(classifier, django):
     assert facts_with(classifiers=[classifier]).django_versions == django
 
 
+def test_a_classifier_with_an_escape_sequence_is_dropped_not_shown():
+    hostile = "License :: OSI Approved :: MIT\x1b]8;;https://evil.test\x07 License"
+    facts = facts_with(license="", classifiers=[hostile, "Development Status :: 4 - Beta"])
+    assert facts.license is None
+    assert facts.development_status == 4  # the rest are still read
+
+
 def test_non_strings_among_classifiers_are_skipped():
     facts = facts_with(classifiers=[None, 5.2, ["Framework :: Django :: 5.2"], "Framework :: Django :: 4.2"])
     assert facts.django_versions == ("4.2",)
