@@ -173,6 +173,31 @@ async def test_a_body_past_the_cap_is_given_up_on_while_streaming():
     assert stream.read <= 17  # stopped just past 1 MB, not read to the end
 
 
+class EndlessStream(httpx.AsyncByteStream):
+    """A body that sends one byte and then nothing, never ending (each read is not late: the
+    server just never finishes)."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    async def __aiter__(self):
+        self.opened += 1
+        yield b"{"
+        await asyncio.Event().wait()
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_an_answer_that_never_ends_meets_the_deadline_and_is_retried(sleeps):
+    stream = EndlessStream()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
+    async with open_pypi_client(transport=transport) as http:
+        with pytest.raises(Timeout, match="did not finish answering in 0.05 s"):
+            await fetch_facts(http, "django-otp", deadline=0.05, retries=1, sleep=sleeps)
+    assert stream.opened == 2 and len(sleeps.calls) == 1
+
+
 @respx.mock(assert_all_called=False)
 async def test_a_declared_length_past_the_cap_is_refused_before_reading(respx_mock, http):
     respx_mock.get(OTP_URL).respond(200, content=b"{}", headers={"Content-Length": str(9 * 1024 * 1024)})

@@ -58,6 +58,9 @@ MAX_REASON_CHARS = 200
 # not a licence's name, and the classifier is used instead.
 MAX_LICENSE_NAME_CHARS = 40
 MAX_RETRY_AFTER = 20.0
+# One attempt's whole answer, headers to last byte: the client's timeout bounds each read,
+# and a body trickled in slowly would otherwise never end.
+DEFAULT_DEADLINE = 30.0
 
 PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
 
@@ -453,6 +456,7 @@ async def fetch_facts(
     retries: int = 2,
     backoff: float = 0.5,
     max_bytes: int = MAX_BODY_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> PyPIFacts:
     """PyPI's facts about project ``name``.
@@ -460,7 +464,8 @@ async def fetch_facts(
     Raises :class:`NotFound` when PyPI has no such project, :class:`BadResponse` for an answer
     that is not PyPI's JSON (or is larger than ``max_bytes`` decoded), and, once ``retries``
     more tries (with jittered exponential backoff) have failed too, :class:`ServerError`,
-    :class:`RateLimited`, :class:`Timeout` or :class:`NoConnection`. With ``previous`` (facts
+    :class:`RateLimited`, :class:`Timeout` (also when one attempt's whole answer takes longer
+    than ``deadline`` seconds) or :class:`NoConnection`. With ``previous`` (facts
     fetched before, with their ETag or Last-Modified), the request is conditional, and PyPI's
     "304 Not Modified" returns ``previous`` as it is.
     """
@@ -477,7 +482,7 @@ async def fetch_facts(
     attempt = 0
     while True:
         try:
-            return await _fetch_once(http, url, host, name, headers, previous, max_bytes)
+            return await _fetch_once(http, url, host, name, headers, previous, max_bytes, deadline)
         except (ServerError, RateLimited, Timeout, NoConnection) as error:
             wait = error.retry_after if isinstance(error, RateLimited) else None
             if attempt >= retries or (wait is not None and wait > MAX_RETRY_AFTER):
@@ -494,10 +499,11 @@ async def _fetch_once(
     headers: dict[str, str],
     previous: PyPIFacts | None,
     max_bytes: int,
+    deadline: float,
 ) -> PyPIFacts:
     shown = clean(name)[:80]
     try:
-        async with http.stream("GET", url, headers=headers) as response:
+        async with asyncio.timeout(deadline), http.stream("GET", url, headers=headers) as response:
             final_host = response.url.host
             if final_host and final_host != host:
                 raise BadResponse(f"PyPI sent the request for {shown} to another host")
@@ -516,6 +522,8 @@ async def _fetch_once(
             etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
     except APIError:
         raise
+    except TimeoutError as error:  # the deadline's
+        raise Timeout(f"{host} did not finish answering in {deadline:g} s for {shown}") from error
     except httpx.TimeoutException as error:
         raise Timeout(f"{host} did not answer in time for {shown}") from error
     except httpx.ConnectError as error:
