@@ -368,3 +368,21 @@ def test_the_lock_file_stays_beside_the_data_not_in_the_cache(store):
     store.add_bookmark("package", "p")
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["userdata.json", "userdata.json.lock"]
     assert os.stat(store.lock_path).st_size == 0
+
+
+def test_reading_with_nothing_saved_creates_nothing(store):
+    assert store.read() == UserData()
+    assert not paths.user_data_dir().exists()
+
+
+def test_a_lock_that_cannot_be_made_still_lets_a_read_through(store, monkeypatch):
+    store.add_bookmark("package", "django-otp")
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(userdata.os, "open", read_only)
+    assert store.read().bookmarked("package", "django-otp")
+    assert store.take_warnings() == [f"{store.lock_path}: cannot be locked (Read-only file system)"]
+    with pytest.raises(UserDataError, match="cannot be saved .Read-only file system."):
+        store.add_bookmark("package", "django-allauth")

@@ -347,21 +347,28 @@ class UserDataFile:
 
     def read(self) -> UserData:
         """What is saved (empty when nothing is). Never raises: problems become warnings."""
-        try:
-            with _locked(self.lock_path, self._lock_timeout):
-                return self._load(writing=False)
-        except (UserDataError, OSError) as error:
-            # No lock to be had (a read-only folder, or a stuck holder): read without it, and
-            # leave any bad file where it is, since it cannot be set aside safely.
-            if isinstance(error, OSError):
-                self.warnings.append(f"{self.lock_path}: cannot be locked ({error.__class__.__name__})")
-            else:
-                self.warnings.append(str(error))
+        if not self.path.exists() and not self.path.is_symlink():
+            return UserData()  # nothing saved yet: no need to make the folder or the lock
+        with contextlib.ExitStack() as held:
             try:
-                text = self._read_text()
-                return decode(text).data if text is not None else UserData()
-            except (OSError, Unreadable, FromNewerVersion, UnicodeDecodeError):
-                return UserData()
+                held.enter_context(_locked(self.lock_path, self._lock_timeout))
+            except UserDataError as error:
+                self.warnings.append(str(error))
+                return self._read_unlocked()
+            except OSError as error:
+                self.warnings.append(f"{self.lock_path}: cannot be locked ({_why(error)})")
+                return self._read_unlocked()
+            return self._load(writing=False)
+
+    def _read_unlocked(self) -> UserData:
+        """Without the lock (a read-only folder, or a holder that does not let go): read, and
+        leave a bad file where it is, since it cannot be set aside safely now."""
+        try:
+            text = self._read_text()
+            return decode(text).data if text is not None else UserData()
+        except (OSError, Unreadable, FromNewerVersion, UnicodeDecodeError) as error:
+            self.warnings.append(f"{self.path} cannot be read now ({error}): left as it is")
+            return UserData()
 
     # changing
 
@@ -474,7 +481,12 @@ class UserDataFile:
             if self._set_aside(reason, partly=True, writing=writing):
                 # What could be read is saved at once (the original is in the backup), so the
                 # warning is given once, not on every run.
-                atomic_write_text(self.path, encode(decoded.data))
+                try:
+                    atomic_write_text(self.path, encode(decoded.data))
+                except OSError as error:
+                    if writing:
+                        raise
+                    self.warnings.append(f"{self.path}: what could be read is not saved ({_why(error)})")
         return decoded.data
 
     def _set_aside(self, reason: str, *, partly: bool, writing: bool) -> bool:
