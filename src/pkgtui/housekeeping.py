@@ -104,7 +104,8 @@ def clear_cache(yes: bool, stdin: TextIO, stdout: TextIO, stderr: TextIO, env: M
         try:
             answer = stdin.readline()
         except KeyboardInterrupt:
-            answer = ""
+            stdout.write("\nNothing deleted.\n")
+            return 130  # interrupted, as the lookup commands say it
         if answer.strip().lower() not in ("y", "yes"):
             stdout.write("\nNothing deleted.\n" if not answer.endswith("\n") else "Nothing deleted.\n")
             return EXIT_OK

@@ -135,6 +135,20 @@ def test_clear_asks_on_a_terminal_and_deletes_only_on_yes():
     assert code == EXIT_OK and not any(path.exists() for path in made)
 
 
+def test_ctrl_c_at_the_question_deletes_nothing_and_exits_130():
+    made = fill_cache()
+
+    class Interrupted(TerminalStream):
+        def readline(self, size=-1):
+            raise KeyboardInterrupt
+
+    args = build_parser().parse_args(["cache", "clear"])
+    out = io.StringIO()
+    code = housekeeping.run(args, build_parser(), stdin=Interrupted(), stdout=out, stderr=io.StringIO())
+    assert (code, out.getvalue().splitlines()[-1]) == (130, "Nothing deleted.")
+    assert all(path.exists() for path in made)
+
+
 def test_clear_without_a_terminal_or_yes_refuses_in_one_line():
     made = fill_cache()
     result = pkgtui("cache", "clear")
