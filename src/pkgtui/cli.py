@@ -12,18 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .exit_codes import (
-    EXIT_API,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_NOT_FOUND,
-    EXIT_OK,
-    EXIT_USAGE,
-)
+from .completion import SHELLS, SLUG_KINDS
+from .exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .target import StartTarget
-
-# Scripts and tests import the exit codes from here as well as from pkgtui.exit_codes.
-__all__ = ["EXIT_API", "EXIT_NOT_FOUND", "EXIT_OK", "EXIT_USAGE", "StartTarget", "build_parser", "main"]
 
 # How much of an unexpected error's message the one line quotes.
 ERROR_MESSAGE_LIMIT = 300
@@ -103,6 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("term", nargs="+", metavar="TERM")
     find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
     find.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results")
+
+    # pkgtui's own files and the shell (pkgtui.housekeeping): no config, no network.
+    paths = commands.add_parser("paths", help="print where pkgtui keeps its files")
+    paths.add_argument("--json", action="store_true", help="print them as JSON")
+    cache = commands.add_parser("cache", help="manage the cache: pkgtui cache clear")
+    cache_actions = cache.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
+    clear = cache_actions.add_parser("clear", help="delete the HTTP cache and the catalogue store")
+    clear.add_argument("--yes", "-y", action="store_true", help="do not ask first")
+    bookmarks = commands.add_parser("bookmarks", help="list your bookmarks")
+    bookmarks.add_argument("--json", action="store_true", help="print them as JSON")
+    completion = commands.add_parser("completion", help="print a completion script for bash, zsh or fish")
+    completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    completion.add_argument("--slugs", choices=SLUG_KINDS, help=argparse.SUPPRESS)  # what the scripts run
     return parser
 
 
@@ -161,6 +165,10 @@ def _save_traceback(error: BaseException) -> str | None:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("paths", "cache", "bookmarks", "completion"):
+        from . import housekeeping
+
+        return housekeeping.run(args, parser)
 
     from .config import load_config
 
