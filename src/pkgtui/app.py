@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 import warnings
@@ -79,6 +80,9 @@ class PkgtuiApp(App[int]):
         # terminal is restored; with ``crash_in_one_line`` Textual prints no traceback for it.
         self.crash: Exception | None = None
         self.crash_in_one_line = False
+        self._signalled = False
+        # What a second signal does (run_app: restore the terminal and exit at once).
+        self.on_second_signal: Callable[[int], None] | None = None
 
     def on_load(self) -> None:
         # Home's data depends on nothing on screen: ask for it before the terminal is set up,
@@ -206,9 +210,13 @@ class PkgtuiApp(App[int]):
 
     def exit_on_signal(self, return_code: int) -> None:
         """SIGTERM, SIGHUP or SIGINT: close as "q" does (screens unmount, the driver puts the
-        terminal back), with the signal's exit status. A second signal changes nothing."""
-        if self.return_code is None:
+        terminal back), with the signal's exit status. A signal that comes while that close is
+        still going on (something in it hangs) puts the terminal back at once and exits."""
+        if not self._signalled:
+            self._signalled = True
             self.exit(return_code=return_code)
+        elif self.on_second_signal is not None:
+            self.on_second_signal(return_code)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's one funnel for an exception nothing caught (it then closes the app).
@@ -287,10 +295,40 @@ def run_app(config: Config, target: StartTarget | None = None) -> int:
         return EXIT_USAGE
     app = create_app(config, target=target)
     app.crash_in_one_line = True
+    app.on_second_signal = _terminal_restorer()
     asyncio.run(_run_until_closed(app))
     if app.crash is not None:
         raise app.crash
     return app.return_code or EXIT_OK
+
+
+# What Textual's driver writes when it stops: kitty keyboard protocol, bracketed paste, focus
+# events and every mouse mode off, line wrap on, the normal screen back, the cursor shown.
+LEAVE_APPLICATION_MODE = (
+    "\x1b[<u\x1b[?2004l\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?7h\x1b[?1049l\x1b[?25h"
+)
+
+
+def _terminal_restorer() -> Callable[[int], None]:
+    """Exit at once with the terminal as it was before the app started (its line settings,
+    taken now, and the modes the app turned on), for when the app's own close hangs."""
+    import termios
+
+    try:
+        settings = termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):
+        settings = None
+
+    def restore_and_exit(return_code: int) -> None:
+        try:
+            if settings is not None:
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, settings)
+            os.write(sys.__stderr__.fileno() if sys.__stderr__ else 2, LEAVE_APPLICATION_MODE.encode())
+        except (termios.error, OSError, ValueError):
+            pass  # the terminal may be gone (a hangup): exiting is all that is left to do
+        os._exit(return_code)
+
+    return restore_and_exit
 
 
 async def _run_until_closed(app: PkgtuiApp) -> None:

@@ -169,3 +169,31 @@ def test_a_crash_in_the_tui_is_one_line_after_the_terminal_is_restored(terminal)
     assert said.startswith("pkgtui: internal error: RuntimeError: boom; please report it (details in ")
     assert said.count("\n") == 1, said  # the one line, and no warning before or after it
     assert "Traceback" not in term.output.decode("utf-8", "replace")
+
+
+# A close that never finishes: every screen's unmount waits for ever.
+HANGING_CLOSE = """
+import asyncio, sys
+from pkgtui.screens.base import DataScreen
+
+async def hang(self):
+    await asyncio.Event().wait()
+
+DataScreen.on_unmount = hang
+from pkgtui.cli import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def test_a_second_signal_ends_a_close_that_hangs(terminal):
+    # Before: the second SIGTERM changed nothing, and only SIGKILL ended the process.
+    term = terminal("-c", HANGING_CLOSE)
+    assert term.read_until(DRAWN, STARTUP_LIMIT)
+    os.kill(term.pid, signal.SIGTERM)
+    assert term.wait(2.0) is None  # the close hangs (what this test is about)
+    before = len(term.output)
+    os.kill(term.pid, signal.SIGTERM)
+    assert term.wait(EXIT_LIMIT) == EXIT_TERMINATED
+    after = term.output[before:]
+    for what, sequence in RESTORES.items():
+        assert sequence in after, f"{what}: {sequence!r} not written after the second signal"
