@@ -138,7 +138,10 @@ def internal_error_line(error: BaseException) -> str:
     """One line for an unexpected exception; the traceback goes to a file it names."""
     from .text import clean
 
-    message = clean(str(error))
+    try:
+        message = clean(str(error))
+    except Exception:  # noqa: BLE001 (an exception whose str() fails must not break the net)
+        message = ""
     if len(message) > ERROR_MESSAGE_LIMIT:
         message = message[: ERROR_MESSAGE_LIMIT - 1] + "…"
     saved = _save_traceback(error)
@@ -157,7 +160,7 @@ def _save_traceback(error: BaseException) -> str | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         text = "".join(traceback.format_exception(error))
         path.write_text(f"pkgtui {__version__}\n{text[-100_000:]}", encoding="utf-8", errors="replace")
-    except OSError:  # a report that cannot be written must not hide the one line
+    except Exception:  # noqa: BLE001 (a report that cannot be written must not hide the one line)
         return None
     return str(path)
 
