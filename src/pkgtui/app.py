@@ -23,8 +23,10 @@ from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from .session import Session
 from .target import StartTarget
+from .userdata import UserDataError, UserDataFile
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
     from textual.timer import Timer
     from textual.worker import Worker
 
@@ -64,6 +66,7 @@ class PkgtuiApp(App[int]):
         client: Client | None = None,
         target: StartTarget | None = None,
         clock: Callable[[], datetime] | None = None,
+        user_data: UserDataFile | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -73,6 +76,9 @@ class PkgtuiApp(App[int]):
         self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
+        # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
+        self.user_data = user_data or UserDataFile()
+        self._saved_theme: str | None = None
         self._long_lived_frozen = False
         self._refreeze_timer: Timer | None = None
         self._home_data: asyncio.Future[tuple[list[Category], list[Grid]]] | None = None
@@ -103,7 +109,27 @@ class PkgtuiApp(App[int]):
         return data
 
     def on_mount(self) -> None:
-        if self.config.theme in self.available_themes:
+        self._apply_theme()
+        self._apply_keymap()
+        for warning in self.config.warnings:
+            # Warnings quote the user's file (key names, TOML errors): shown literally.
+            self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
+        from .screens.home import HomeScreen
+
+        # Home is always at the bottom, so Esc from a screen opened directly lands there.
+        target = self.target
+        self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
+        if target.kind not in ("home", "search"):
+            self.open_screen(target.kind, target.key)
+
+    def _apply_theme(self) -> None:
+        """The theme last picked in the palette (saved in the user data), else the config's."""
+        saved = self.user_data.read().theme
+        for warning in self.user_data.take_warnings():
+            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+        if saved in self.available_themes:
+            self.theme = saved
+        elif self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
             self.theme = "textual-dark"
@@ -115,16 +141,32 @@ class PkgtuiApp(App[int]):
                 markup=False,
                 timeout=10,
             )
-        for warning in self.config.warnings:
-            # Warnings quote the user's file (key names, TOML errors): shown literally.
-            self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
-        from .screens.home import HomeScreen
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._save_theme)
 
-        # Home is always at the bottom, so Esc from a screen opened directly lands there.
-        target = self.target
-        self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
-        if target.kind not in ("home", "search"):
-            self.open_screen(target.kind, target.key)
+    def _save_theme(self, theme: Theme) -> None:
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        try:
+            self.user_data.set_theme(theme.name)
+        except UserDataError as error:
+            self.notify(
+                f"The theme was not saved: {error}", title="Your data", severity="warning", markup=False
+            )
+
+    def _apply_keymap(self) -> None:
+        """The config's [keys] table, checked first: a typo is one warning, never a dead key."""
+        if not self.config.keys:
+            return  # finding every binding id imports every screen: only when asked
+        from .keys import binding_ids, check_keymap
+
+        keymap, warnings = check_keymap(dict(self.config.keys), binding_ids())
+        for warning in warnings:
+            self.notify(
+                f"{self.config.config_path}: {warning}", title="Config", severity="warning", markup=False
+            )
+        self.set_keymap(keymap)
 
     def switch_to_home(self) -> None:
         """Replace the top screen with home (back from a screen opened with nothing under it)."""
@@ -263,9 +305,10 @@ def create_app(
     client: Client | None = None,
     target: StartTarget | None = None,
     clock: Callable[[], datetime] | None = None,
+    user_data: UserDataFile | None = None,
 ) -> PkgtuiApp:
     """The one factory shared by the CLI and the tests."""
-    return PkgtuiApp(config, client=client, target=target, clock=clock)
+    return PkgtuiApp(config, client=client, target=target, clock=clock, user_data=user_data)
 
 
 def terminal_problem() -> str | None:

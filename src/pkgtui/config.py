@@ -42,6 +42,8 @@ class Config:
     demo: bool = False
     refresh: bool = False
     config_path: Path | None = None
+    # The [keys] table as written (binding id -> keys); the app checks it against its bindings.
+    keys: tuple[tuple[str, object], ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -174,6 +176,14 @@ def _boolean(value: Any) -> bool:
     return value
 
 
+def _key_table(value: Any) -> tuple[tuple[str, object], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table of binding ids and keys, e.g. [keys] then "grid.sort" = "o"')
+    if len(value) > 500:  # there are ~40 bindings; more entries than this is not a keymap
+        raise ValueError("has more than 500 entries")
+    return tuple((str(binding_id), keys) for binding_id, keys in value.items())
+
+
 # key in the file -> (Config field, check)
 FILE_KEYS = {
     "api_url": ("api_url", _check_url),
@@ -182,6 +192,7 @@ FILE_KEYS = {
     "timeout": ("timeout", _number(0.5, 300)),
     "theme": ("theme", _string),
     "cache": ("use_cache", _boolean),
+    "keys": ("keys", _key_table),
 }
 
 
