@@ -80,8 +80,9 @@ CLIENT_FAULTS: tuple[ClientFault, ...] = (
         "429 with a long Retry-After",
         lambda: [rate_limited(3600)],
         "RateLimited",
-        r"limiting requests; try again in 3600 s",
-        'not waited out: "is limiting requests; try again in 3600 s"',
+        r"limiting requests; try again in an hour or more; run it again then$",
+        'not waited out: "is limiting requests; try again in an hour or more" (said once; '
+        "a Retry-After over an hour is capped)",
     ),
     ClientFault(
         "429 that persists",
@@ -94,8 +95,8 @@ CLIENT_FAULTS: tuple[ClientFault, ...] = (
         "truncated body",
         lambda: [truncated(0.5)],
         "BadResponse",
-        r"incomplete response",
-        'retried twice; then "sent an incomplete response"',
+        r"incomplete response: it was cut off",
+        'retried twice; then "sent an incomplete response: it was cut off"',
     ),
     ClientFault(
         "connection reset mid-response",
@@ -109,14 +110,14 @@ CLIENT_FAULTS: tuple[ClientFault, ...] = (
         lambda: [invalid_json()],
         "BadResponse",
         r"malformed JSON",
-        '"sent malformed JSON" (not retried: the same body would come back)',
+        'retried twice; then "sent malformed JSON"; the hint suggests --refresh, then --api-url',
     ),
     ClientFault(
         "a proxy's HTML page",
         lambda: [body(b"<html>Log in to the proxy</html>")],
         "BadResponse",
-        r"malformed JSON",
-        '"sent malformed JSON"; the hint points at --api-url',
+        r"answered with a web page, not JSON: a proxy or login page\?",
+        'retried twice; then "answered with a web page, not JSON: a proxy or login page?"',
     ),
     ClientFault(
         "list where an object is expected",
