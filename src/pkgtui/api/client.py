@@ -668,7 +668,7 @@ class Client:
         if not term.strip():
             return ItemList()
         data = await self.get_json("search/", {"q": term.strip()}, refresh=refresh)
-        results = data.get("results") if isinstance(data, dict) else data
+        results = data["results"] if isinstance(data, dict) else data  # get_json checked: a list
         return _read_items(results, SearchResult.from_api)
 
 
