@@ -459,7 +459,13 @@ class Client:
     def peek_json(self, path: str, params: dict[str, Any] | None = None) -> Any | None:
         """A fresh cached answer to GET ``path``, decoded, without a request or an await;
         None when the cache has none (or cannot be read, or holds malformed JSON)."""
-        return self._peek_parsed(path, params, _nothing, _shape_check(path))
+        check = _shape_check(path)
+
+        def checked(data: Any) -> Any:
+            check(data)  # the same shape get_json asks for; the JSON itself is returned
+            return data
+
+        return self._peek_parsed(path, params, _nothing, checked)
 
     def _peek_parsed(
         self,

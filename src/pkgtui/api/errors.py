@@ -64,13 +64,13 @@ class CutOff(BadResponse):
 class TooLarge(BadResponse):
     """The answer was bigger than pkgtui reads (decoded); reading stopped at the cap."""
 
-    hint = "check the API URL"
+    hint = "check the API URL, then press r to retry"
 
 
 class Redirected(APIError):
     """The API redirected to another host (or to a non-web address): not followed."""
 
-    hint = "check the API URL"
+    hint = "check the API URL, then press r to retry"
 
     def __init__(self, message: str, target: str) -> None:
         super().__init__(message)
