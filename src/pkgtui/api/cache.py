@@ -213,9 +213,9 @@ class CachingTransport(httpx.AsyncBaseTransport):
         if storage is None or self._disabled:
             return
         try:
-            for entry in storage.get_entries(key):
-                if _stored_at(entry) == stored_at:
-                    storage.remove_entry(entry.id)
+            _delete(
+                storage, [entry.id for entry in storage.get_entries(key) if _stored_at(entry) == stored_at]
+            )
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
 
@@ -289,9 +289,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 # older ones: a save of the same key finishing meanwhile keeps the newer.
                 stored = storage.get_entries(key)
                 if any(old.id == entry.id for old in stored):
-                    for old in stored:
-                        if old.id != entry.id and _stored_at(old) <= stored_at:
-                            storage.remove_entry(old.id)
+                    _delete(
+                        storage,
+                        [old.id for old in stored if old.id != entry.id and _stored_at(old) <= stored_at],
+                    )
 
             await asyncio.to_thread(write)
             self._written.add(key)
@@ -384,6 +385,19 @@ class CachingTransport(httpx.AsyncBaseTransport):
             # Closing a broken cache must not fail the exit.
             with contextlib.suppress(Exception):
                 self._storage.close()
+
+
+def _delete(storage: Any, ids: list[Any]) -> None:
+    """Delete stored entries now. hishel's ``remove_entry`` only hides an entry and keeps its
+    bytes for ``soft_delete_ttl`` (for readers streaming it); 12 refreshes of a 20,000-package
+    catalogue then held 13 copies on disk. This cache reads a body whole, and one deleted
+    under a read only makes that read a miss (see _newest), so the rows go at once (their
+    stream chunks with them: hishel's schema cascades the delete)."""
+    for entry_id in ids:
+        storage.remove_entry(entry_id)  # hidden at once, whatever happens below
+        connection = getattr(storage, "connection", None)
+        if connection is not None:
+            connection.execute("DELETE FROM entries WHERE id = ?", (entry_id.bytes,))
 
 
 def _stored_at(entry: Any) -> float:

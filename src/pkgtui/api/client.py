@@ -554,9 +554,11 @@ class Client:
             in_flight: set[asyncio.Future[tuple[Page[T], bool]]] = set()
             arrived: asyncio.Queue[asyncio.Future[tuple[Page[T], bool]]] = asyncio.Queue()
 
+            closed = False  # the consumer has left: nothing more is asked for
+
             def launch() -> None:
                 nonlocal next_offset
-                while len(in_flight) < ahead and next_offset < end:
+                while not closed and len(in_flight) < ahead and next_offset < end:
                     task = asyncio.ensure_future(page_at(next_offset))
                     waiting[task] = next_offset
                     in_flight.add(task)
@@ -599,6 +601,7 @@ class Client:
                     page, _ = task.result()
                     yield page
             finally:
+                closed = True
                 await cancel_and_wait(list(waiting))
 
     def _saves_held(self) -> contextlib.AbstractContextManager[None]:
