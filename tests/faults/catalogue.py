@@ -310,13 +310,21 @@ NETWORK_ROWS: tuple[Row, ...] = (
     Row(
         "a SOCKS5 proxy (`ALL_PROXY=socks5://…`)",
         "requests go through it",
-        ("test_reliability_api.test_a_socks_proxy_carries_the_requests",),
+        (
+            "test_reliability_api.test_a_socks_proxy_carries_the_requests",
+            "test_reliability_api.test_a_socks_proxy_from_all_proxy_in_the_environment",
+        ),
     ),
     Row(
         "a proxy of a scheme pkgtui cannot use (socks4://, ftp://)",
         'one line: "the proxy socks4://HOST:PORT uses socks4://, which pkgtui cannot use" '
         "(no password shown)",
         ("test_reliability_api.test_an_unusable_proxy_is_one_clear_line",),
+    ),
+    Row(
+        "a SOCKS proxy, socksio missing (a broken install)",
+        'one line: "the SOCKS proxy … needs the socksio package (pip install socksio)"',
+        ("test_reliability_api.test_a_socks_proxy_without_socksio_is_one_clear_line",),
     ),
 )
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -529,3 +530,26 @@ async def test_an_unusable_proxy_is_one_clear_line(server, sleeps, proxy, says):
     message = caught.value.message
     assert says in message and "\n" not in message and "secret" not in message
     assert server.log.paths == []
+
+
+async def test_a_socks_proxy_from_all_proxy_in_the_environment(server, sleeps, monkeypatch):
+    with SocksProxy() as proxy:
+        for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        async with open_client(server.url, backoff=0.0, sleep=sleeps) as client:
+            assert (await client.package(1867)).slug == "django-otp"
+    assert proxy.connects
+
+
+async def test_a_socks_proxy_without_socksio_is_one_clear_line(server, sleeps, monkeypatch):
+    monkeypatch.setitem(sys.modules, "socksio", None)  # as if httpx[socks] were not installed
+    network = NetworkTransport(
+        httpx.Limits(max_connections=4),
+        prepare_tls=False,
+        proxies=lambda: {"http": "socks5://127.0.0.1:1080"},
+        bypass=lambda host: False,
+    )
+    async with open_client(server.url, transport=network, backoff=0.0, sleep=sleeps) as client:
+        with pytest.raises(NoConnection, match="needs the socksio package"):
+            await client.package(1867)
