@@ -35,6 +35,7 @@ ENV_API_URL = "PKGTUI_API_URL"
 class Config:
     api_url: str = DEFAULT_API_URL
     cache_ttl: float = 3600.0
+    cache_max_mb: float = 200.0  # the HTTP cache file's size cap; least recently used go first
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
     theme: str = "textual-dark"
@@ -60,6 +61,7 @@ class Config:
             timeout=self.timeout,
             concurrency=self.concurrency,
             on_cache_warning=on_cache_warning,
+            cache_max_bytes=int(self.cache_max_mb * 1024 * 1024),
         )
 
 
@@ -188,6 +190,7 @@ def _key_table(value: Any) -> tuple[tuple[str, object], ...]:
 FILE_KEYS = {
     "api_url": ("api_url", _check_url),
     "cache_ttl": ("cache_ttl", _number(0, 30 * 86400)),
+    "cache_max_mb": ("cache_max_mb", _number(1, 100_000)),
     "concurrency": ("concurrency", _number(1, 64, integer=True)),
     "timeout": ("timeout", _number(0.5, 300)),
     "theme": ("theme", _string),
