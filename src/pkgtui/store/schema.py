@@ -1,0 +1,109 @@
+"""The catalogue database's tables, and the staging copies a sync fills before it swaps them in.
+
+Each catalogue table exists twice: the live one every reader uses, and a ``stage_`` copy a
+running sync fills page by page, each page in its own short transaction. When the staged
+catalogue is whole, one transaction drops the live tables and renames the staged ones in
+their place (:data:`SWAP`), so a reader sees the old catalogue or the new one, never a mix,
+and a sync killed at any moment leaves the live tables as they were (the staged rows are
+dropped by the next sync).
+
+Indexes are made at the swap, after the bulk insert (faster than keeping them up to date
+row by row), under fixed names: dropping the old table frees them.
+"""
+
+from __future__ import annotations
+
+# Bump when the tables change: a database of another version is set aside and rebuilt
+# (it is a cache of the API, nothing in it is the user's own).
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x706B6774  # "pkgt": marks the file as pkgtui's catalogue
+
+LIVE = ""
+STAGE = "stage_"
+
+# Text the full-text index holds: title, slug (hyphens split it into words) and description.
+# unicode61 folds case and (remove_diacritics 2) accents; the prefix indexes make a query's
+# prefix terms ("dj"*) cheap.
+_FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+
+
+def catalogue_tables(prefix: str) -> list[str]:
+    """CREATE statements for one copy (live or staged) of the catalogue tables."""
+    return [
+        f"""CREATE TABLE {prefix}categories (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,      -- order in the API's list
+            slug TEXT NOT NULL,
+            title TEXT NOT NULL,
+            raw BLOB NOT NULL,              -- the API object as JSON
+            fetched_at REAL NOT NULL        -- Unix time
+        )""",
+        f"""CREATE TABLE {prefix}grids (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            slug TEXT NOT NULL,
+            title TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            fetched_at REAL NOT NULL
+        )""",
+        f"""CREATE TABLE {prefix}grid_members (
+            grid_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,      -- order in the grid's own list
+            package_id INTEGER NOT NULL,
+            PRIMARY KEY (grid_id, position)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE {prefix}packages (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            slug TEXT NOT NULL,
+            title TEXT NOT NULL,
+            title_key TEXT NOT NULL,        -- search.key(title): for exact and prefix matches
+            slug_key TEXT NOT NULL,
+            category_id INTEGER,
+            stars INTEGER,
+            last_updated REAL,
+            usage_count INTEGER,            -- "Using this" on the website; API v3 only
+            raw BLOB NOT NULL,              -- the API v4 object as JSON
+            fetched_at REAL NOT NULL,
+            source TEXT NOT NULL DEFAULT 'v4'
+        )""",
+        f"CREATE VIRTUAL TABLE {prefix}package_text USING fts5(title, slug, description, {_FTS_OPTIONS})",
+    ]
+
+
+# Staging only: a sync's usage counts from API v3, by slug, merged into the packages at the swap.
+STAGE_USAGE = f"CREATE TABLE {STAGE}usage (slug TEXT PRIMARY KEY, usage_count INTEGER NOT NULL) WITHOUT ROWID"
+
+
+INDEXES = [
+    "CREATE INDEX packages_slug ON packages (slug)",
+    "CREATE INDEX packages_category ON packages (category_id, position)",
+    "CREATE INDEX packages_title_key ON packages (title_key)",
+    "CREATE INDEX packages_slug_key ON packages (slug_key)",
+    "CREATE INDEX grids_slug ON grids (slug)",
+    "CREATE INDEX categories_slug ON categories (slug)",
+    "CREATE INDEX grid_members_package ON grid_members (package_id)",
+]
+
+SWAPPED = ("categories", "grids", "grid_members", "packages", "package_text")
+
+META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID"
+
+
+def create_all() -> list[str]:
+    """A new, empty database."""
+    return [META, *catalogue_tables(LIVE), *INDEXES]
+
+
+def drop_staged() -> list[str]:
+    return [f"DROP TABLE IF EXISTS {STAGE}{name}" for name in (*SWAPPED, "usage")]
+
+
+def swap() -> list[str]:
+    """Within one transaction: the staged tables become the live ones."""
+    statements = [f"DROP TABLE {name}" for name in SWAPPED]
+    statements += [f"ALTER TABLE {STAGE}{name} RENAME TO {name}" for name in SWAPPED]
+    return statements + INDEXES
+
+
+EXPECTED_TABLES = frozenset({"meta", *SWAPPED})

@@ -1,0 +1,643 @@
+"""The catalogue store: every category, grid and package the API lists, in one SQLite file.
+
+Readers get typed models (``pkgtui.api.models``) from one cheap synchronous call per screen:
+:meth:`Store.category_counts` and :meth:`Store.grids` for home, :meth:`Store.category_packages`,
+:meth:`Store.grid_view`, :meth:`Store.package`, :meth:`Store.search`. Only :mod:`.sync`
+replaces the catalogue (atomically, see :mod:`.schema`); :meth:`Store.put_packages` updates
+single packages learned elsewhere (a grid's members fetched on their own).
+
+The file is a cache of the API: WAL mode, so readers never wait for a writer and several
+pkgtui processes can use it at once; a busy timeout for writers. A file that is not a
+database, is damaged, or was written by another schema version is set aside (renamed to
+``*.broken``) and a new one started, with one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+import msgspec
+
+from ..api import wire
+from ..api.client import DEFAULT_API_URL
+from ..api.errors import BadResponse
+from ..api.models import Category, Grid, Package
+from . import schema, search
+
+BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer (a sync's swap takes well under 1 s)
+CATALOGUE_NAME = "catalogue.sqlite"
+# One package's JSON larger than this is not kept: a real one is a few kB.
+MAX_RAW_BYTES = 1_000_000
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The catalogue file cannot be used (permissions, a full disk, another process holding
+    it too long). ``str(error)`` is one line a user can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    """A category and how many packages the catalogue holds in it (home's list)."""
+
+    category: Category
+    packages: int
+
+
+@dataclass(frozen=True, slots=True)
+class GridView:
+    """A grid and its members in the grid's order; ``missing`` are members the catalogue
+    does not hold (yet)."""
+
+    grid: Grid
+    members: list[Package]
+    missing: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    path: Path
+    size_bytes: int
+    packages: int
+    categories: int
+    grids: int
+    usage_counts: int  # packages whose usage count is known
+    synced_at: datetime | None
+    source_url: str | None
+
+    def age_seconds(self, now: float | None = None) -> float | None:
+        if self.synced_at is None:
+            return None
+        return max(0.0, (now if now is not None else time.time()) - self.synced_at.timestamp())
+
+
+def catalogue_path(api_url: str, folder: Path | None = None) -> Path:
+    """Where the catalogue of ``api_url`` lives: one file per API root, so a test server
+    or the demo never mixes with djangopackages.org's catalogue."""
+    if folder is None:
+        from ..config import cache_dir
+
+        folder = cache_dir()
+    url = api_url if api_url.endswith("/") else api_url + "/"
+    if url == DEFAULT_API_URL:
+        return folder / CATALOGUE_NAME
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return folder / f"catalogue-{digest}.sqlite"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are begun explicitly), WAL, busy timeout.
+    Raises sqlite3.DatabaseError when the file is not a database."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        # With WAL, NORMAL never corrupts the file; a power cut may lose the last commit.
+        connection.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+@contextlib.contextmanager
+def transaction(connection: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    connection.execute(f"BEGIN {mode}")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says the file itself is bad (not a database, corrupt), as opposed
+    to busy, locked, or out of space."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return type(error) is sqlite3.DatabaseError
+
+
+def check_schema(connection: sqlite3.Connection) -> str | None:
+    """None when the database is a complete catalogue of this version, "new" when it is
+    empty, else what is wrong with it."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and app_id == 0 and not tables:
+        return "new"
+    if app_id != schema.APPLICATION_ID:
+        return "not a pkgtui catalogue"
+    if version != schema.SCHEMA_VERSION:
+        return f"schema version {version}, this pkgtui uses {schema.SCHEMA_VERSION}"
+    if not schema.EXPECTED_TABLES <= tables:
+        return "tables are missing"
+    return None
+
+
+def create(connection: sqlite3.Connection) -> None:
+    """Make the tables of an empty database (another process may be doing the same)."""
+    with transaction(connection, "EXCLUSIVE"):
+        if check_schema(connection) != "new":
+            return  # made by someone else meanwhile
+        for statement in schema.create_all():
+            connection.execute(statement)
+        connection.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+def package_row(
+    package: Package, raw: bytes, position: int, fetched_at: float, source: str = "v4"
+) -> tuple[Any, ...]:
+    """The columns of one package row (see schema.catalogue_tables), in order."""
+    updated = package.last_updated.timestamp() if package.last_updated is not None else None
+    return (
+        package.id,
+        position,
+        package.slug,
+        package.title,
+        search.key(package.title),
+        search.key(package.slug),
+        package.category_id,
+        package.repo_watchers,
+        updated,
+        raw,
+        fetched_at,
+        source,
+    )
+
+
+PACKAGE_COLUMNS = "id, position, slug, title, title_key, slug_key, category_id, stars, last_updated, raw, fetched_at, source"
+
+
+def text_row(package: Package) -> tuple[int, str, str, str]:
+    """The full-text index's row for a package (rowid = package id)."""
+    return (package.id, package.title, package.slug, package.repo_description)
+
+
+_package_list = msgspec.json.Decoder(list[Package])
+
+
+def decode_packages(raws: Sequence[bytes]) -> list[Package]:
+    """Packages from their stored JSON: all in one msgspec call when every one is
+    well-formed (the usual case: ~6 ms for 1,000), else one by one, the lenient way for
+    those the strict decoder refuses."""
+    if not raws:
+        return []
+    try:
+        return _package_list.decode(b"[" + b",".join(raws) + b"]")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        pass
+    packages = []
+    for raw in raws:
+        package = decode_package(raw)
+        if package is not None:
+            packages.append(package)
+    return packages
+
+
+def decode_package(raw: bytes) -> Package | None:
+    package = wire.package(raw)
+    if package is not None:
+        return package
+    try:
+        return Package.from_api(json.loads(raw))
+    except (ValueError, UnicodeDecodeError, BadResponse):
+        return None  # not written by this code: nothing stored fails to decode
+
+
+def raw_json(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# -- the store -------------------------------------------------------------------------------
+
+
+class Store:
+    """One catalogue file, opened once; safe to share between threads (calls take turns)."""
+
+    def __init__(self, path: Path | str, *, on_warning: Callable[[str], None] | None = None) -> None:
+        self.path = Path(path)
+        self._warn = on_warning or (lambda message: None)
+        self._lock = threading.RLock()
+        self._connection = self._open()
+
+    @classmethod
+    def for_api(cls, api_url: str, **options: Any) -> Store:
+        return cls(catalogue_path(api_url), **options)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- opening, and setting a bad file aside ---------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create {self.path.parent}: {error.strerror or error}") from None
+        problem: str | None
+        try:
+            connection = connect(self.path)
+        except sqlite3.Error as error:
+            if not is_damage(error):
+                raise StoreError(f"cannot open {self.path}: {error}") from None
+            problem = "not a database"
+        else:
+            try:
+                problem = check_schema(connection)
+                if problem == "new":
+                    create(connection)
+                    problem = None
+            except sqlite3.Error as error:
+                if not is_damage(error):
+                    connection.close()
+                    raise StoreError(f"cannot open {self.path}: {error}") from None
+                problem = "damaged"
+            if problem is None:
+                return connection
+            connection.close()
+        return self._start_afresh(problem)
+
+    def _start_afresh(self, problem: str) -> sqlite3.Connection:
+        """Rename the bad file to ``*.broken`` (replacing an older one) and make a new one."""
+        aside = self.path.with_name(self.path.name + ".broken")
+        try:
+            os.replace(self.path, aside)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise StoreError(f"cannot set aside the unreadable {self.path}: {error.strerror}") from None
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(self.path.with_name(self.path.name + suffix))
+        self._warn(
+            f"catalogue {self.path} could not be used ({problem}); set aside as {aside.name}, starting afresh"
+        )
+        try:
+            connection = connect(self.path)
+            create(connection)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot create {self.path}: {error}") from None
+        return connection
+
+    def _read(self, query: Callable[[sqlite3.Connection], T], empty: T) -> T:
+        """Run ``query``; a file found damaged now is set aside (``empty`` is the answer),
+        any other database failure is a StoreError."""
+        with self._lock:
+            try:
+                return query(self._connection)
+            except sqlite3.Error as error:
+                if not is_damage(error):
+                    raise StoreError(f"cannot read {self.path}: {error}") from None
+                with contextlib.suppress(sqlite3.Error):
+                    self._connection.close()
+                self._connection = self._start_afresh("damaged")
+                return empty
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                with transaction(self._connection) as connection:
+                    return work(connection)
+            except sqlite3.Error as error:
+                if is_damage(error):
+                    with contextlib.suppress(sqlite3.Error):
+                        self._connection.close()
+                    self._connection = self._start_afresh("damaged")
+                raise StoreError(f"cannot write {self.path}: {error}") from None
+
+    # -- reading: one call per screen -----------------------------------------------------
+
+    def categories(self) -> list[Category]:
+        return self._read(
+            lambda c: _objects(c.execute("SELECT raw FROM categories ORDER BY position"), Category.from_api),
+            [],
+        )
+
+    def category_counts(self) -> list[CategoryCount]:
+        """Home's categories, in the API's order, with the number of packages in each."""
+
+        def query(c: sqlite3.Connection) -> list[CategoryCount]:
+            counts = dict(
+                c.execute("SELECT category_id, count(*) FROM packages GROUP BY category_id").fetchall()
+            )
+            return [
+                CategoryCount(category, counts.get(category.id, 0))
+                for category in _objects(
+                    c.execute("SELECT raw FROM categories ORDER BY position"), Category.from_api
+                )
+            ]
+
+        return self._read(query, [])
+
+    def category(self, key: int | str) -> Category | None:
+        text = str(key).strip()
+        return next((category for category in self.categories() if category.answers_to(text)), None)
+
+    def category_packages(self, category_id: int) -> list[Package]:
+        """Every package of a category, in the API's order."""
+        return self._read(
+            lambda c: decode_packages(
+                [
+                    row[0]
+                    for row in c.execute(
+                        "SELECT raw FROM packages WHERE category_id = ? ORDER BY position", (category_id,)
+                    )
+                ]
+            ),
+            [],
+        )
+
+    def grids(self) -> list[Grid]:
+        return self._read(
+            lambda c: _objects(c.execute("SELECT raw FROM grids ORDER BY position"), Grid.from_api), []
+        )
+
+    def grid(self, key: int | str) -> Grid | None:
+        column, value = _lookup(key)
+        return self._read(
+            lambda c: next(
+                iter(
+                    _objects(
+                        c.execute(f"SELECT raw FROM grids WHERE {column} = ? LIMIT 1", (value,)),
+                        Grid.from_api,
+                    )
+                ),
+                None,
+            ),
+            None,
+        )
+
+    def grid_members(self, grid_id: int) -> list[Package]:
+        """The grid's members the catalogue holds, in the grid's order."""
+        return self._read(
+            lambda c: decode_packages(
+                [
+                    row[0]
+                    for row in c.execute(
+                        "SELECT p.raw FROM grid_members m JOIN packages p ON p.id = m.package_id "
+                        "WHERE m.grid_id = ? ORDER BY m.position",
+                        (grid_id,),
+                    )
+                ]
+            ),
+            [],
+        )
+
+    def grid_view(self, key: int | str) -> GridView | None:
+        """A grid and its members (the grid screen's first frame), in one read transaction."""
+
+        def query(c: sqlite3.Connection) -> GridView | None:
+            column, value = _lookup(key)
+            grids = _objects(
+                c.execute(f"SELECT raw FROM grids WHERE {column} = ? LIMIT 1", (value,)), Grid.from_api
+            )
+            if not grids:
+                return None
+            grid = grids[0]
+            rows = c.execute(
+                "SELECT m.package_id, p.raw FROM grid_members m LEFT JOIN packages p ON p.id = m.package_id "
+                "WHERE m.grid_id = ? ORDER BY m.position",
+                (grid.id,),
+            ).fetchall()
+            members = decode_packages([raw for _, raw in rows if raw is not None])
+            missing = tuple(package_id for package_id, raw in rows if raw is None)
+            return GridView(grid, members, missing)
+
+        with self._lock:
+            return self._read(lambda c: _in_snapshot(c, query), None)
+
+    def package(self, key: int | str) -> Package | None:
+        raw = self.package_raw_bytes(key)
+        return decode_package(raw) if raw is not None else None
+
+    def package_raw(self, key: int | str) -> dict[str, Any] | None:
+        """The package's JSON as the API served it (for ``show --json``)."""
+        raw = self.package_raw_bytes(key)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return data if isinstance(data, dict) else None
+
+    def package_raw_bytes(self, key: int | str) -> bytes | None:
+        column, value = _lookup(key)
+        row = self._read(
+            lambda c: c.execute(f"SELECT raw FROM packages WHERE {column} = ? LIMIT 1", (value,)).fetchone(),
+            None,
+        )
+        return row[0] if row else None
+
+    def packages(self, ids: Iterable[int]) -> dict[int, Package]:
+        """The packages with these ids that the catalogue holds."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, Package] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound on parameters is far above
+            chunk = wanted[start : start + 500]
+
+            def query(c: sqlite3.Connection, chunk: list[int] = chunk) -> list[bytes]:
+                marks = ",".join("?" * len(chunk))
+                return [row[0] for row in c.execute(f"SELECT raw FROM packages WHERE id IN ({marks})", chunk)]
+
+            found.update((package.id, package) for package in decode_packages(self._read(query, [])))
+        return found
+
+    def usage_count(self, package_id: int) -> int | None:
+        row = self._read(
+            lambda c: c.execute("SELECT usage_count FROM packages WHERE id = ?", (package_id,)).fetchone(),
+            None,
+        )
+        return row[0] if row else None
+
+    def ids_by_slug(self, kind: str, slugs: Iterable[str]) -> dict[str, int]:
+        """``{slug: id}`` for the packages, grids or categories with these slugs."""
+        table = {"packages": "packages", "grids": "grids", "categories": "categories"}[kind]
+        wanted = list(dict.fromkeys(slugs))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+
+            def query(c: sqlite3.Connection, chunk: list[str] = chunk) -> list[tuple[str, int]]:
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT slug, min(id) FROM {table} WHERE slug IN ({marks}) GROUP BY slug"
+                return c.execute(sql, chunk).fetchall()
+
+            empty: list[tuple[str, int]] = []
+            found.update(self._read(query, empty))
+        return found
+
+    def search(self, query: str, limit: int | None = None) -> list[Package]:
+        """Packages matching ``query``, ranked: exact title or slug first, then titles and slugs
+        that start with it, then every other package holding all its words (each as a
+        prefix) in title, slug or description; stars descending within each. Any string
+        is a valid query; one without words finds nothing."""
+        ids = self.search_ids(query, limit)
+        found = self.packages(ids)
+        return [found[package_id] for package_id in ids if package_id in found]
+
+    def search_ids(self, query: str, limit: int | None = None) -> list[int]:
+        """The ranked ids of :meth:`search`, without decoding the packages."""
+        match = search.fts_query(query)
+        if match is None:
+            return []
+        text_key = search.key(query)
+        low, high = search.prefix_range(text_key)
+        sql = """
+            SELECT p.id FROM (
+                SELECT id, 0 AS tier FROM packages WHERE title_key = :key OR slug_key = :key
+                UNION ALL
+                SELECT id, 1 FROM packages
+                    WHERE (title_key >= :low AND title_key < :high) OR (slug_key >= :low AND slug_key < :high)
+                UNION ALL
+                SELECT rowid, 2 FROM package_text WHERE package_text MATCH :match
+            ) AS hit JOIN packages p ON p.id = hit.id
+            GROUP BY p.id
+            ORDER BY min(hit.tier), p.stars DESC NULLS LAST, p.title_key, p.id
+        """
+        params: dict[str, Any] = {"key": text_key, "low": low, "high": high, "match": match}
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = max(0, limit)
+        return self._read(lambda c: [row[0] for row in c.execute(sql, params)], [])
+
+    # -- sync state -----------------------------------------------------------------------
+
+    def meta(self, name: str) -> Any:
+        row = self._read(
+            lambda c: c.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone(), None
+        )
+        return row[0] if row else None
+
+    def last_sync(self) -> datetime | None:
+        """When the catalogue now in the store was fetched (its sync committed), or None."""
+        value = self.meta("synced_at")
+        if isinstance(value, (int, float)):
+            return datetime.fromtimestamp(value, UTC)
+        return None
+
+    def is_stale(self, max_age: float, now: float | None = None) -> bool:
+        """Whether a sync is due: never synced, or the last sync is older than ``max_age`` s."""
+        synced = self.last_sync()
+        if synced is None:
+            return True
+        return (now if now is not None else time.time()) - synced.timestamp() > max_age
+
+    def status(self) -> Status:
+        def query(c: sqlite3.Connection) -> tuple[int, int, int, int]:
+            row = c.execute(
+                "SELECT (SELECT count(*) FROM packages), (SELECT count(*) FROM categories), "
+                "(SELECT count(*) FROM grids), (SELECT count(*) FROM packages WHERE usage_count IS NOT NULL)"
+            ).fetchone()
+            return (row[0], row[1], row[2], row[3])
+
+        packages, categories, grids, usage = self._read(query, (0, 0, 0, 0))
+        size = 0
+        for suffix in ("", "-wal"):
+            with contextlib.suppress(OSError):
+                size += os.stat(self.path.with_name(self.path.name + suffix)).st_size
+        source = self.meta("source_url")
+        return Status(
+            self.path,
+            size,
+            packages,
+            categories,
+            grids,
+            usage,
+            self.last_sync(),
+            source if isinstance(source, str) else None,
+        )
+
+    # -- writing single packages ------------------------------------------------------------
+
+    def put_packages(
+        self,
+        packages: Iterable[tuple[Package, bytes]],
+        *,
+        source: str = "v4",
+        usage: dict[int, int] | None = None,
+        fetched_at: float | None = None,
+    ) -> int:
+        """Add or update packages learned outside a sync, each with its v4-shaped JSON; a
+        package's usage count, when ``usage`` has one, replaces the one held. Returns how
+        many were written (one larger than MAX_RAW_BYTES is not)."""
+        usage = usage or {}
+        when = fetched_at if fetched_at is not None else time.time()
+        items = [(package, raw) for package, raw in packages if len(raw) <= MAX_RAW_BYTES]
+        if not items:
+            return 0
+
+        def work(c: sqlite3.Connection) -> int:
+            (last,) = c.execute("SELECT coalesce(max(position), -1) FROM packages").fetchone()
+            for offset, (package, raw) in enumerate(items):
+                held = c.execute("SELECT position FROM packages WHERE id = ?", (package.id,)).fetchone()
+                position = held[0] if held else last + 1 + offset
+                c.execute(
+                    f"INSERT INTO packages ({PACKAGE_COLUMNS}, usage_count) VALUES ({','.join('?' * 13)}) "
+                    "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+                    "title_key = excluded.title_key, slug_key = excluded.slug_key, "
+                    "category_id = excluded.category_id, stars = excluded.stars, "
+                    "last_updated = excluded.last_updated, raw = excluded.raw, "
+                    "fetched_at = excluded.fetched_at, source = excluded.source, "
+                    "usage_count = coalesce(excluded.usage_count, packages.usage_count)",
+                    (*package_row(package, raw, position, when, source), usage.get(package.id)),
+                )
+                c.execute("DELETE FROM package_text WHERE rowid = ?", (package.id,))
+                c.execute(
+                    "INSERT INTO package_text (rowid, title, slug, description) VALUES (?, ?, ?, ?)",
+                    text_row(package),
+                )
+            return len(items)
+
+        return self._write(work)
+
+
+def _lookup(key: int | str) -> tuple[str, int | str]:
+    """(column, value) for a key that is an id or a slug, as the API looks them up."""
+    text = str(key).strip()
+    if text.isdigit():
+        return "id", int(text)
+    return "slug", text
+
+
+def _objects(rows: Iterable[tuple[bytes]], parse: Callable[[object], T]) -> list[T]:
+    objects = []
+    for (raw,) in rows:
+        try:
+            objects.append(parse(json.loads(raw)))
+        except (ValueError, UnicodeDecodeError, BadResponse):
+            continue  # only parsed objects are stored, so this does not happen
+    return objects
+
+
+def _in_snapshot(connection: sqlite3.Connection, query: Callable[[sqlite3.Connection], T]) -> T:
+    """``query``'s statements in one read transaction: a sync committing meanwhile cannot
+    give a grid from one catalogue and its members from the next."""
+    connection.execute("BEGIN")
+    try:
+        return query(connection)
+    finally:
+        with contextlib.suppress(sqlite3.Error):  # a damaged file: _read deals with it
+            connection.execute("COMMIT")
