@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("term", nargs="+", metavar="TERM")
     find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
     find.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results")
+
+    sync = commands.add_parser(
+        "sync", parents=[common], help="fetch the whole catalogue into the local store"
+    )
+    sync.add_argument(
+        "--status", action="store_true", help="print what the local catalogue holds, and its age"
+    )
+    sync.add_argument("--no-usage", action="store_true", help="skip the usage counts (API v3's package list)")
     return parser
 
 
@@ -131,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pkgtui: warning: {warning}", file=sys.stderr)
 
     command = args.command
+    if command == "sync":
+        from . import sync_command
+
+        return sync_command.run(args, config)
     if command in ("show", "find") or (command == "grid" and args.format):
         from . import lookup
 
