@@ -15,7 +15,7 @@ unless ``usage`` overrides it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pkgtui.api.demo import DemoAPI
@@ -56,20 +56,28 @@ class V3API:
             return 200, {kind: f"{ROOT}{kind}/" for kind in ("categories", "grids", "packages", "users")}
         match parts:
             case ["packages"]:
-                return 200, self._page("packages/", [self.package(p) for p in self._packages], query)
+                return 200, self._page("packages/", self._packages, query)
             case ["packages", slug] if slug in self._packages_by_slug:
                 return 200, self.package(self._packages_by_slug[slug])
             case ["grids"]:
-                return 200, self._page("grids/", [self.grid(g) for g in self.api.grids], query)
+                return 200, self._page("grids/", self.api.grids, query, self.grid)
             case ["grids", slug] if slug in self._grids_by_slug:
                 return 200, self.grid(self._grids_by_slug[slug])
             case ["grids", slug, "packages"] if slug in self._grids_by_slug:
                 grid = self._grids_by_slug[slug]
-                members = [self.package(p) for p in self._members.get(grid["id"], [])]
+                members = self._members.get(grid["id"], [])
                 return 200, self._page(f"grids/{slug}/packages/", members, query) | {"grid": self.grid(grid)}
         return 404, {"error": 404, "message": "No such object."}
 
-    def _page(self, path: str, objects: list[JSON], query: Mapping[str, str]) -> JSON:
+    def _page(
+        self,
+        path: str,
+        objects: list[JSON],
+        query: Mapping[str, str],
+        render: Callable[[JSON], JSON] | None = None,
+    ) -> JSON:
+        """One page of ``objects`` (v4 objects), each rendered as v3 (packages by default)."""
+        render = render or self.package
         limit = _int(query.get("limit"), DEFAULT_LIMIT)
         offset = _int(query.get("offset"), 0)
         count = len(objects)
@@ -85,7 +93,7 @@ class V3API:
                 else f"{ROOT}{path}?limit={limit}&offset={max(offset - limit, 0)}",
                 "total_count": count,
             },
-            "objects": objects[offset : offset + limit],
+            "objects": [render(item) for item in objects[offset : offset + limit]],
         }
 
     def package(self, package: JSON) -> JSON:

@@ -23,8 +23,12 @@ STAGE = "stage_"
 
 # Text the full-text index holds: title, slug (hyphens split it into words) and description.
 # unicode61 folds case and (remove_diacritics 2) accents; the prefix indexes make a query's
-# prefix terms ("dj"*) cheap.
-_FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+# prefix terms (up to "django"*) cheap: "django"* at 20,000 packages took 2.6 ms with
+# prefixes of 1-3 characters indexed, 1.9 ms with 1-6 (and a 30 % larger index). Its rowid is the package's rank by stars, not
+# its id, so FTS5 (which yields hits in rowid order) yields them most-starred first, and a
+# search needs no sort: at 20,000 packages, sorting "django"'s hits by a joined column took
+# ~50 ms, reading them in rowid order a few.
+_FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6'"
 
 
 def catalogue_tables(prefix: str) -> list[str]:
@@ -61,6 +65,8 @@ def catalogue_tables(prefix: str) -> list[str]:
             slug_key TEXT NOT NULL,
             category_id INTEGER,
             stars INTEGER,
+            rank INTEGER,                   -- 1 = most stars; the package's rowid in package_text
+            description TEXT NOT NULL,
             last_updated REAL,
             usage_count INTEGER,            -- "Using this" on the website; API v3 only
             raw BLOB NOT NULL,              -- the API v4 object as JSON
@@ -80,6 +86,7 @@ INDEXES = [
     "CREATE INDEX packages_category ON packages (category_id, position)",
     "CREATE INDEX packages_title_key ON packages (title_key)",
     "CREATE INDEX packages_slug_key ON packages (slug_key)",
+    "CREATE INDEX packages_rank ON packages (rank)",
     "CREATE INDEX grids_slug ON grids (slug)",
     "CREATE INDEX categories_slug ON categories (slug)",
     "CREATE INDEX grid_members_package ON grid_members (package_id)",
@@ -97,6 +104,16 @@ def create_all() -> list[str]:
 
 def drop_staged() -> list[str]:
     return [f"DROP TABLE IF EXISTS {STAGE}{name}" for name in (*SWAPPED, "usage")]
+
+
+# Before the swap: rank the staged packages by stars, and index their text under their rank.
+RANK_STAGED = [
+    """UPDATE stage_packages SET rank = ranked.n FROM (
+        SELECT id, row_number() OVER (ORDER BY stars DESC NULLS LAST, title_key, id) AS n FROM stage_packages
+    ) AS ranked WHERE ranked.id = stage_packages.id""",
+    """INSERT INTO stage_package_text (rowid, title, slug, description)
+        SELECT rank, title, slug, description FROM stage_packages""",
+]
 
 
 def swap() -> list[str]:

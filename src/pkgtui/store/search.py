@@ -29,18 +29,17 @@ def key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def fts_query(query: str) -> str | None:
-    """An FTS5 MATCH expression for ``query`` (every word, each one a prefix), or None
-    when the query has no words at all (only punctuation, emoji or controls)."""
+def queries(query: str) -> tuple[str, str, str] | None:
+    """For ``query``: its key (for exact title and slug matches), an FTS5 expression for
+    titles and slugs that start with it, and one for rows holding all its words anywhere
+    (each word a prefix). None when the query has no words at all (only punctuation,
+    emoji or controls)."""
     terms = words(query)
     if not terms:
         return None
-    # A word holds only letters and digits, so it cannot contain a double quote; quoting
-    # it makes FTS5 read NEAR, AND, OR and NOT as plain words.
-    return " ".join(f'"{term}"*' for term in terms)
-
-
-def prefix_range(text_key: str) -> tuple[str, str]:
-    """Bounds for ``column >= low AND column < high``: the keys starting with ``text_key``
-    (an index range, where LIKE would need escaping and could not use the index)."""
-    return text_key, text_key + "\U0010ffff"
+    # A word holds only letters and digits, so it cannot contain a double quote; quoted, it
+    # is a plain word to FTS5 even when it reads NEAR, AND, OR or NOT.
+    quoted = [f'"{term}"' for term in terms]
+    starts = "{title slug} : ^" + " + ".join(quoted) + "*"
+    anywhere = " ".join(f"{term}*" for term in quoted)
+    return " ".join(terms), starts, anywhere

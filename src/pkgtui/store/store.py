@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, overload
 
 import msgspec
 
@@ -176,6 +176,7 @@ def package_row(
         search.key(package.slug),
         package.category_id,
         package.repo_watchers,
+        package.repo_description,
         updated,
         raw,
         fetched_at,
@@ -183,12 +184,11 @@ def package_row(
     )
 
 
-PACKAGE_COLUMNS = "id, position, slug, title, title_key, slug_key, category_id, stars, last_updated, raw, fetched_at, source"
-
-
-def text_row(package: Package) -> tuple[int, str, str, str]:
-    """The full-text index's row for a package (rowid = package id)."""
-    return (package.id, package.title, package.slug, package.repo_description)
+PACKAGE_COLUMNS = (
+    "id, position, slug, title, title_key, slug_key, category_id, stars, description, last_updated, raw, "
+    "fetched_at, source"
+)
+PACKAGE_MARKS = ",".join("?" * 13)
 
 
 _package_list = msgspec.json.Decoder(list[Package])
@@ -236,6 +236,8 @@ class Store:
         self.path = Path(path)
         self._warn = on_warning or (lambda message: None)
         self._lock = threading.RLock()
+        self._ranks: list[int] | None = None
+        self._ranks_version: int | None = None
         self._connection = self._open()
 
     @classmethod
@@ -489,39 +491,68 @@ class Store:
             found.update(self._read(query, empty))
         return found
 
-    def search(self, query: str, limit: int | None = None) -> list[Package]:
-        """Packages matching ``query``, ranked: exact title or slug first, then titles and slugs
-        that start with it, then every other package holding all its words (each as a
-        prefix) in title, slug or description; stars descending within each. Any string
-        is a valid query; one without words finds nothing."""
-        ids = self.search_ids(query, limit)
-        found = self.packages(ids)
-        return [found[package_id] for package_id in ids if package_id in found]
+    def search(self, query: str, limit: int | None = None) -> SearchResults:
+        """Packages matching ``query``, ranked: exact title or slug first, then titles and
+        slugs that start with it, then every other package holding all its words (each as a
+        prefix) in its title, slug or description; most stars first within each. Any string
+        is a valid query (one without words finds nothing). The packages are decoded as
+        they are read (see :class:`SearchResults`), so even "django" (every package) costs
+        only the ranking."""
+        return SearchResults(self, self.search_ids(query, limit))
 
     def search_ids(self, query: str, limit: int | None = None) -> list[int]:
-        """The ranked ids of :meth:`search`, without decoding the packages."""
-        match = search.fts_query(query)
-        if match is None:
+        """The ranked package ids of :meth:`search`."""
+        queries = search.queries(query)
+        if queries is None:
             return []
-        text_key = search.key(query)
-        low, high = search.prefix_range(text_key)
-        sql = """
-            SELECT p.id FROM (
-                SELECT id, 0 AS tier FROM packages WHERE title_key = :key OR slug_key = :key
-                UNION ALL
-                SELECT id, 1 FROM packages
-                    WHERE (title_key >= :low AND title_key < :high) OR (slug_key >= :low AND slug_key < :high)
-                UNION ALL
-                SELECT rowid, 2 FROM package_text WHERE package_text MATCH :match
-            ) AS hit JOIN packages p ON p.id = hit.id
-            GROUP BY p.id
-            ORDER BY min(hit.tier), p.stars DESC NULLS LAST, p.title_key, p.id
-        """
-        params: dict[str, Any] = {"key": text_key, "low": low, "high": high, "match": match}
-        if limit is not None:
-            sql += " LIMIT :limit"
-            params["limit"] = max(0, limit)
-        return self._read(lambda c: [row[0] for row in c.execute(sql, params)], [])
+        text_key, starts, anywhere = queries
+        cap = -1 if limit is None else max(0, limit)
+
+        def run(c: sqlite3.Connection) -> list[int]:
+            ids_of = self._ids_by_rank(c)
+            exact = _ranks(
+                c,
+                "SELECT rank FROM packages WHERE title_key = ? OR slug_key = ? ORDER BY rank",
+                text_key,
+                text_key,
+                cap,
+            )
+            fts = "SELECT rowid FROM package_text WHERE package_text MATCH ?"
+            starting = _ranks(c, fts, starts, cap) if cap < 0 or len(exact) < cap else []
+            holding = _ranks(c, fts, anywhere, cap) if cap < 0 or len(exact) + len(starting) < cap else []
+            # Every title or slug that starts with the query also holds all its words, so
+            # ``starting`` is a subset of ``holding`` (when ``holding`` is whole), both in rank
+            # order: of equal length, they are the same (as for "django", where every
+            # package's name starts so), and the 20,000-long filter below is not needed.
+            if cap < 0 and len(starting) == len(holding):
+                rest: list[int] = []
+            else:
+                seen = set(starting)
+                rest = [rank for rank in holding if rank not in seen]
+            if exact:
+                seen = set(exact)
+                starting = [rank for rank in starting if rank not in seen]
+                rest = [rank for rank in rest if rank not in seen]
+            ranks = exact + starting + rest
+            if cap >= 0:
+                ranks = ranks[:cap]
+            top = len(ids_of)
+            return [package_id for package_id in (ids_of[r] for r in ranks if r < top) if package_id]
+
+        return self._read(lambda c: _in_snapshot(c, run), [])
+
+    def _ids_by_rank(self, c: sqlite3.Connection) -> list[int]:
+        """Package ids indexed by rank (0 where no package has that rank), kept in memory
+        until the database changes (``PRAGMA data_version`` tells of other connections'
+        commits; this one's own writes clear it)."""
+        version = c.execute("PRAGMA data_version").fetchone()[0]
+        if self._ranks is None or self._ranks_version != version:
+            top = c.execute("SELECT coalesce(max(rank), 0) FROM packages").fetchone()[0]
+            ids = [0] * (top + 1)
+            for rank, package_id in c.execute("SELECT rank, id FROM packages WHERE rank IS NOT NULL"):
+                ids[rank] = package_id
+            self._ranks, self._ranks_version = ids, version
+        return self._ranks
 
     # -- sync state -----------------------------------------------------------------------
 
@@ -590,28 +621,84 @@ class Store:
             return 0
 
         def work(c: sqlite3.Connection) -> int:
-            (last,) = c.execute("SELECT coalesce(max(position), -1) FROM packages").fetchone()
-            for offset, (package, raw) in enumerate(items):
-                held = c.execute("SELECT position FROM packages WHERE id = ?", (package.id,)).fetchone()
-                position = held[0] if held else last + 1 + offset
+            position, rank = c.execute(
+                "SELECT coalesce(max(position), -1) + 1, coalesce(max(rank), 0) + 1 FROM packages"
+            ).fetchone()
+            for package, raw in items:
+                held = c.execute("SELECT position, rank FROM packages WHERE id = ?", (package.id,)).fetchone()
+                if held is not None and held[1] is not None:
+                    c.execute("DELETE FROM package_text WHERE rowid = ?", (held[1],))
+                    row_position, row_rank = held
+                else:  # new here: last in the list, and after every ranked package
+                    row_position, row_rank = position, rank
+                    position, rank = position + 1, rank + 1
                 c.execute(
-                    f"INSERT INTO packages ({PACKAGE_COLUMNS}, usage_count) VALUES ({','.join('?' * 13)}) "
+                    f"INSERT INTO packages ({PACKAGE_COLUMNS}, usage_count, rank) VALUES ({PACKAGE_MARKS}, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
                     "title_key = excluded.title_key, slug_key = excluded.slug_key, "
                     "category_id = excluded.category_id, stars = excluded.stars, "
-                    "last_updated = excluded.last_updated, raw = excluded.raw, "
-                    "fetched_at = excluded.fetched_at, source = excluded.source, "
-                    "usage_count = coalesce(excluded.usage_count, packages.usage_count)",
-                    (*package_row(package, raw, position, when, source), usage.get(package.id)),
+                    "description = excluded.description, last_updated = excluded.last_updated, "
+                    "raw = excluded.raw, fetched_at = excluded.fetched_at, source = excluded.source, "
+                    "rank = excluded.rank, usage_count = coalesce(excluded.usage_count, packages.usage_count)",
+                    (*package_row(package, raw, row_position, when, source), usage.get(package.id), row_rank),
                 )
-                c.execute("DELETE FROM package_text WHERE rowid = ?", (package.id,))
                 c.execute(
                     "INSERT INTO package_text (rowid, title, slug, description) VALUES (?, ?, ?, ?)",
-                    text_row(package),
+                    (row_rank, package.title, package.slug, package.repo_description),
                 )
+            self._ranks = None
             return len(items)
 
         return self._write(work)
+
+
+def _ranks(c: sqlite3.Connection, sql: str, *params: Any) -> list[int]:
+    """The integers ``sql`` selects (its last parameter is a LIMIT, -1 for none), read as
+    one comma-joined string: for 20,000 hits, a third of the time of 20,000 rows."""
+    (joined,) = c.execute(
+        f"SELECT group_concat(n) FROM ({sql.replace('SELECT rank', 'SELECT rank AS n', 1).replace('SELECT rowid', 'SELECT rowid AS n', 1)} LIMIT ?)",
+        params,
+    ).fetchone()
+    return list(map(int, joined.split(","))) if joined else []
+
+
+class SearchResults(Sequence[Package]):
+    """Ranked search hits, decoded into packages only when read, a chunk at a time: a screen
+    shows the first screenful at once, however many packages match. ``ids`` are the ranked
+    ids. A package a sync removed after the search reads as a bare placeholder with its id."""
+
+    CHUNK = 200
+
+    def __init__(self, store: Store, ids: list[int]) -> None:
+        self.store = store
+        self.ids = ids
+        self._decoded: dict[int, Package] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Package: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Package]: ...
+    def __getitem__(self, index: int | slice) -> Package | list[Package]:
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            self._load(wanted)
+            return [self._decoded[package_id] for package_id in wanted]
+        package_id = self.ids[index]
+        if package_id not in self._decoded:
+            start = index if index >= 0 else len(self.ids) + index
+            self._load(self.ids[start : start + self.CHUNK])
+        return self._decoded[package_id]
+
+    def _load(self, ids: list[int]) -> None:
+        missing = [package_id for package_id in ids if package_id not in self._decoded]
+        if not missing:
+            return
+        found = self.store.packages(missing)
+        for package_id in missing:
+            self._decoded[package_id] = found.get(package_id) or Package(id=package_id, title="", slug="")
 
 
 def _lookup(key: int | str) -> tuple[str, int | str]:

@@ -37,12 +37,12 @@ from . import schema
 from .store import (
     MAX_RAW_BYTES,
     PACKAGE_COLUMNS,
+    PACKAGE_MARKS,
     Store,
     StoreError,
     connect,
     package_row,
     raw_json,
-    text_row,
     transaction,
 )
 
@@ -204,21 +204,11 @@ class _StagingWriter:
             self.grids = c.execute("SELECT count(*) FROM stage_grids").fetchone()[0]
 
     def add_packages(self, c: sqlite3.Connection, items: list[_Item], offset: int, now: float) -> None:
-        rows, texts = [], []
-        for n, item in enumerate(items):
-            package: Package = item.model
-            rows.append(package_row(package, item.raw, offset + n, now))
-            texts.append(text_row(package))
-        ids = [(row[0],) for row in rows]
+        rows = [package_row(item.model, item.raw, offset + n, now) for n, item in enumerate(items)]
         with transaction(c):
             # The live API's list can shift while it is paged: a package seen twice is kept once.
-            c.executemany("DELETE FROM stage_package_text WHERE rowid = ?", ids)
             c.executemany(
-                f"INSERT OR REPLACE INTO stage_packages ({PACKAGE_COLUMNS}) VALUES ({','.join('?' * 12)})",
-                rows,
-            )
-            c.executemany(
-                "INSERT INTO stage_package_text (rowid, title, slug, description) VALUES (?, ?, ?, ?)", texts
+                f"INSERT OR REPLACE INTO stage_packages ({PACKAGE_COLUMNS}) VALUES ({PACKAGE_MARKS})", rows
             )
             self.packages = c.execute("SELECT count(*) FROM stage_packages").fetchone()[0]
 
@@ -251,7 +241,7 @@ class _StagingWriter:
                     "(SELECT p.usage_count FROM packages p WHERE p.id = stage_packages.id)"
                 )
             c.execute("DROP TABLE stage_usage")
-            for statement in schema.swap():
+            for statement in [*schema.RANK_STAGED, *schema.swap()]:
                 c.execute(statement)
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
             return c.execute("SELECT count(*) FROM packages WHERE usage_count IS NOT NULL").fetchone()[0]

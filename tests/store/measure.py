@@ -1,0 +1,98 @@
+"""By-hand measurements of sync and search (not a test: timings live outside the suite).
+
+    .venv/bin/python -m tests.store.measure 1000 6000 20000 --latency 0.05
+
+For each catalogue size: the test server serves bench/data.py's synthetic catalogue with
+the given latency before every answer; ``pkgtui sync`` runs in a fresh process against it
+(empty cache dir). Prints the requests the server saw, wall time, the sync process's peak
+RSS (``ru_maxrss`` of the child), the catalogue's size on disk, and search timings in this
+process over a fixed list of queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.data import build
+from pkgtui.store import Store, catalogue_path
+from tests.server import LocalAPI
+
+QUERIES = [
+    "django", "dj", "d", "admin", "rest framework", "celery tasks", "otp", "django-otp",
+    "Django Admin Auth 12", "tables", "storage s3", "crispy", "xyz-nothing", '"unbalanced (',
+    "NEAR(a b)", "-admin", "*", "model 4", "json 123", "webpack", "a", "user session",
+    "🦄 cms", "tagging tree", "uuid",
+]  # fmt: skip
+
+
+def measure(size: int, latency: float, usage: bool) -> None:
+    dataset = build(catalogue_size=size, crowd_size=400)
+    with tempfile.TemporaryDirectory() as home, LocalAPI(api=dataset.api) as api:
+        api.faults.latency = latency
+        env = dict(os.environ, XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
+        command = [sys.executable, "-m", "pkgtui", "sync", "--api-url", api.url]
+        if not usage:
+            command.append("--no-usage")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.monotonic()
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if done.returncode != 0:
+            print(done.stdout, done.stderr)
+            raise SystemExit(done.returncode)
+        requests = len(api.log.paths)
+        path = catalogue_path(api.url, Path(home) / "cache" / "pkgtui")
+        disk = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+        print(
+            f"{size:>6,} packages{' +v3 usage' if usage else '          '}: {requests} requests, "
+            f"{seconds:.2f} s, peak RSS {rss / 1024:.0f} MB"
+            f"{' (max so far)' if rss == before else ''}, on disk {disk / 2**20:.1f} MB"
+        )
+        with Store(path) as store:
+            timings = []
+            for _ in range(5):
+                for query in QUERIES:
+                    start = time.perf_counter()
+                    store.search_ids(query)
+                    timings.append((time.perf_counter() - start) * 1000)
+            full = []
+            for query in QUERIES:
+                start = time.perf_counter()
+                hits = store.search(query, limit=100)
+                full.append((time.perf_counter() - start) * 1000)
+                del hits
+            timings.sort()
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            print(
+                f"        search ids (all hits): p50 {statistics.median(timings):.2f} ms, "
+                f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms over {len(timings)}; "
+                f"first 100 as Packages: p95 {sorted(full)[int(len(full) * 0.95) - 1]:.2f} ms"
+            )
+            start = time.perf_counter()
+            rows = store.category_packages(dataset.category_id)
+            print(
+                f"        category_packages: {len(rows):,} in {(time.perf_counter() - start) * 1000:.0f} ms"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 6000, 20000])
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--no-usage", action="store_true")
+    args = parser.parse_args()
+    for size in args.sizes:
+        measure(size, args.latency, not args.no_usage)
+
+
+if __name__ == "__main__":
+    main()
