@@ -77,15 +77,22 @@ async def _from_v3(
             continue  # unknown to the store, or not a member v4 names: v4 decides
         wanted = wanted - {package_id}  # a slug listed twice counts once
         before = held.get(package_id)
+        # v3 names the category and grids by slug; the store knows their ids. Where they are
+        # the ones the held copy names, its URLs are kept as the API wrote them.
         category_id = categories.get(item.category_slug) if item.category_slug else None
-        category_url = f"{v4_root}categories/{category_id}/" if category_id is not None else None
-        if category_url is None and before is not None:
+        if before is not None and (category_id is None or category_id == before.category_id):
             category_url = before.category_url
-        grid_urls = tuple(f"{v4_root}grids/{grids[slug]}/" for slug in item.grid_slugs if slug in grids)
+        else:
+            category_url = f"{v4_root}categories/{category_id}/" if category_id is not None else None
+        grid_ids = [grids[slug] for slug in item.grid_slugs if slug in grids]
+        if before is not None and set(grid_ids) == set(before.grid_ids):
+            grid_urls = before.grid_urls
+        else:
+            grid_urls = tuple(f"{v4_root}grids/{grid_id}/" for grid_id in grid_ids)
         package = item.to_package(
             package_id,
             category_url=category_url,
-            grid_urls=grid_urls or (before.grid_urls if before is not None else ()),
+            grid_urls=grid_urls,
             last_updated=before.last_updated if before is not None else None,
         )
         packages.append(package)
