@@ -68,7 +68,7 @@ def test_a_terminal_gets_a_bar_with_counts(local_api):
 
 def test_network_failure_is_one_line_and_exit_3():
     with refused_port() as port:
-        code, out, err = sync(["--api-url", refused_url(port)])
+        code, _, err = sync(["--api-url", refused_url(port)])
     assert code == EXIT_API
     assert err.count("\n") == 1 and err.startswith("pkgtui sync: could not get the catalogue: cannot connect")
     assert "Traceback" not in err
