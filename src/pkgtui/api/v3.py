@@ -29,6 +29,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+import httpx
+import msgspec
+
 from .client import Client, cancel_and_wait
 from .errors import APIError, BadResponse, NotFound
 from .models import Package, parse_time
@@ -171,13 +174,73 @@ async def grid_packages(
     return V3Page(objects, pages[0].total_count, sum(page.skipped for page in pages))
 
 
-async def iter_package_pages(
-    client: Client, root: str, *, refresh: bool = False, limit: int = PAGE_LIMIT
-) -> AsyncIterator[V3Page]:
-    """The v3 catalogue (``packages/``), page by page as they arrive, at most
-    :data:`MAX_PACKAGE_PAGES`: the only source of every package's usage count."""
-    async for page in _pages(client, f"{root}packages/", limit, MAX_PACKAGE_PAGES, refresh):
-        yield page
+class _UsageObject(msgspec.Struct, gc=False):
+    slug: object = None
+    usage_count: object = None
+
+
+class _UsageMeta(msgspec.Struct, gc=False):
+    total_count: object = None
+
+
+class _UsagePage(msgspec.Struct, gc=False):
+    meta: _UsageMeta
+    objects: list[_UsageObject]
+
+
+_usage_page = msgspec.json.Decoder(_UsagePage)
+
+
+async def iter_usage_pages(
+    client: Client, root: str, *, limit: int = PAGE_LIMIT
+) -> AsyncIterator[list[tuple[str, int]]]:
+    """Every package's usage count from the v3 catalogue (``packages/``): its only source.
+    ``(slug, count)`` pairs page by page as they arrive, at most :data:`MAX_PACKAGE_PAGES`.
+
+    Each page is read with msgspec straight from its bytes, keeping only the two fields: a
+    page of 1,000 full objects as Python dicts took ~15 MB, and a sync holds several. So
+    it goes through ``client.http`` (the client's transports: bound, cache) rather than
+    ``get_json``, without retries: the counts are extra, and a sync whose v3 fails keeps
+    the counts held before. Raises V3Unavailable for anything but pages of v3's shape."""
+    url = f"{root}packages/"
+    first, total = await _usage_page_at(client, url, limit, 0)
+    pages = min(MAX_PACKAGE_PAGES, math.ceil(total / limit)) if total else 1
+    tasks: list[asyncio.Future[Any]] = [
+        asyncio.ensure_future(_usage_page_at(client, url, limit, n * limit)) for n in range(1, pages)
+    ]
+    try:
+        yield first
+        for task in asyncio.as_completed(tasks):
+            pairs, _ = await task
+            yield pairs
+    finally:
+        await cancel_and_wait(tasks)
+
+
+async def _usage_page_at(
+    client: Client, url: str, limit: int, offset: int
+) -> tuple[list[tuple[str, int]], int]:
+    try:
+        response = await client.http.get(url, params={"limit": limit, "offset": offset})
+    except httpx.HTTPError as error:
+        raise V3Unavailable(f"API v3 at {_host_path(url)} did not answer ({type(error).__name__})") from None
+    if response.status_code != 200:
+        raise V3Unavailable(f"API v3 at {_host_path(url)} answered HTTP {response.status_code}")
+    try:
+        page = _usage_page.decode(response.content)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise V3Unavailable(f"{_host_path(url)} did not answer a v3 list") from None
+    total = page.meta.total_count
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        raise V3Unavailable(f"{_host_path(url)} answered a v3 list without its total_count")
+    pairs = []
+    for item in page.objects:
+        count = _count(item.usage_count)
+        if isinstance(item.slug, str) and item.slug.strip() and count is not None:
+            pairs.append((item.slug.strip(), count))
+    if page.objects and not pairs:
+        raise V3Unavailable(f"{_host_path(url)} answered no v3 package objects")
+    return pairs, total
 
 
 async def _pages(

@@ -204,7 +204,8 @@ class _StagingWriter:
             self.grids = c.execute("SELECT count(*) FROM stage_grids").fetchone()[0]
 
     def add_packages(self, c: sqlite3.Connection, items: list[_Item], offset: int, now: float) -> None:
-        rows = [package_row(item.model, item.raw, offset + n, now) for n, item in enumerate(items)]
+        # Each item's model is its row already (see _package_fast), but for where and when.
+        rows = [(row[0], offset + n, *row[2:11], now, row[12]) for n, (row, _) in enumerate(items)]
         with transaction(c):
             # The live API's list can shift while it is paged: a package seen twice is kept once.
             c.executemany(
@@ -257,8 +258,22 @@ class _StagingWriter:
 
 
 def _package_fast(item: msgspec.Raw) -> _Item | None:
+    """A package item as its row: the Package is checked and then dropped, so a page waiting
+    to be written holds ~1 kB a package (its JSON) rather than the model's Python objects."""
     package = wire.package(item)
-    return None if package is None else _Item(package, bytes(item))
+    if package is None:
+        return None
+    raw = bytes(item)
+    return _Item(package_row(package, raw, 0, 0.0), raw)
+
+
+def _package_lenient(data: object) -> _Item | None:
+    try:
+        package = Package.from_api(data)
+    except BadResponse:
+        return None
+    raw = raw_json(data)
+    return _Item(package_row(package, raw, 0, 0.0), raw)
 
 
 def _lenient(parse: Callable[[object], Any]) -> Callable[[object], _Item | None]:
@@ -333,14 +348,14 @@ async def _sync(
 
     async def fetch_list(
         kind: str,
-        parse: Callable[[object], Any],
+        parse: Callable[[object], _Item | None],
         add: Callable[[sqlite3.Connection, list[_Item], int, float], None],
         bound: int,
         fast: Callable[[msgspec.Raw], _Item | None] | None = None,
     ) -> None:
         nonlocal skipped, total
         seen = 0
-        async for page in client.iter_pages(kind, _lenient(parse), refresh=True, fast=fast):
+        async for page in client.iter_pages(kind, parse, refresh=True, fast=fast):
             if page.count > bound:
                 raise BadResponse(
                     f"{client.host} lists {page.count:,} {kind}, more than pkgtui keeps ({bound:,})"
@@ -358,14 +373,13 @@ async def _sync(
             tell()
 
     async def fetch_usage() -> str:
+        nonlocal requests
         if not usage:
             return "off"
         root = v3.v3_root(str(client.http.base_url), v3_url)
         try:
-            async for page in v3.iter_package_pages(client, root, refresh=True):
-                pairs = [
-                    (item.slug, item.usage_count) for item in page.objects if item.usage_count is not None
-                ]
+            async for pairs in v3.iter_usage_pages(client, root):
+                requests += 1  # read past the client's listeners (see v3.iter_usage_pages)
                 await writer.run(writer.add_usage, pairs)
         except APIError:
             # No v3 here (or it failed): the counts held before stay, the sync goes on.
@@ -380,11 +394,11 @@ async def _sync(
         usage_task = asyncio.ensure_future(fetch_usage())
         lists = [
             asyncio.ensure_future(
-                fetch_list("categories", Category.from_api, writer.add_categories, MAX_CATEGORIES)
+                fetch_list("categories", _lenient(Category.from_api), writer.add_categories, MAX_CATEGORIES)
             ),
-            asyncio.ensure_future(fetch_list("grids", Grid.from_api, writer.add_grids, MAX_GRIDS)),
+            asyncio.ensure_future(fetch_list("grids", _lenient(Grid.from_api), writer.add_grids, MAX_GRIDS)),
             asyncio.ensure_future(
-                fetch_list("packages", Package.from_api, writer.add_packages, MAX_PACKAGES, _package_fast)
+                fetch_list("packages", _package_lenient, writer.add_packages, MAX_PACKAGES, _package_fast)
             ),
         ]
         try:
