@@ -84,12 +84,53 @@ def measure(size: int, latency: float, usage: bool) -> None:
             )
 
 
+async def _grid_case(size: int, latency: float) -> None:
+    """A grid's members through fetch_grid_members: API v3 (one request) against v4 (one a
+    member, 8 at a time), on a synced store, with ``latency`` before every answer."""
+    import asyncio
+
+    from pkgtui.api import open_client
+    from pkgtui.store import fetch_grid_members, sync_catalogue
+    from tests.server import status
+
+    dataset = build(catalogue_size=size, crowd_size=400)
+    with tempfile.TemporaryDirectory() as home, LocalAPI(api=dataset.api) as api:
+        path = Path(home) / "catalogue.sqlite"
+        async with open_client(api.url) as client:
+            await sync_catalogue(client, path, usage=False)
+        api.faults.latency = latency
+        with Store(path) as store:
+            for members, grid_id in sorted(dataset.grid_ids.items()):
+                for label in ("v3", "v4 (v3 answers 404)"):
+                    if label != "v3":
+                        api.faults.add(status(404), path=r"^/api/v3/")
+                    async with open_client(api.url) as client:
+                        grid = await client.grid(grid_id)
+                        api.log.clear()
+                        started = time.monotonic()
+                        got = [f async for f in fetch_grid_members(client, store, grid)]
+                        seconds = time.monotonic() - started
+                    api.faults.clear()
+                    api.faults.latency = latency
+                    print(
+                        f"grid of {members:>3}, {label:<20}: {len(api.log.paths):>3} requests, "
+                        f"{seconds * 1000:6.0f} ms, {sum(1 for f in got if f.value)} members"
+                    )
+        await asyncio.sleep(0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 6000, 20000])
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--no-usage", action="store_true")
+    parser.add_argument("--grids", action="store_true", help="measure fetch_grid_members instead")
     args = parser.parse_args()
+    if args.grids:
+        import asyncio
+
+        asyncio.run(_grid_case(args.sizes[0], args.latency))
+        return
     for size in args.sizes:
         measure(size, args.latency, not args.no_usage)
 
