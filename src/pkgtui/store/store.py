@@ -105,6 +105,10 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA journal_mode = WAL")
         # With WAL, NORMAL never corrupts the file; a power cut may lose the last commit.
         connection.execute("PRAGMA synchronous = NORMAL")
+        # Freed pages need no zeroing (the builds of Debian's SQLite turn it on): a sync
+        # drops a whole catalogue. And a large sync's WAL is cut back once checkpointed.
+        connection.execute("PRAGMA secure_delete = OFF")
+        connection.execute("PRAGMA journal_size_limit = 16777216")
     except BaseException:
         connection.close()
         raise
@@ -162,10 +166,9 @@ def create(connection: sqlite3.Connection) -> None:
 # -- rows ------------------------------------------------------------------------------------
 
 
-def package_row(
-    package: Package, raw: bytes, position: int, fetched_at: float, source: str = "v4"
-) -> tuple[Any, ...]:
-    """The columns of one package row (see schema.catalogue_tables), in order."""
+def package_row(package: Package, position: int, fetched_at: float, source: str = "v4") -> tuple[Any, ...]:
+    """The columns of one package row (see schema.catalogue_tables), in order; its JSON
+    goes to package_json."""
     updated = package.last_updated.timestamp() if package.last_updated is not None else None
     return (
         package.id,
@@ -178,17 +181,16 @@ def package_row(
         package.repo_watchers,
         package.repo_description,
         updated,
-        raw,
         fetched_at,
         source,
     )
 
 
 PACKAGE_COLUMNS = (
-    "id, position, slug, title, title_key, slug_key, category_id, stars, description, last_updated, raw, "
+    "id, position, slug, title, title_key, slug_key, category_id, stars, description, last_updated, "
     "fetched_at, source"
 )
-PACKAGE_MARKS = ",".join("?" * 13)
+PACKAGE_MARKS = ",".join("?" * 12)
 
 
 _package_list = msgspec.json.Decoder(list[Package])
@@ -367,7 +369,9 @@ class Store:
                 [
                     row[0]
                     for row in c.execute(
-                        "SELECT raw FROM packages WHERE category_id = ? ORDER BY position", (category_id,)
+                        "SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id "
+                        "WHERE p.category_id = ? ORDER BY p.position",
+                        (category_id,),
                     )
                 ]
             ),
@@ -401,7 +405,7 @@ class Store:
                 [
                     row[0]
                     for row in c.execute(
-                        "SELECT p.raw FROM grid_members m JOIN packages p ON p.id = m.package_id "
+                        "SELECT j.raw FROM grid_members m JOIN package_json j ON j.id = m.package_id "
                         "WHERE m.grid_id = ? ORDER BY m.position",
                         (grid_id,),
                     )
@@ -422,7 +426,7 @@ class Store:
                 return None
             grid = grids[0]
             rows = c.execute(
-                "SELECT m.package_id, p.raw FROM grid_members m LEFT JOIN packages p ON p.id = m.package_id "
+                "SELECT m.package_id, j.raw FROM grid_members m LEFT JOIN package_json j ON j.id = m.package_id "
                 "WHERE m.grid_id = ? ORDER BY m.position",
                 (grid.id,),
             ).fetchall()
@@ -448,7 +452,10 @@ class Store:
     def package_raw_bytes(self, key: int | str) -> bytes | None:
         column, value = _lookup(key)
         row = self._read(
-            lambda c: c.execute(f"SELECT raw FROM packages WHERE {column} = ? LIMIT 1", (value,)).fetchone(),
+            lambda c: c.execute(
+                f"SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id WHERE p.{column} = ? LIMIT 1",
+                (value,),
+            ).fetchone(),
             None,
         )
         return row[0] if row else None
@@ -462,7 +469,9 @@ class Store:
 
             def query(c: sqlite3.Connection, chunk: list[int] = chunk) -> list[bytes]:
                 marks = ",".join("?" * len(chunk))
-                return [row[0] for row in c.execute(f"SELECT raw FROM packages WHERE id IN ({marks})", chunk)]
+                return [
+                    row[0] for row in c.execute(f"SELECT raw FROM package_json WHERE id IN ({marks})", chunk)
+                ]
 
             found.update((package.id, package) for package in decode_packages(self._read(query, [])))
         return found
@@ -644,10 +653,11 @@ class Store:
                     "title_key = excluded.title_key, slug_key = excluded.slug_key, "
                     "category_id = excluded.category_id, stars = excluded.stars, "
                     "description = excluded.description, last_updated = excluded.last_updated, "
-                    "raw = excluded.raw, fetched_at = excluded.fetched_at, source = excluded.source, "
+                    "fetched_at = excluded.fetched_at, source = excluded.source, "
                     "rank = excluded.rank, usage_count = coalesce(excluded.usage_count, packages.usage_count)",
-                    (*package_row(package, raw, row_position, when, source), usage.get(package.id), row_rank),
+                    (*package_row(package, row_position, when, source), usage.get(package.id), row_rank),
                 )
+                c.execute("INSERT OR REPLACE INTO package_json (id, raw) VALUES (?, ?)", (package.id, raw))
                 c.execute(
                     "INSERT INTO package_text (rowid, title, slug, description) VALUES (?, ?, ?, ?)",
                     (row_rank, package.title, package.slug, package.repo_description),

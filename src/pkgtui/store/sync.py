@@ -205,11 +205,15 @@ class _StagingWriter:
 
     def add_packages(self, c: sqlite3.Connection, items: list[_Item], offset: int, now: float) -> None:
         # Each item's model is its row already (see _package_fast), but for where and when.
-        rows = [(row[0], offset + n, *row[2:11], now, row[12]) for n, (row, _) in enumerate(items)]
+        rows = [(row[0], offset + n, *row[2:10], now, row[11]) for n, (row, _) in enumerate(items)]
         with transaction(c):
             # The live API's list can shift while it is paged: a package seen twice is kept once.
             c.executemany(
                 f"INSERT OR REPLACE INTO stage_packages ({PACKAGE_COLUMNS}) VALUES ({PACKAGE_MARKS})", rows
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO stage_package_json (id, raw) VALUES (?, ?)",
+                [(row[0], raw) for row, raw in items],
             )
             self.packages = c.execute("SELECT count(*) FROM stage_packages").fetchone()[0]
 
@@ -225,7 +229,11 @@ class _StagingWriter:
 
     @staticmethod
     def commit(c: sqlite3.Connection, usage_fresh: bool, meta: dict[str, Any]) -> int:
-        """Swap the staged catalogue in; returns how many packages have a usage count."""
+        """Swap the staged catalogue in; returns how many packages have a usage count.
+
+        Two transactions: the first finishes the staged tables (usage counts, ranks, the
+        full-text index: most of the work), the second swaps them in. Readers are never
+        blocked (WAL); other writers wait only for one of them at a time."""
         with transaction(c):
             staged = c.execute("SELECT count(*) FROM stage_packages").fetchone()[0]
             held = c.execute("SELECT count(*) FROM packages").fetchone()[0]
@@ -236,13 +244,16 @@ class _StagingWriter:
                     "UPDATE stage_packages SET usage_count = "
                     "(SELECT u.usage_count FROM stage_usage u WHERE u.slug = stage_packages.slug)"
                 )
-            else:
+            c.execute("DROP TABLE stage_usage")
+            for statement in schema.RANK_STAGED:
+                c.execute(statement)
+        with transaction(c):
+            if not usage_fresh:  # here, so that counts written meanwhile are kept too
                 c.execute(
                     "UPDATE stage_packages SET usage_count = "
                     "(SELECT p.usage_count FROM packages p WHERE p.id = stage_packages.id)"
                 )
-            c.execute("DROP TABLE stage_usage")
-            for statement in [*schema.RANK_STAGED, *schema.swap()]:
+            for statement in schema.swap():
                 c.execute(statement)
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
             return c.execute("SELECT count(*) FROM packages WHERE usage_count IS NOT NULL").fetchone()[0]
@@ -263,8 +274,7 @@ def _package_fast(item: msgspec.Raw) -> _Item | None:
     package = wire.package(item)
     if package is None:
         return None
-    raw = bytes(item)
-    return _Item(package_row(package, raw, 0, 0.0), raw)
+    return _Item(package_row(package, 0, 0.0), bytes(item))
 
 
 def _package_lenient(data: object) -> _Item | None:
@@ -272,8 +282,7 @@ def _package_lenient(data: object) -> _Item | None:
         package = Package.from_api(data)
     except BadResponse:
         return None
-    raw = raw_json(data)
-    return _Item(package_row(package, raw, 0, 0.0), raw)
+    return _Item(package_row(package, 0, 0.0), raw_json(data))
 
 
 def _lenient(parse: Callable[[object], Any]) -> Callable[[object], _Item | None]:
