@@ -127,3 +127,74 @@ async def test_hostile_package_strings_are_indexed_and_found_literally(catalogue
         for query in HOSTILE_QUERIES:
             list(store.search(query))
         assert "[@click=app.quit]Quit now[/]" in {p.title for p in store.search("quit now")}
+
+
+def brute_force(packages: list[dict], query: str) -> list[int]:
+    """The ranking spelled out in Python, for comparison."""
+    from pkgtui.store.search import key, words
+
+    q = key(query)
+    terms = words(query)
+
+    def stars(p: dict) -> tuple:
+        return (p["repo_watchers"] is None, -(p["repo_watchers"] or 0), key(p["title"]), p["id"])
+
+    def holds(p: dict) -> bool:
+        tokens = words(f"{p['title']} {p['slug']} {p['repo_description']}")
+        return all(any(t.startswith(term) for t in tokens) for term in terms)
+
+    exact = [p for p in packages if q in (key(p["title"]), key(p["slug"]))]
+    starting = [p for p in packages if p not in exact and (key(p["title"]) + " ").startswith(q) or False]
+    starting = [
+        p for p in packages
+        if p not in exact and any(k == q or k.startswith(q) for k in (key(p["title"]), key(p["slug"])))
+    ]  # fmt: skip
+    rest = [p for p in packages if p not in exact and p not in starting and holds(p)]
+    return [p["id"] for tier in (exact, starting, rest) for p in sorted(tier, key=stars)]
+
+
+MIXED = (
+    RANKED
+    + [
+        package(100 + i, f"django otp helper {i}", stars=(i * 37) % 101, slug=f"dj-otp-{i}")
+        for i in range(25)
+    ]
+    + [
+        package(200 + i, f"Helper {i}", stars=i, description=f"works with django-otp, take {i}")
+        for i in range(25)
+    ]
+)
+
+
+@pytest.mark.parametrize("window", [1, 3, 7, 200])
+@pytest.mark.parametrize("query", ["django-otp", "django", "otp", "helper", "dj", "works", "d"])
+async def test_windows_read_the_same_ranking_as_the_whole(catalogue, monkeypatch, window, query):
+    from pkgtui.store.store import SearchResults
+
+    await sync_from(DemoAPI(packages=MIXED, categories=[CATEGORY], grids=[]), catalogue)
+    monkeypatch.setattr(SearchResults, "WINDOW", window)
+    with Store(catalogue) as store:
+        expected = brute_force(MIXED, query)
+        found = store.search(query)
+        assert len(found) == len(expected)
+        assert [found[n].id for n in range(len(found) - 1, -1, -1)] == expected[::-1]  # read backwards
+        assert store.search(query).ids == expected
+        assert [p.id for p in store.search(query)[5:9]] == expected[5:9]
+        assert store.search(query, limit=4).ids == expected[:4]
+
+
+async def test_a_sync_between_windows_keeps_the_hits_already_read(catalogue, monkeypatch):
+    from pkgtui.store.store import SearchResults
+
+    monkeypatch.setattr(SearchResults, "WINDOW", 2)
+    old = [package(i, f"Widget {i}", stars=i) for i in range(1, 7)]
+    await sync_from(DemoAPI(packages=old, categories=[CATEGORY], grids=[]), catalogue)
+    store = Store(catalogue)
+    found = store.search("widget")
+    assert len(found) == 6 and [found[0].id, found[1].id] == [6, 5]
+    new = [package(i, f"Widget {i}", stars=100 - i) for i in range(1, 4)]  # fewer, re-ranked
+    await sync_from(DemoAPI(packages=new, categories=[CATEGORY], grids=[]), catalogue)
+    assert len(found) == 6  # a sequence keeps its length
+    assert [found[n].id for n in range(6)] == [6, 5, 3, 0, 0, 0]  # the new catalogue's 3rd hit, then nothing
+    assert store.search("widget").ids == [1, 2, 3]
+    store.close()
