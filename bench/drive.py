@@ -39,8 +39,8 @@ def _peak_rss_mb() -> float:
 
 def _app(url: str, client: Any = None):
     from pkgtui.app import create_app
-    from pkgtui.cli import StartTarget
     from pkgtui.config import load_config
+    from pkgtui.target import StartTarget
 
     return create_app(load_config(api_url=url), client=client, target=StartTarget())
 

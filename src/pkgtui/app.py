@@ -14,10 +14,11 @@ from textual.reactive import reactive
 from . import gc_pauses
 from .api import APIError, Category, Client, Grid, ResponseInfo
 from .api.client import cancel_and_wait
-from .cli import EXIT_OK, StartTarget
 from .commands import JumpProvider
 from .config import Config
+from .exit_codes import EXIT_OK
 from .session import Session
+from .target import StartTarget
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -105,6 +106,12 @@ class PkgtuiApp(App[int]):
         self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
         if target.kind not in ("home", "search"):
             self.open_screen(target.kind, target.key)
+
+    def switch_to_home(self) -> None:
+        """Replace the top screen with home (back from a screen opened with nothing under it)."""
+        from .screens.home import HomeScreen
+
+        self.switch_screen(HomeScreen())
 
     def screen_for(self, kind: str, key: str) -> DataScreen:
         """The screen that shows one category, grid or package (``key``: slug or id)."""

@@ -9,19 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from . import __version__
-
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class StartTarget:
-    """The screen the TUI opens on: ``kind`` is home, package, grid, category or search."""
-
-    kind: str = "home"
-    key: str = ""
+from .completion import SHELLS, SLUG_KINDS
+from .exit_codes import EXIT_USAGE
+from .target import StartTarget
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -99,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
     find.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results")
 
+    # pkgtui's own files and the shell (pkgtui.housekeeping): no config, no network.
+    paths = commands.add_parser("paths", help="print where pkgtui keeps its files")
+    paths.add_argument("--json", action="store_true", help="print them as JSON")
+    cache = commands.add_parser("cache", help="manage the cache: pkgtui cache clear")
+    cache_actions = cache.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
+    clear = cache_actions.add_parser("clear", help="delete the HTTP cache and the catalogue store")
+    clear.add_argument("--yes", "-y", action="store_true", help="do not ask first")
+    bookmarks = commands.add_parser("bookmarks", help="list your bookmarks")
+    bookmarks.add_argument("--json", action="store_true", help="print them as JSON")
+    completion = commands.add_parser("completion", help="print a completion script for bash, zsh or fish")
+    completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    completion.add_argument("--slugs", choices=SLUG_KINDS, help=argparse.SUPPRESS)  # what the scripts run
+
     sync = commands.add_parser(
         "sync", parents=[common], help="fetch the whole catalogue into the local store"
     )
@@ -122,6 +127,10 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("paths", "cache", "bookmarks", "completion"):
+        from . import housekeeping
+
+        return housekeeping.run(args, parser)
 
     from .config import load_config
 

@@ -42,6 +42,9 @@ def _age(p: Package, now: datetime) -> float | None:
     return p.last_commit_age_days(now)
 
 
+# The best value of each column that has one, by column key (versions compare as tuples).
+BestValues = dict[str, float | str | tuple]
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)
@@ -115,14 +118,14 @@ def next_sort_key(key: str) -> str:
     return COLUMN_KEYS[(index + 1) % len(COLUMN_KEYS)]
 
 
-def best_values(packages: Sequence[Package], now: datetime | None = None) -> dict[str, float | str]:
+def best_values(packages: Sequence[Package], now: datetime | None = None) -> BestValues:
     """For each column that has a "best", the best value among ``packages``.
 
     A column where every known value is the same has no best: marking all of its cells
     (or the only one of a one-package grid) would say nothing.
     """
     now = now or datetime.now(UTC)
-    best: dict[str, float | str] = {}
+    best: BestValues = {}
     for col in COLUMNS:
         if col.higher_is_better is None:
             continue
@@ -132,7 +135,7 @@ def best_values(packages: Sequence[Package], now: datetime | None = None) -> dic
     return best
 
 
-def is_best(col: Column, package: Package, best: dict[str, float | str], now: datetime) -> bool:
+def is_best(col: Column, package: Package, best: BestValues, now: datetime) -> bool:
     """Whether ``package`` holds the best value of ``col`` (as found by :func:`best_values`)."""
     return col.key in best and col.value(package, now) == best[col.key]
 

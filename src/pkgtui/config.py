@@ -16,24 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
-
 from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Client, open_client
+
+# Where files live is pkgtui.paths' job; cache_dir is still imported from here by others.
+from .paths import cache_dir, config_file_path, http_cache_file  # noqa: F401
 from .text import clean
 
-APP_NAME = "pkgtui"
 ENV_API_URL = "PKGTUI_API_URL"
-ENV_CONFIG = "PKGTUI_CONFIG"
-
-
-def config_file_path(env: Mapping[str, str] = os.environ) -> Path:
-    if env.get(ENV_CONFIG):
-        return Path(env[ENV_CONFIG]).expanduser()
-    return platformdirs.user_config_path(APP_NAME) / "config.toml"
-
-
-def cache_dir() -> Path:
-    return platformdirs.user_cache_path(APP_NAME)
 
 
 @dataclass(frozen=True)
@@ -54,7 +43,7 @@ class Config:
 
     @property
     def cache_file(self) -> Path | None:
-        return cache_dir() / "http-cache.sqlite" if self.use_cache and not self.demo else None
+        return http_cache_file() if self.use_cache and not self.demo else None
 
     @property
     def v3_url(self) -> str:

@@ -8,8 +8,11 @@ of integers: well under a frame for 6,000 rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 T = TypeVar("T")
 _DIGITS = re.compile(r"(\d+)")
@@ -45,10 +48,10 @@ def filter_indices(haystacks: Sequence[str], query: str) -> list[int]:
 
 def sort_indices(
     indices: Sequence[int],
-    keys: Sequence[Hashable | None],
+    keys: Sequence[SupportsRichComparison | None],
     *,
     descending: bool = False,
-    tiebreak: Sequence[Hashable] | None = None,
+    tiebreak: Sequence[SupportsRichComparison] | None = None,
 ) -> list[int]:
     """``indices`` ordered by ``keys[i]``; rows whose key is None always go last.
 
@@ -61,7 +64,7 @@ def sort_indices(
         known.sort(key=lambda i: tiebreak[i])
         unknown.sort(key=lambda i: tiebreak[i])
     # Python's sort is stable, so the tiebreak order survives within equal keys.
-    known.sort(key=lambda i: keys[i], reverse=descending)  # type: ignore[arg-type, return-value]
+    known.sort(key=lambda i: keys[i], reverse=descending)  # type: ignore[arg-type, return-value]  # None filtered above
     return known + unknown
 
 

@@ -22,8 +22,8 @@ from typing import IO
 from .api.client import Client
 from .api.errors import APIError
 from .api.models import format_age
-from .cli import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from .config import Config
+from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from .store import Status, Store, StoreError, SyncProgress, SyncResult, catalogue_path, sync_catalogue
 from .text import clean
 

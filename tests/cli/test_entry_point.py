@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from pkgtui.cli import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from pkgtui.exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 
 
 def pkgtui(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from pkgtui.api.demo import DemoAPI
-from pkgtui.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from pkgtui.exit_codes import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from pkgtui.lookup.output import cell_width
 from tests.cli.conftest import run_lookup, visible
 

@@ -11,7 +11,7 @@ import httpx
 from pkgtui import comparison
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
-from pkgtui.cli import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
+from pkgtui.exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from pkgtui.lookup.output import cell_width
 from tests.cli.conftest import run_lookup, visible
 

@@ -9,7 +9,7 @@ import pytest
 
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI, sample_packages
-from pkgtui.cli import EXIT_OK
+from pkgtui.exit_codes import EXIT_OK
 from pkgtui.text import clean
 from tests.cli.conftest import run_lookup, visible
 

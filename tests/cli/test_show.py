@@ -8,8 +8,9 @@ import json
 from pkgtui import lookup
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
-from pkgtui.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, build_parser
+from pkgtui.cli import build_parser
 from pkgtui.config import load_config
+from pkgtui.exit_codes import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from tests.cli.conftest import TERMINAL_ENV, run_lookup, visible
 from tests.conftest import FIXED_NOW
 from tests.server import Faults, LocalAPI

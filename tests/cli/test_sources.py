@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from pkgtui.api import open_client
-from pkgtui.cli import EXIT_API, EXIT_OK
+from pkgtui.exit_codes import EXIT_API, EXIT_OK
 from tests.cli.conftest import run_lookup
 from tests.cli.test_entry_point import refused_url
 from tests.server import LocalAPI

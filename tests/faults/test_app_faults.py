@@ -17,13 +17,13 @@ from textual.command import CommandPalette
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
 from pkgtui.app import PkgtuiApp, create_app
-from pkgtui.cli import StartTarget
 from pkgtui.config import Config, load_config
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.help import HelpScreen
 from pkgtui.screens.home import HomeScreen
 from pkgtui.screens.package import PackageScreen
+from pkgtui.target import StartTarget
 from pkgtui.text import clean, is_web_url
 from tests.conftest import FIXED_NOW
 from tests.faults.catalogue import CLIENT_FAULTS, ClientFault

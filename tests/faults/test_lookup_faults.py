@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import pytest
 
 from pkgtui.api import open_client
-from pkgtui.cli import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, main
+from pkgtui.cli import main
+from pkgtui.exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from pkgtui.text import clean
 from tests.cli.conftest import run_lookup
 from tests.faults.catalogue import CLIENT_FAULTS, ClientFault

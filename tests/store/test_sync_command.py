@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import re
 
-from pkgtui.cli import EXIT_API, EXIT_OK, build_parser
+from pkgtui.cli import build_parser
 from pkgtui.config import load_config
+from pkgtui.exit_codes import EXIT_API, EXIT_OK
 from pkgtui.store import Status
 from pkgtui.sync_command import catalogue_file, run, status_text
 from tests.cli.conftest import TerminalStream

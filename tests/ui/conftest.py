@@ -11,8 +11,8 @@ import pytest
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
 from pkgtui.app import PkgtuiApp, create_app
-from pkgtui.cli import StartTarget
 from pkgtui.config import Config
+from pkgtui.target import StartTarget
 from tests.conftest import FIXED_NOW
 
 

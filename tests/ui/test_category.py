@@ -11,9 +11,9 @@ from textual.worker import WorkerState
 
 from pkgtui.api.demo import DemoAPI
 from pkgtui.app import REFREEZE_DELAY
-from pkgtui.cli import StartTarget
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
+from pkgtui.target import StartTarget
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 
 from .conftest import open_while_held, settle

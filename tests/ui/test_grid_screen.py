@@ -11,11 +11,11 @@ from pkgtui.api import open_client
 from pkgtui.api.cache import CachingTransport
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
 from pkgtui.app import create_app
-from pkgtui.cli import StartTarget
 from pkgtui.comparison import COLUMN_KEYS
 from pkgtui.config import Config
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.package import PackageScreen
+from pkgtui.target import StartTarget
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 from tests.conftest import FIXED_NOW
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from pkgtui.api.demo import DemoAPI
-from pkgtui.cli import StartTarget
 from pkgtui.screens import home
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
+from pkgtui.target import StartTarget
 from pkgtui.widgets import MessageBox, SourceLine, VirtualTable
 
 from .conftest import settle

@@ -7,9 +7,9 @@ import copy
 from textual.widgets import Input, OptionList
 
 from pkgtui.api.demo import DemoAPI, derive_grids, sample_packages
-from pkgtui.cli import StartTarget
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.package import PackageScreen
+from pkgtui.target import StartTarget
 from pkgtui.widgets import MessageBox
 from pkgtui.widgets.activity_plot import NO_DATA, ActivityPlot
 from pkgtui.widgets.participants import ParticipantList, ParticipantsPanel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pkgtui.cli import StartTarget
+from pkgtui.target import StartTarget
 
 from .conftest import settle
 from .scripted import scripted_app

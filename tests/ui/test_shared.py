@@ -6,11 +6,11 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Static
 
-from pkgtui.cli import StartTarget
 from pkgtui.screens import base
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.help import HelpScreen
 from pkgtui.screens.home import HomeScreen
+from pkgtui.target import StartTarget
 from pkgtui.widgets import VirtualTable
 
 from .conftest import settle

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pkgtui.cli import StartTarget
+from pkgtui.target import StartTarget
 
 from .conftest import settle
 

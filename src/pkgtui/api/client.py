@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import msgspec
 
+from .. import __version__
 from . import wire
 from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
@@ -33,7 +34,7 @@ DEFAULT_TIMEOUT = 10.0
 DEADLINE_FACTOR = 3
 DEFAULT_CONCURRENCY = 8
 DEFAULT_PAGE_SIZE = 1000
-USER_AGENT = "pkgtui (+https://github.com/pkgtui/pkgtui)"
+USER_AGENT = f"pkgtui/{__version__} (+https://github.com/pkgtui/pkgtui)"
 
 T = TypeVar("T")
 SEND_TURNS = 3  # see iter_pages

@@ -16,8 +16,8 @@ from typing import IO
 
 from ..api.client import Client
 from ..api.errors import APIError
-from ..cli import EXIT_OK
 from ..config import Config
+from ..exit_codes import EXIT_OK
 from . import find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage

@@ -6,7 +6,7 @@ The client's own hints talk about the TUI ("press r"); these say what to try in 
 from __future__ import annotations
 
 from ..api.errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
-from ..cli import EXIT_API, EXIT_NOT_FOUND, EXIT_USAGE
+from ..exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_USAGE
 from ..text import clean
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from ..api.errors import APIError, BadResponse
 from ..api.models import SearchResult
-from ..cli import EXIT_OK
+from ..exit_codes import EXIT_OK
 from ..format import format_count
 from ..text import clean
 from .context import Lookup

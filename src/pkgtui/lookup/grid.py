@@ -13,7 +13,7 @@ from typing import Any
 from .. import comparison
 from ..api.errors import APIError
 from ..api.models import Grid, Package
-from ..cli import EXIT_OK
+from ..exit_codes import EXIT_OK
 from ..text import clean
 from .context import Lookup
 from .failures import from_api_error
@@ -90,7 +90,7 @@ def _as_json(grid: Grid, packages: list[Package], failed: dict, lookup: Lookup) 
 
 def _csv_rows(packages: list[Package], lookup: Lookup) -> list[list[object]]:
     """The table's text, except counts as bare integers (no "1,234") for spreadsheets."""
-    rows = []
+    rows: list[list[object]] = []
     for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
         values = [col.value(package, lookup.now) if col.numeric else None for col in comparison.COLUMNS]
         rows.append(

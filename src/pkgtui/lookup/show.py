@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ..api.errors import APIError
 from ..api.models import Package, format_age
-from ..cli import EXIT_OK
+from ..exit_codes import EXIT_OK
 from ..format import format_count, format_date, sparkline
 from ..text import clean, is_web_url
 from .context import Lookup
@@ -77,13 +77,13 @@ async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -
             return category_id, f"Category {category_id}"
 
     grids = [client.grid(grid_id, refresh=refresh) for grid_id in package.grid_ids]
-    found_category, *found_grids = await asyncio.gather(category(), *grids, return_exceptions=True)
+    found_category, found_grids = await asyncio.gather(
+        category(), asyncio.gather(*grids, return_exceptions=True)
+    )
     titles = [
         (grid_id, grid.display_title if not isinstance(grid, BaseException) else f"Grid {grid_id}")
         for grid_id, grid in zip(package.grid_ids, found_grids, strict=True)
     ]
-    if isinstance(found_category, BaseException):
-        raise found_category
     return Summary(raw, package, found_category, titles)
 
 

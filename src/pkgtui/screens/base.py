@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,6 +35,9 @@ from ..api import APIError
 from ..api.client import Started, cancel_and_wait
 from ..text import clean, is_web_url
 from ..widgets import KeyFooter, MessageBox, SourceLine
+
+if TYPE_CHECKING:
+    from ..app import PkgtuiApp
 
 REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
 
@@ -61,6 +64,12 @@ class DataScreen(Screen):
         Binding("y", "copy_url", "Copy URL", show=False, id="screen.copy_url"),
     ]
 
+    @property
+    def pkgtui(self) -> PkgtuiApp:
+        """The app, typed: Textual's ``self.pkgtui`` is an ``App[Any]``, which knows nothing of
+        pkgtui's client, config and session."""
+        return cast("PkgtuiApp", self.app)
+
     FILTER_ID: ClassVar[str] = "filter"
     # Keys listed on the help screen besides the bindings (e.g. "s: sort" lives in bindings).
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = []
@@ -82,7 +91,7 @@ class DataScreen(Screen):
     @property
     def first_refresh(self) -> bool:
         """Whether the first load bypasses the cache (``--refresh``)."""
-        return bool(getattr(self.app.config, "refresh", False))
+        return bool(self.pkgtui.config.refresh)
 
     def start_early(self, name: str, request: Awaitable[Any]) -> None:
         self._early[name] = asyncio.ensure_future(request)
@@ -132,10 +141,10 @@ class DataScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble; the app reports failures for every screen.
-        self.app.worker_state_changed(event)
+        self.pkgtui.worker_state_changed(event)
 
-    def load(self, refresh: bool = False) -> None:
-        """Fetch what the screen shows; subclasses make this a worker."""
+    def load(self, refresh: bool = False) -> object:
+        """Fetch what the screen shows; subclasses make this a worker (and return it)."""
         raise NotImplementedError
 
     # -- the message area ----------------------------------------------------------------
@@ -162,17 +171,13 @@ class DataScreen(Screen):
         self.load(refresh=True)
 
     def action_back(self) -> None:
-        from .home import HomeScreen
-
-        if isinstance(self, HomeScreen):
-            return
-        stack = self.app.screen_stack
+        stack = self.pkgtui.screen_stack
         below = stack[-2] if len(stack) >= 2 else None
         if isinstance(below, DataScreen):
-            self.app.pop_screen()
+            self.pkgtui.pop_screen()
         else:
             # Opened directly with nothing under it: back means home.
-            self.app.switch_screen(HomeScreen())
+            self.pkgtui.switch_to_home()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In a text box "/" is text, not a key binding (None: listed in help, not run here).
@@ -194,7 +199,7 @@ class DataScreen(Screen):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen.for_screen(self))
+        self.pkgtui.push_screen(HelpScreen.for_screen(self))
 
     def focused_url(self) -> str | None:
         """The web URL of what the cursor is on, if any."""
@@ -206,7 +211,7 @@ class DataScreen(Screen):
             self.notify("Nothing here has a URL to copy.", timeout=3)
             return
         url = clean(url)
-        self.app.copy_to_clipboard(url)
+        self.pkgtui.copy_to_clipboard(url)
         self.notify(url, title="Copied URL (via the terminal)", markup=False, timeout=8)
 
     def action_open_url(self) -> None:
@@ -217,8 +222,8 @@ class DataScreen(Screen):
         if not is_web_url(url):
             self.notify(f"Not opened (not an http(s) URL): {clean(url)}", markup=False, severity="warning")
             return
-        if is_remote_session() and not self.app.is_web:
-            self.app.copy_to_clipboard(url)
+        if is_remote_session() and not self.pkgtui.is_web:
+            self.pkgtui.copy_to_clipboard(url)
             self.notify(
                 f"{url}\nThis is an SSH session, so a browser would open on the remote machine: "
                 "the URL was copied instead.",
@@ -227,5 +232,5 @@ class DataScreen(Screen):
                 timeout=10,
             )
             return
-        self.app.open_url(url)
+        self.pkgtui.open_url(url)
         self.notify(url, title="Opening in browser", markup=False, timeout=4)

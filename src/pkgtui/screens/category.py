@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -90,7 +90,7 @@ class PackageRow(Sequence[str]):
             )
         return self._cells
 
-    def __getitem__(self, index):  # type: ignore[override]  # int or slice, as a tuple
+    def __getitem__(self, index):  # int or slice, as a tuple
         return self._all()[index]
 
     def __len__(self) -> int:
@@ -136,7 +136,7 @@ class CategoryScreen(DataScreen):
         # the first frame, and its answer from the API then changes nothing on screen (the
         # header and a description arriving later cost a re-layout of the whole screen,
         # right when the first catalogue page was due).
-        known = self.app.session.find_category(self.key)
+        known = self.pkgtui.session.find_category(self.key)
         if known is not None:
             self._set_category(known)
         else:
@@ -152,20 +152,20 @@ class CategoryScreen(DataScreen):
 
     def prefetch(self) -> None:
         refresh = self.first_refresh
-        client = self.app.client
+        client = self.pkgtui.client
         self.start_early("category", client.category(self.key, refresh=refresh))
-        if refresh or self.app.session.catalogue is None:
+        if refresh or self.pkgtui.session.catalogue is None:
             self.keep_early("pages", Started(client.iter_package_pages(refresh=refresh)))
 
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         # The catalogue does not depend on the category: when it is needed, its first page is
         # asked for now (or was, by prefetch), so that round trip overlaps the category's own.
-        known = None if refresh else self.app.session.catalogue
+        known = None if refresh else self.pkgtui.session.catalogue
         early: Started[Page[Package]] | None = self.take_early("pages")
         pages = None
         if known is None:
-            pages = early or Started(self.app.client.iter_package_pages(refresh=refresh))
+            pages = early or Started(self.pkgtui.client.iter_package_pages(refresh=refresh))
         elif early is not None:
             await early.aclose()
         try:
@@ -178,8 +178,8 @@ class CategoryScreen(DataScreen):
         self, refresh: bool, known: list[Package] | None, pages: Started[Page[Package]] | None
     ) -> None:
         """``known``: the catalogue already loaded, or None and ``pages`` to load it from."""
-        client = self.app.client
-        session = self.app.session
+        client = self.pkgtui.client
+        session = self.pkgtui.session
         progress = self.query_one("#progress", LoadProgress)
         if self.category is not None and pages is not None:  # known from home (see on_mount)
             self.show_loading(_scanning_text(self.category))
@@ -234,10 +234,10 @@ class CategoryScreen(DataScreen):
             gc_pauses.freeze_survivors()
             self._froze = True
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self._froze:
             gc_pauses.release()
-            self.app.refreeze_soon()
+            self.pkgtui.refreeze_soon()
 
     def _redraw_while_loading(self) -> None:
         # Pages arrive in bursts: sorting and drawing thousands of rows, and painting a
@@ -403,17 +403,17 @@ class CategoryScreen(DataScreen):
 
     @on(VirtualTable.Selected, "#packages")
     def _open_package(self, event: VirtualTable.Selected) -> None:
-        self.app.open_screen("package", str(event.key))
+        self.pkgtui.open_screen("package", str(event.key))
 
     def focused_url(self) -> str | None:
         table = self.query_one("#packages", VirtualTable)
         key = table.cursor_key
-        package = self.app.session.packages.get(key) if key is not None else None
+        package = self.pkgtui.session.packages.get(cast(int, key)) if key is not None else None
         if package is None:
             return None
         if package.repo_url and is_web_url(package.repo_url):
             return package.repo_url
-        return self.app.site_url(f"/packages/p/{package.slug}/") if package.slug else None
+        return self.pkgtui.site_url(f"/packages/p/{package.slug}/") if package.slug else None
 
 
 def _scanning_text(category: Category) -> str:

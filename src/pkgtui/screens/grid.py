@@ -26,6 +26,7 @@ from ..comparison import (
     BEST_MARK,
     COLUMNS,
     STALE_MARK,
+    BestValues,
     activity_buckets,
     best_values,
     column,
@@ -117,7 +118,7 @@ class GridScreen(DataScreen):
         # Opened from home, the grid is known already: its title and description go in the
         # first frame instead of "Loading grid…", and its own answer then changes nothing on
         # screen (a title or description that changes re-lays out the whole screen).
-        known = self.app.session.find_grid(self.key)
+        known = self.pkgtui.session.find_grid(self.key)
         if known is not None:
             self._show_heading(known)
         # Filter as the value changes, within the keystroke's own handling, so the rows are
@@ -133,12 +134,12 @@ class GridScreen(DataScreen):
 
     def prefetch(self) -> None:
         # Not when the cache holds the grid: show_cached draws it without a request.
-        client, refresh = self.app.client, self.first_refresh
+        client, refresh = self.pkgtui.client, self.first_refresh
         if refresh or client.peek_grid(self.key) is None:
             self.start_early("grid", client.grid(self.key, refresh=refresh))
             # Home's list of grids names each grid's members: they are asked for now, beside
             # the grid itself, rather than one round trip later (load checks the grid agrees).
-            known = self.app.session.find_grid(self.key)
+            known = self.pkgtui.session.find_grid(self.key)
             if known is not None and known.package_ids:
                 self._early_member_ids = known.package_ids
                 self.keep_early("members", Started(client.iter_packages(known.package_ids, refresh=refresh)))
@@ -150,11 +151,11 @@ class GridScreen(DataScreen):
             if set(self._early_member_ids) == set(ids):
                 return early
             await early.aclose()  # the grid changed since home listed it
-        return Started(self.app.client.iter_packages(ids, refresh=refresh))
+        return Started(self.pkgtui.client.iter_packages(ids, refresh=refresh))
 
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
-        client = self.app.client
+        client = self.pkgtui.client
         self.packages.clear()
         self.failures.clear()
         # Known from home: named by its title rather than by the id or slug it was opened with.
@@ -183,7 +184,7 @@ class GridScreen(DataScreen):
             async for fetched in members:
                 if fetched.value is not None:
                     self.packages[fetched.value.id] = fetched.value
-                    self.app.session.add_packages([fetched.value])
+                    self.pkgtui.session.add_packages([fetched.value])
                 else:
                     self.failures[fetched.key] = fetched.error or APIError("unknown error")
                 self._progress = (len(self.packages) + len(self.failures), len(ids))
@@ -199,7 +200,7 @@ class GridScreen(DataScreen):
         cache, reading them at once: then the screen opens complete, with no worker and no
         "Loading…" shown and replaced a few milliseconds later. False (nothing drawn) when
         anything is missing; the worker then loads as usual."""
-        client = self.app.client
+        client = self.pkgtui.client
         grid = client.peek_grid(self.key)
         members = dict.fromkeys(grid.package_ids) if grid is not None else {}
         if grid is None or len(members) > CACHED_DRAW_MOST:
@@ -212,7 +213,7 @@ class GridScreen(DataScreen):
             packages.append(package)
         self._show_grid(grid)
         self.packages = {package.id: package for package in packages}
-        self.app.session.add_packages(packages)
+        self.pkgtui.session.add_packages(packages)
         self._loaded()
         return True
 
@@ -232,11 +233,11 @@ class GridScreen(DataScreen):
         self._heading = None
         self.query_one("#grid-title", Static).update(Text("Grid not found"))
         self.table.set_empty_text("Nothing to show.")
-        self.show_error(f"No grid “{clean(self.key)}” on {self.app.client.host} — check the slug or id.")
+        self.show_error(f"No grid “{clean(self.key)}” on {self.pkgtui.client.host} — check the slug or id.")
 
     def _show_grid(self, grid: Grid) -> None:
         self.grid = grid
-        self.app.session.add_grids([grid])
+        self.pkgtui.session.add_grids([grid])
         self._show_heading(grid)
 
     def _show_heading(self, grid: Grid) -> None:
@@ -260,7 +261,7 @@ class GridScreen(DataScreen):
         if self._draw_timer is not None:
             self._draw_timer.stop()
             self._draw_timer = None
-        now = self.app.now()
+        now = self.pkgtui.now()
         query = self.query_one("#filter", Input).value
         packages = self._matching(list(self.packages.values()), query)
         ordered = sort_packages(packages, self.sort_key, reverse=self.sort_reverse, now=now)
@@ -299,7 +300,7 @@ class GridScreen(DataScreen):
             self._haystacks[package.id] = cached
         return cached[1]
 
-    def _cells(self, package: Package, best: dict[str, float | str], now: datetime) -> list[Text]:
+    def _cells(self, package: Package, best: BestValues, now: datetime) -> list[Text]:
         """The row of ``package``; the same list as last time when nothing it shows changed."""
         # What a row shows besides the package itself: its best marks, staleness and age.
         shown = (
@@ -314,7 +315,7 @@ class GridScreen(DataScreen):
         self._cell_cache[package.id] = (package, shown, cells)
         return cells
 
-    def _build_cells(self, package: Package, best: dict[str, float | str], now: datetime) -> list[Text]:
+    def _build_cells(self, package: Package, best: BestValues, now: datetime) -> list[Text]:
         cells: list[Text] = []
         for col in COLUMNS:
             if col.key == "name":
@@ -382,7 +383,7 @@ class GridScreen(DataScreen):
     @on(VirtualTable.Selected, "#grid-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.key, int):
-            self.app.open_screen("package", str(event.key))
+            self.pkgtui.open_screen("package", str(event.key))
         elif event.key is not None:
             self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
 

@@ -6,7 +6,7 @@ Typing in the box filters the grids at once and, after a short pause, asks the A
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -111,16 +111,16 @@ class HomeScreen(DataScreen):
     @work(exclusive=True, group="home", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.show_loading("Loading categories and grids…")
-        started = self.app.take_home_data()  # asked for at start-up: the first load only
+        started = self.pkgtui.take_home_data()  # asked for at start-up: the first load only
         try:
-            categories, grids = await (started or self.app.fetch_home_data(refresh))
+            categories, grids = await (started or self.pkgtui.fetch_home_data(refresh))
         except APIError as error:
             self.show_error(error)
             return
         self.categories = sorted(categories, key=lambda c: natural_key(clean(c.display_title)))
         self.grids = sorted(grids, key=lambda g: natural_key(clean(g.display_title)))
-        self.app.session.add_categories(categories)
-        self.app.session.add_grids(grids)
+        self.pkgtui.session.add_categories(categories)
+        self.pkgtui.session.add_grids(grids)
         self._grid_haystacks = [
             haystack(clean(g.title), clean(g.slug), clean(g.description)) for g in self.grids
         ]
@@ -132,7 +132,7 @@ class HomeScreen(DataScreen):
             self.search(query, refresh=refresh)
 
     def _fill_categories(self) -> None:
-        session = self.app.session
+        session = self.pkgtui.session
         rows = [
             (
                 clean(c.display_title),
@@ -203,7 +203,7 @@ class HomeScreen(DataScreen):
         title = self.query_one("#results-title", Static)
         title.update(f"Searching for {query!r}…")
         try:
-            results = await self.app.client.search(query, refresh=refresh)
+            results = await self.pkgtui.client.search(query, refresh=refresh)
         except APIError as error:
             title.update(f"Search for {query!r} failed")
             self.show_error(error)
@@ -241,11 +241,11 @@ class HomeScreen(DataScreen):
 
     @on(VirtualTable.Selected, "#categories")
     def _open_category(self, event: VirtualTable.Selected) -> None:
-        self.app.open_screen("category", str(event.key))
+        self.pkgtui.open_screen("category", str(event.key))
 
     @on(VirtualTable.Selected, "#grids")
     def _open_grid(self, event: VirtualTable.Selected) -> None:
-        self.app.open_screen("grid", str(event.key))
+        self.pkgtui.open_screen("grid", str(event.key))
 
     @on(VirtualTable.Selected, "#results")
     def _open_result(self, event: VirtualTable.Selected) -> None:
@@ -254,7 +254,7 @@ class HomeScreen(DataScreen):
             self.notify("This result has no name to look up.", severity="warning")
             return
         kind = "grid" if result.item_type == "grid" else "package"
-        self.app.open_screen(kind, result.slug)
+        self.pkgtui.open_screen(kind, result.slug)
 
     def action_back(self) -> None:
         """Esc on home clears the search (there is nothing to go back to)."""
@@ -268,14 +268,16 @@ class HomeScreen(DataScreen):
         if not isinstance(focused, VirtualTable) or focused.cursor_key is None:
             return None
         if focused.id == "categories":
-            category = self.app.session.categories.get(focused.cursor_key)
-            return self.app.site_url(f"/categories/{category.slug}/") if category and category.slug else None
+            category = self.pkgtui.session.categories.get(cast(int, focused.cursor_key))
+            return (
+                self.pkgtui.site_url(f"/categories/{category.slug}/") if category and category.slug else None
+            )
         if focused.id == "grids":
-            grid = self.app.session.grids.get(focused.cursor_key)
-            return self.app.site_url(f"/grids/g/{grid.slug}/") if grid and grid.slug else None
+            grid = self.pkgtui.session.grids.get(cast(int, focused.cursor_key))
+            return self.pkgtui.site_url(f"/grids/g/{grid.slug}/") if grid and grid.slug else None
         if focused.id == "results" and 0 <= focused.cursor < len(self.results):
             result = self.results[focused.cursor]
-            return self.app.site_url(result.absolute_url) if result.absolute_url else None
+            return self.pkgtui.site_url(result.absolute_url) if result.absolute_url else None
         return None
 
 

@@ -98,11 +98,11 @@ class PackageScreen(DataScreen):
     # -- loading -------------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        self.start_early("package", self.app.client.package(self.key, refresh=self.first_refresh))
+        self.start_early("package", self.pkgtui.client.package(self.key, refresh=self.first_refresh))
 
     @work(exclusive=True, group="package", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
-        client = self.app.client
+        client = self.pkgtui.client
         self.show_loading(f"Loading package {clean(self.key)}…")
         try:
             package = await (self.take_early("package") or client.package(self.key, refresh=refresh))
@@ -115,7 +115,7 @@ class PackageScreen(DataScreen):
             self.show_error(error)
             return
         self.package = package
-        self.app.session.add_packages([package])
+        self.pkgtui.session.add_packages([package])
         self._show_package(package)
         self.query_one("#package-body").display = True
         self.show_loading("Loading the category and grids…")
@@ -130,24 +130,24 @@ class PackageScreen(DataScreen):
         if package.category_id is None:
             return "–"
         try:
-            category = await self.app.client.category(package.category_id, refresh=refresh)
+            category = await self.pkgtui.client.category(package.category_id, refresh=refresh)
         except APIError:
             return f"Category {package.category_id}"
-        self.app.session.add_categories([category])
+        self.pkgtui.session.add_categories([category])
         return clean(category.display_title)
 
     async def _grid_title(self, grid_id: int, refresh: bool) -> str:
         try:
-            grid = await self.app.client.grid(grid_id, refresh=refresh)
+            grid = await self.pkgtui.client.grid(grid_id, refresh=refresh)
         except APIError:
             return f"Grid {grid_id}"
-        self.app.session.add_grids([grid])
+        self.pkgtui.session.add_grids([grid])
         return clean(grid.display_title)
 
     # -- drawing -------------------------------------------------------------------------
 
     def _show_package(self, package: Package) -> None:
-        now = self.app.now()
+        now = self.pkgtui.now()
         title = clean(package.display_title)
         self.title = title
         self.query_one("#package-title", Static).update(Text(title, style="bold"))
@@ -177,7 +177,7 @@ class PackageScreen(DataScreen):
 
     def _show_category(self, title: str) -> None:
         if self.package is not None:
-            self._show_fields(self.package, self.app.now(), category=title)
+            self._show_fields(self.package, self.pkgtui.now(), category=title)
 
     def _show_links(self, package: Package) -> None:
         links = self.query_one("#package-links", NavList)
@@ -220,7 +220,7 @@ class PackageScreen(DataScreen):
         event.stop()
         option_id = event.option.id or ""
         if option_id.startswith("grid-"):
-            self.app.open_screen("grid", option_id.removeprefix("grid-"))
+            self.pkgtui.open_screen("grid", option_id.removeprefix("grid-"))
 
     def action_cycle_order(self) -> None:
         order = self.query_one(ParticipantsPanel).cycle_order()

@@ -36,7 +36,6 @@ from ..api.models import Category, Grid, Package
 from . import schema, search
 
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer (a sync's swap takes well under 1 s)
-CATALOGUE_NAME = "catalogue.sqlite"
 # One package's JSON larger than this is not kept: a real one is a few kB.
 MAX_RAW_BYTES = 1_000_000
 
@@ -84,17 +83,17 @@ class Status:
 
 
 def catalogue_path(api_url: str, folder: Path | None = None) -> Path:
-    """Where the catalogue of ``api_url`` lives: one file per API root, so a test server
-    or the demo never mixes with djangopackages.org's catalogue."""
-    if folder is None:
-        from ..config import cache_dir
+    """Where the catalogue of ``api_url`` lives: ``paths.catalogue_file()`` for
+    djangopackages.org, and a file of its own for any other API root, so a test server or
+    the demo never mixes with the real catalogue. All of them are in the cache dir, which
+    ``pkgtui cache clear`` empties."""
+    from .. import paths
 
-        folder = cache_dir()
     url = api_url if api_url.endswith("/") else api_url + "/"
     if url == DEFAULT_API_URL:
-        return folder / CATALOGUE_NAME
+        return (folder / paths.CATALOGUE_NAME) if folder is not None else paths.catalogue_file()
     digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-    return folder / f"catalogue-{digest}.sqlite"
+    return (folder or paths.cache_dir()) / f"catalogue-{digest}.sqlite"
 
 
 def connect(path: Path) -> sqlite3.Connection:

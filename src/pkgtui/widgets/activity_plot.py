@@ -22,7 +22,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 NO_DATA = "No commit activity data for this package."
 
 
-def month_ticks(reference: datetime, weeks: int = WEEKS, max_labels: int = 12) -> tuple[list[int], list[str]]:
+def month_ticks(
+    reference: datetime, weeks: int = WEEKS, max_labels: int = 12
+) -> tuple[list[float], list[str]]:
     """Bar positions where a month begins, and the month's name.
 
     Bar ``weeks - 1`` is the week ending at ``reference``; bar 0 began ``weeks`` weeks before.
@@ -45,12 +47,12 @@ def month_ticks(reference: datetime, weeks: int = WEEKS, max_labels: int = 12) -
     return [p for i, p in enumerate(positions) if i in keep], [t for i, t in enumerate(labels) if i in keep]
 
 
-def value_ticks(top: int) -> tuple[list[int], list[str]]:
+def value_ticks(top: int) -> tuple[list[float], list[str]]:
     """Y ticks: 0, the top, and the middle when there is room for one between them."""
     if top <= 0:
         return [0], ["0"]
     ticks = [0, top] if top < 4 else [0, round(top / 2), top]
-    return ticks, [format_count(t) for t in ticks]
+    return [float(t) for t in ticks], [format_count(t) for t in ticks]
 
 
 def plot_title(counts: Sequence[int]) -> str:

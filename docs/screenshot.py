@@ -1,0 +1,40 @@
+"""Render docs/screenshot.svg, the README's picture: pkgtui's grid screen on the bundled demo data.
+
+Run from the repository root when a screen changes: ``.venv/bin/python docs/screenshot.py``.
+The same settings as the snapshot tests (in-process demo data, a fixed clock, no cursor blink),
+so the picture changes only when the screen does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pkgtui.api import open_client
+from pkgtui.api.demo import DemoAPI
+from pkgtui.app import create_app
+from pkgtui.config import Config
+from pkgtui.target import StartTarget
+
+OUT = Path(__file__).with_name("screenshot.svg")
+SIZE = (100, 14)  # the grid has four rows: no empty half-screen below them
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+async def main() -> None:
+    api = DemoAPI()
+    client = open_client(api.base_url, transport=api.transport(), backoff=0.0)
+    app = create_app(Config(demo=True), client=client, target=StartTarget("grid", "7"), clock=lambda: NOW)
+    app.cursor_blink = False
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        OUT.write_text(app.export_screenshot(title="pkgtui: a djangopackages.org grid"))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
