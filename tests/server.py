@@ -9,8 +9,9 @@ runs. Only ever binds the loopback address.
 
 Faults come in two kinds:
 
-- blanket switches on :class:`Faults`: ``latency`` before every answer, and an
-  ``error_rate`` share of answers replaced by 500/502/503 (from a seeded random sequence);
+- blanket switches on :class:`Faults`: ``latency`` before every answer, an ``error_rate``
+  share of answers replaced by 500/502/503, and a ``cut_rate`` share of the rest cut short
+  with a matching Content-Length (from one seeded random sequence);
 - targeted :class:`Rule` s, each an action (``status(503)``, ``rate_limited(2)``,
   ``truncated()``, ``invalid_json()``, ``reshaped(as_list)``, ``trickled()``, ``reset()``,
   ``delayed(1.0)``, ``body(...)``) applied to requests whose path matches ``path`` (a regex
@@ -25,14 +26,17 @@ Faults come in two kinds:
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import random
 import re
 import socket
 import struct
+import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +69,9 @@ class Action:
     chunk: int = 0  # trickle: bytes per write
     interval: float = 0.0  # trickle: seconds between writes
     delay: float = 0.0  # seconds before answering
+    keep_length: bool = False  # with cut_at: Content-Length says the cut length (a whole answer)
+    gzip: bool = False  # compress the body, with Content-Encoding: gzip
+    redirect_to: str | None = None  # a Location header ({port}, {path} filled in)
 
 
 def status(code: int, detail: str | None = None) -> Action:
@@ -106,6 +113,45 @@ def reshaped(transform: Callable[[Any], Any], kind: str | None = None) -> Action
     return Action(kind or f"wrong shape: {transform.__name__}", transform=transform)
 
 
+def cut_body(share: float = 0.5) -> Action:
+    """Only ``share`` of the body, with a ``Content-Length`` that matches what is sent: a
+    complete HTTP answer whose JSON stops in the middle (a proxy that gave up)."""
+    return Action("cut body, matching Content-Length", cut_at=share, keep_length=True)
+
+
+def gzipped() -> Action:
+    """The real answer, gzip-compressed (``Content-Encoding: gzip``)."""
+    return Action("gzip body", gzip=True)
+
+
+def gzip_bomb(inflated: int = 10 * 1024 * 1024, byte: bytes = b" ") -> Action:
+    """A small gzip body that inflates to ``inflated`` bytes of ``byte`` (a decompression bomb)."""
+    return Action(
+        f"gzip bomb ({inflated // (1024 * 1024)} MB inflated)",
+        raw=_bomb(inflated, byte),
+        headers=(("Content-Encoding", "gzip"),),
+    )
+
+
+def huge_body(size: int = 10 * 1024 * 1024) -> Action:
+    """A well-formed package of ``size`` bytes, uncompressed (a 200 MB answer, scaled down)."""
+    head = b'{"id": 1867, "slug": "django-otp", "title": "huge", "repo_description": "'
+    return Action(
+        f"huge body ({size // (1024 * 1024)} MB)", raw=head + b"x" * max(0, size - len(head) - 2) + b'"}'
+    )
+
+
+def deep_nesting(depth: int = 100_000) -> Action:
+    """A 200 of ``depth`` nested ``[`` (the stdlib's parser recurses once a level)."""
+    return Action(f"{depth:,} nested [", raw=b"[" * depth)
+
+
+def redirect(location: str, code: int = 302) -> Action:
+    """A redirect to ``location``; ``{port}`` in it becomes the server's port, ``{path}`` the
+    request's path (so ``http://localhost:{port}{path}`` is this server under another name)."""
+    return Action(f"redirect {code} to {location}", status=code, redirect_to=location, raw=b"")
+
+
 def trickled(chunk: int = 1, interval: float = 0.05) -> Action:
     """The real answer, ``chunk`` bytes every ``interval`` seconds: each read is quick, the whole is not."""
     return Action("trickled body", chunk=max(1, chunk), interval=interval)
@@ -114,6 +160,40 @@ def trickled(chunk: int = 1, interval: float = 0.05) -> Action:
 def delayed(seconds: float) -> Action:
     """The real answer after ``seconds``: a server that takes too long to start answering."""
     return Action("slow answer", delay=seconds)
+
+
+_BOMBS: dict[tuple[int, bytes], bytes] = {}
+
+
+def _bomb(inflated: int, byte: bytes) -> bytes:
+    """``inflated`` bytes of ``byte``, gzip-compressed a megabyte at a time (made once)."""
+    if (inflated, byte) not in _BOMBS:
+        packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        block = byte * (1024 * 1024)
+        parts = [packer.compress(block) for _ in range(inflated // len(block))]
+        parts.append(packer.compress(byte * (inflated % len(block))))
+        parts.append(packer.flush())
+        _BOMBS[inflated, byte] = b"".join(parts)
+    return _BOMBS[inflated, byte]
+
+
+def bad_items(data: Any) -> Any:
+    """A list page whose results gain three items that are not objects: ``1, "two", null``."""
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return data | {"results": [*data["results"], 1, "two", None]}
+    return data
+
+
+def count_lies(count: int = 10**9) -> Callable[[Any], Any]:
+    """A list page that claims ``count`` items and a next page, whatever it holds."""
+
+    def lie(data: Any) -> Any:
+        if isinstance(data, dict) and "results" in data:
+            return data | {"count": count, "next": "http://127.0.0.1/api/v4/next-page/"}
+        return data
+
+    lie.__name__ = f"count {count:,} with a next page"
+    return lie
 
 
 def _retry_text(value: float | str) -> str:
@@ -204,6 +284,9 @@ class Faults:
     latency: float = 0.0  # seconds added before every answer
     error_rate: float = 0.0  # share of answers replaced by one of error_statuses
     error_statuses: tuple[int, ...] = (500, 502, 503)
+    # share of the answers error_rate spared (the 200s) that are cut short, with a matching
+    # Content-Length (cut_body)
+    cut_rate: float = 0.0
     seed: int = 0
     rules: list[Rule] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -227,6 +310,7 @@ class Faults:
             self.rules.clear()
             self.latency = 0.0
             self.error_rate = 0.0
+            self.cut_rate = 0.0
 
     def pick(self, request_path: str) -> Action | None:
         """The action for this request, counting it against its rule."""
@@ -235,11 +319,13 @@ class Faults:
                 if rule.matches(request_path):
                     rule.hits += 1
                     return rule.action
-            if self.error_rate > 0:
+            if self.error_rate > 0 or self.cut_rate > 0:
                 if self._random is None:
                     self._random = random.Random(self.seed)
                 if self._random.random() < self.error_rate:
                     return status(self._random.choice(self.error_statuses))
+                if self.cut_rate > 0 and self._random.random() < self.cut_rate:
+                    return cut_body(0.5)
         return None
 
 
@@ -266,6 +352,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # The stdlib's backlog of 5 drops connections when a benchmark opens many at once.
     request_queue_size = 1024
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up (say, on a body over its size cap) is not the server's error.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class LocalAPI:
@@ -359,16 +450,25 @@ class _Handler(BaseHTTPRequestHandler):
         if action.status is not None:
             status_code = action.status
         data = action.raw if action.raw is not None else json.dumps(payload).encode()
+        if action.gzip:
+            data = gzip.compress(data)
+        if action.keep_length and action.cut_at is not None:
+            data = data[: int(len(data) * action.cut_at)]
         self.send_response(status_code)
         self.send_header("Content-Type", action.content_type)
         self.send_header("Content-Length", str(len(data)))
+        if action.gzip:
+            self.send_header("Content-Encoding", "gzip")
+        if action.redirect_to is not None:
+            port = self.server.server_address[1]
+            self.send_header("Location", action.redirect_to.format(port=port, path=self.path))
         for name, value in action.headers:
             self.send_header(name, value)
-        if action.cut_at is not None:
+        if action.cut_at is not None and not action.keep_length:
             self.send_header("Connection", "close")
         self.end_headers()
 
-        if action.cut_at is not None:
+        if action.cut_at is not None and not action.keep_length:
             self.wfile.write(data[: int(len(data) * action.cut_at)])
             self.wfile.flush()
             self.close_connection = True
@@ -413,3 +513,80 @@ def refused_port() -> Iterator[int]:
 
 def refused_url(port: int) -> str:
     return f"http://127.0.0.1:{port}{API_ROOT}"
+
+
+class SocksProxy:
+    """A minimal SOCKS5 proxy on 127.0.0.1 (no authentication, CONNECT only), for the proxy
+    tests: ``url`` is its ``socks5://`` address; ``connects`` lists the (host, port) asked for.
+    It connects only to 127.0.0.1 and to names that resolve there."""
+
+    def __init__(self) -> None:
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self._listener.settimeout(0.05)
+        self.url = f"socks5://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.connects: list[tuple[str, int]] = []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._sockets: list[socket.socket] = []
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopping.set()
+        self._thread.join(2)
+        self._listener.close()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._sockets.append(client)
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        client.settimeout(5)
+        try:
+            _, methods = client.recv(2)
+            client.recv(methods)
+            client.sendall(b"\x05\x00")  # no authentication
+            _, command, _, kind = client.recv(4)
+            if kind == 1:
+                host = socket.inet_ntoa(client.recv(4))
+            elif kind == 3:
+                host = client.recv(client.recv(1)[0]).decode()
+            else:
+                raise OSError("address type not served")
+            port = struct.unpack("!H", client.recv(2))[0]
+            self.connects.append((host, port))
+            if command != 1 or socket.gethostbyname(host) != "127.0.0.1":
+                client.sendall(b"\x05\x02\x00\x01\x00\x00\x00\x00\x00\x00")  # not allowed
+                return
+            upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
+            self._sockets.append(upstream)
+            client.sendall(b"\x05\x00\x00\x01\x7f\x00\x00\x01" + struct.pack("!H", port))
+            threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
+            _pipe(client, upstream)
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                client.close()
+
+
+def _pipe(source: socket.socket, target: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            target.sendall(data)
+    with contextlib.suppress(OSError):
+        target.shutdown(socket.SHUT_WR)

@@ -46,3 +46,11 @@ def test_check_keymap_keeps_the_good_entries_and_warns_once_per_bad_one():
     assert any("'no.such.id' is not a binding id" in w for w in warnings)
     assert any(w.startswith("[keys] app.quit:") for w in warnings)
     assert any("screen.help" in w and "keeping 'question_mark'" in w for w in warnings)
+
+
+def test_the_readme_lists_every_binding_id():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [binding_id for binding_id in binding_ids() if f"| `{binding_id}` |" not in readme]
+    assert missing == []

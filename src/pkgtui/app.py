@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -16,15 +20,25 @@ from .api import APIError, Category, Client, Grid, ResponseInfo
 from .api.client import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
-from .exit_codes import EXIT_OK
+from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from .session import Session
 from .target import StartTarget
+from .userdata import UserDataError, UserDataFile
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
     from textual.timer import Timer
     from textual.worker import Worker
 
     from .screens.base import DataScreen
+
+# The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
+# a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
+SIGNAL_EXITS = {
+    signal.SIGTERM: EXIT_TERMINATED,
+    signal.SIGHUP: EXIT_HANGUP,
+    signal.SIGINT: EXIT_INTERRUPTED,
+}
 
 # Seconds after a large screen has gone before its garbage is collected (a full pass, while
 # the user is most likely reading the screen underneath).
@@ -52,6 +66,7 @@ class PkgtuiApp(App[int]):
         client: Client | None = None,
         target: StartTarget | None = None,
         clock: Callable[[], datetime] | None = None,
+        user_data: UserDataFile | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -61,9 +76,19 @@ class PkgtuiApp(App[int]):
         self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
+        # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
+        self.user_data = user_data or UserDataFile()
+        self._saved_theme: str | None = None
         self._long_lived_frozen = False
         self._refreeze_timer: Timer | None = None
         self._home_data: asyncio.Future[tuple[list[Category], list[Grid]]] | None = None
+        # The first unexpected exception, kept for run_app to report in one line after the
+        # terminal is restored; with ``crash_in_one_line`` Textual prints no traceback for it.
+        self.crash: Exception | None = None
+        self.crash_in_one_line = False
+        self._signalled = False
+        # What a second signal does (run_app: restore the terminal and exit at once).
+        self.on_second_signal: Callable[[int], None] | None = None
 
     def on_load(self) -> None:
         # Home's data depends on nothing on screen: ask for it before the terminal is set up,
@@ -84,7 +109,27 @@ class PkgtuiApp(App[int]):
         return data
 
     def on_mount(self) -> None:
-        if self.config.theme in self.available_themes:
+        self._apply_theme()
+        self._apply_keymap()
+        for warning in self.config.warnings:
+            # Warnings quote the user's file (key names, TOML errors): shown literally.
+            self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
+        from .screens.home import HomeScreen
+
+        # Home is always at the bottom, so Esc from a screen opened directly lands there.
+        target = self.target
+        self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
+        if target.kind not in ("home", "search"):
+            self.open_screen(target.kind, target.key)
+
+    def _apply_theme(self) -> None:
+        """The theme last picked in the palette (saved in the user data), else the config's."""
+        saved = self.user_data.read().theme
+        for warning in self.user_data.take_warnings():
+            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+        if saved in self.available_themes:
+            self.theme = saved
+        elif self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
             self.theme = "textual-dark"
@@ -96,16 +141,32 @@ class PkgtuiApp(App[int]):
                 markup=False,
                 timeout=10,
             )
-        for warning in self.config.warnings:
-            # Warnings quote the user's file (key names, TOML errors): shown literally.
-            self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
-        from .screens.home import HomeScreen
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._save_theme)
 
-        # Home is always at the bottom, so Esc from a screen opened directly lands there.
-        target = self.target
-        self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
-        if target.kind not in ("home", "search"):
-            self.open_screen(target.kind, target.key)
+    def _save_theme(self, theme: Theme) -> None:
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        try:
+            self.user_data.set_theme(theme.name)
+        except UserDataError as error:
+            self.notify(
+                f"The theme was not saved: {error}", title="Your data", severity="warning", markup=False
+            )
+
+    def _apply_keymap(self) -> None:
+        """The config's [keys] table, checked first: a typo is one warning, never a dead key."""
+        if not self.config.keys:
+            return  # finding every binding id imports every screen: only when asked
+        from .keys import binding_ids, check_keymap
+
+        keymap, warnings = check_keymap(dict(self.config.keys), binding_ids())
+        for warning in warnings:
+            self.notify(
+                f"{self.config.config_path}: {warning}", title="Config", severity="warning", markup=False
+            )
+        self.set_keymap(keymap)
 
     def switch_to_home(self) -> None:
         """Replace the top screen with home (back from a screen opened with nothing under it)."""
@@ -132,16 +193,30 @@ class PkgtuiApp(App[int]):
     def site_url(self, path: str) -> str:
         """A djangopackages.org web page (``/packages/p/slug/``) for the API in use.
 
+        Always a page of that site: ``path`` comes from API data (a search result's
+        ``absolute_url``), and one naming another host (``https://elsewhere/p/``,
+        ``//elsewhere/p/``) keeps only its path, so ``o`` never opens a host the API named.
         The demo data comes from djangopackages.org, so demo links point there.
         """
-        from urllib.parse import urljoin, urlsplit
+        from urllib.parse import urljoin, urlsplit, urlunsplit
 
         if self.config.demo:
             root = "https://djangopackages.org/"
         else:
             parts = urlsplit(self.config.api_url)
             root = f"{parts.scheme}://{parts.netloc}/"
-        return urljoin(root, path.lstrip("/"))
+        try:
+            given = urlsplit(path)
+        except ValueError:  # e.g. an unclosed "[" where a host would be
+            return root
+        if given.scheme or given.netloc:
+            path = urlunsplit(("", "", given.path, given.query, given.fragment))
+        url = urljoin(root, path.lstrip("/\\"))
+        try:
+            same_site = urlsplit(url).netloc == urlsplit(root).netloc
+        except ValueError:
+            same_site = False
+        return url if same_site else root
 
     def open_screen(self, kind: str, key: str) -> None:
         screen = self.screen_for(kind, key)
@@ -175,6 +250,33 @@ class PkgtuiApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.worker_state_changed(event)
 
+    def exit_on_signal(self, return_code: int) -> None:
+        """SIGTERM, SIGHUP or SIGINT: close as "q" does (screens unmount, the driver puts the
+        terminal back), with the signal's exit status. A signal that comes while that close is
+        still going on (something in it hangs) puts the terminal back at once and exits."""
+        if not self._signalled:
+            self._signalled = True
+            self.exit(return_code=return_code)
+        elif self.on_second_signal is not None:
+            self.on_second_signal(return_code)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one funnel for an exception nothing caught (it then closes the app).
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        if not self.crash_in_one_line:
+            super()._fatal_error()  # tests and `textual run` keep Textual's traceback
+            return
+        # No traceback on the user's terminal: run_app raises the error again once the app has
+        # closed, and the command line says it in one line. Closing in the middle of a message
+        # leaves coroutines unawaited; Python's warnings about them would come first, in lines
+        # of their own, and say nothing about the error.
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        self._close_messages_no_wait()
+
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure is reported (screens handle APIError).
         Worker messages do not bubble: screens pass theirs on (``DataScreen``)."""
@@ -203,12 +305,84 @@ def create_app(
     client: Client | None = None,
     target: StartTarget | None = None,
     clock: Callable[[], datetime] | None = None,
+    user_data: UserDataFile | None = None,
 ) -> PkgtuiApp:
     """The one factory shared by the CLI and the tests."""
-    return PkgtuiApp(config, client=client, target=target, clock=clock)
+    return PkgtuiApp(config, client=client, target=target, clock=clock, user_data=user_data)
+
+
+def terminal_problem() -> str | None:
+    """Why the TUI cannot run here, or None. Textual reads keys from stdin and draws on stderr;
+    output sent to a file or a pipe means a script, which wants the print commands. Without a
+    terminal Textual's input thread spins on end-of-file, at ~90% CPU, for ever."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout), ("error output", sys.stderr)):
+        try:
+            if stream is not None and stream.isatty():
+                continue
+        except (AttributeError, ValueError):  # closed, or replaced by something without a fd
+            pass
+        return f"standard {name} is not a terminal"
+    return None
 
 
 def run_app(config: Config, target: StartTarget | None = None) -> int:
+    """The TUI on this terminal, until it is closed: its exit status. An unexpected exception
+    is raised again after the terminal has been restored (the command line reports it)."""
+    problem = terminal_problem()
+    if problem is not None:
+        print(
+            f"pkgtui: the browser needs a terminal ({problem}); in a script print instead with "
+            "pkgtui show SLUG, pkgtui find TERM or pkgtui grid SLUG --plain (see pkgtui --help)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     app = create_app(config, target=target)
-    result = app.run()
-    return EXIT_OK if result is None else result
+    app.crash_in_one_line = True
+    app.on_second_signal = _terminal_restorer()
+    asyncio.run(_run_until_closed(app))
+    if app.crash is not None:
+        raise app.crash
+    return app.return_code or EXIT_OK
+
+
+# What Textual's driver writes when it stops: kitty keyboard protocol, bracketed paste, focus
+# events and every mouse mode off, line wrap on, the normal screen back, the cursor shown.
+LEAVE_APPLICATION_MODE = (
+    "\x1b[<u\x1b[?2004l\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?7h\x1b[?1049l\x1b[?25h"
+)
+
+
+def _terminal_restorer() -> Callable[[int], None]:
+    """Exit at once with the terminal as it was before the app started (its line settings,
+    taken now, and the modes the app turned on), for when the app's own close hangs."""
+    import termios
+
+    try:
+        settings = termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):
+        settings = None
+
+    def restore_and_exit(return_code: int) -> None:
+        try:
+            if settings is not None:
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, settings)
+            os.write(sys.__stderr__.fileno() if sys.__stderr__ else 2, LEAVE_APPLICATION_MODE.encode())
+        except (termios.error, OSError, ValueError):
+            pass  # the terminal may be gone (a hangup): exiting is all that is left to do
+        os._exit(return_code)
+
+    return restore_and_exit
+
+
+async def _run_until_closed(app: PkgtuiApp) -> None:
+    # Without handlers SIGTERM and SIGHUP kill the process where it stands, leaving the terminal
+    # in the alternate screen with mouse reporting on and the cursor hidden; SIGINT cancelled the
+    # app's task, which Textual took for a normal close (status 0).
+    loop = asyncio.get_running_loop()
+    for signum, code in SIGNAL_EXITS.items():
+        loop.add_signal_handler(signum, app.exit_on_signal, code)
+    try:
+        await app.run_async()
+    finally:
+        for signum in SIGNAL_EXITS:
+            loop.remove_signal_handler(signum)

@@ -1,6 +1,7 @@
 """Command line: the TUI (optionally opened on one screen) and the quick-lookup commands.
 
-Exit codes: 0 found, 1 not found, 2 usage error, 3 network or API failure.
+Exit codes: 0 found, 1 not found, 2 usage error, 3 network or API failure (or an internal
+error), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (see ``pkgtui.exit_codes``).
 Textual is imported only when the TUI is started, so lookups start fast.
 """
 
@@ -12,8 +13,11 @@ from collections.abc import Sequence
 
 from . import __version__
 from .completion import SHELLS, SLUG_KINDS
-from .exit_codes import EXIT_USAGE
+from .exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .target import StartTarget
+
+# How much of an unexpected error's message the one line quotes.
+ERROR_MESSAGE_LIMIT = 300
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -125,6 +129,51 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run pkgtui with ``argv`` and return its exit status; nothing it does ends in a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before a command took over (each handles its own)
+        print("pkgtui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 (the last resort: see below)
+        # The net under the real fixes, not one of them: every known bad input has its own
+        # words. What still gets here is a bug, said in one line and kept for the report.
+        print(internal_error_line(error), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def internal_error_line(error: BaseException) -> str:
+    """One line for an unexpected exception; the traceback goes to a file it names."""
+    from .text import clean
+
+    try:
+        message = clean(str(error))
+    except Exception:  # noqa: BLE001 (an exception whose str() fails must not break the net)
+        message = ""
+    if len(message) > ERROR_MESSAGE_LIMIT:
+        message = message[: ERROR_MESSAGE_LIMIT - 1] + "…"
+    saved = _save_traceback(error)
+    where = f" (details in {saved})" if saved else ""
+    return f"pkgtui: internal error: {type(error).__name__}: {message}; please report it{where}"
+
+
+def _save_traceback(error: BaseException) -> str | None:
+    """The traceback in ``<user state dir>/pkgtui/last-error.txt`` (replaced each time)."""
+    import traceback
+
+    import platformdirs
+
+    try:
+        path = platformdirs.user_state_path("pkgtui") / "last-error.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(traceback.format_exception(error))
+        path.write_text(f"pkgtui {__version__}\n{text[-100_000:]}", encoding="utf-8", errors="replace")
+    except Exception:  # noqa: BLE001 (a report that cannot be written must not hide the one line)
+        return None
+    return str(path)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("paths", "cache", "bookmarks", "completion"):
@@ -159,7 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     target = StartTarget()
     if command in ("package", "grid", "category"):
-        target = StartTarget(command, args.key)
+        if not args.key.strip():  # as the print commands say it (lookup._check)
+            print(
+                f"pkgtui {command}: SLUG_OR_ID is empty; give a slug or an id (see pkgtui --help)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        target = StartTarget(command, args.key.strip())
     elif command == "search":
         target = StartTarget("search", " ".join(args.term))
 

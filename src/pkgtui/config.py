@@ -7,6 +7,7 @@ reported as one line naming the file and the key, and the default is used instea
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import tomllib
@@ -15,6 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+# Public in urllib.request since Python 3.0, but missing from typeshed's stubs.
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
+
+import httpx
 
 from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Client, open_client
 
@@ -29,6 +35,7 @@ ENV_API_URL = "PKGTUI_API_URL"
 class Config:
     api_url: str = DEFAULT_API_URL
     cache_ttl: float = 3600.0
+    cache_max_mb: float = 200.0  # the HTTP cache file's size cap; least recently used go first
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
     theme: str = "textual-dark"
@@ -39,6 +46,8 @@ class Config:
     demo: bool = False
     refresh: bool = False
     config_path: Path | None = None
+    # The [keys] table as written (binding id -> keys); the app checks it against its bindings.
+    keys: tuple[tuple[str, object], ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -62,15 +71,92 @@ class Config:
             timeout=self.timeout,
             concurrency=self.concurrency,
             on_cache_warning=on_cache_warning,
+            cache_max_bytes=int(self.cache_max_mb * 1024 * 1024),
         )
 
 
 def _check_url(value: Any) -> str:
-    if not isinstance(value, str) or urlsplit(value.strip()).scheme not in ("http", "https"):
-        raise ValueError("must be an http(s) URL")
-    if not urlsplit(value.strip()).netloc:
-        raise ValueError("must be an http(s) URL with a host")
-    return value.strip()
+    """An API root the client can use as it is: http(s), a host, a valid port, nothing odd.
+
+    Checked here, up front, because the first request is far from where the URL was typed:
+    a control character, a port like 99999 or a bracket left open would otherwise surface as
+    an exception from deep inside httpx, in the middle of the app's start-up.
+    """
+    return _check_web_url(value, ("http", "https"), "an http(s) URL")
+
+
+def _check_web_url(value: Any, schemes: tuple[str, ...], kind: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be {kind}")
+    text = value.strip()  # a line break or spaces pasted around it are harmless
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise ValueError(f"must be {kind} without spaces or control characters")
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises for a port that is not a number or is out of range
+    except ValueError as error:
+        raise ValueError(f"must be {kind} ({error})") from None
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"must be {kind}")
+    if not parts.hostname:
+        raise ValueError(f"must be {kind} with a host")
+    if port == 0:
+        raise ValueError(f"must be {kind} with a port from 1 to 65535")
+    try:
+        # What the client will make of it: whatever it refuses is refused now. Reading the host
+        # decodes an IDNA name ("xn--..."), which fails only there, as a request is built.
+        httpx.URL(text).host  # noqa: B018
+    except (httpx.InvalidURL, ValueError) as error:  # idna's errors are ValueErrors
+        raise ValueError(f"must be {kind} ({error})") from None
+    return text
+
+
+# The proxy schemes httpx can use (SOCKS through the socksio package).
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def environment_proxies(env: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """``{scheme: (proxy, variable name)}`` from ``*_proxy`` variables, read as
+    ``urllib.request.getproxies_environment`` reads them (which the network transport uses):
+    any case first, then lowercase names win, and an empty lowercase one removes the entry."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, value in env.items():
+        if value and name.lower().endswith("_proxy"):
+            found[name.lower()[:-6]] = (value, name)
+    if "REQUEST_METHOD" in env:  # under CGI, HTTP_PROXY may come from a request header
+        found.pop("http", None)
+    for name, value in env.items():
+        if name.endswith("_proxy"):
+            if value:
+                found[name.lower()[:-6]] = (value, name)
+            else:
+                found.pop(name.lower()[:-6], None)
+    return found
+
+
+def check_proxy(api_url: str, env: Mapping[str, str]) -> None:
+    """Raise ``ValueError`` naming the variable when the proxy that requests to ``api_url``
+    would go through cannot be used (a bad URL, or SOCKS without its package)."""
+    proxies = environment_proxies(env)
+    parts = urlsplit(api_url)
+    chosen = proxies.get(parts.scheme.lower()) or proxies.get("all")
+    if chosen is None:
+        return
+    value, name = chosen
+    no_proxy = {"no": proxies["no"][0]} if "no" in proxies else {}
+    if proxy_bypass_environment(parts.hostname or "", no_proxy):
+        return
+    text = value.strip()
+    url = text if "://" in text else f"http://{text}"  # as the transport reads a bare host:port
+    try:
+        _check_web_url(url, PROXY_SCHEMES, "an http, https or socks5 proxy URL")
+    except ValueError as error:
+        raise ValueError(f"environment variable {name} {error}: {value!r}") from None
+    if urlsplit(url).scheme.lower().startswith("socks") and importlib.util.find_spec("socksio") is None:
+        raise ValueError(
+            f"environment variable {name} names a SOCKS proxy, which needs the socksio package "
+            "(pip install 'httpx[socks]')"
+        )
 
 
 def _number(minimum: float, maximum: float | None = None, integer: bool = False):
@@ -102,14 +188,24 @@ def _boolean(value: Any) -> bool:
     return value
 
 
+def _key_table(value: Any) -> tuple[tuple[str, object], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table of binding ids and keys, e.g. [keys] then "grid.sort" = "o"')
+    if len(value) > 500:  # there are ~40 bindings; more entries than this is not a keymap
+        raise ValueError("has more than 500 entries")
+    return tuple((str(binding_id), keys) for binding_id, keys in value.items())
+
+
 # key in the file -> (Config field, check)
 FILE_KEYS = {
     "api_url": ("api_url", _check_url),
     "cache_ttl": ("cache_ttl", _number(0, 30 * 86400)),
+    "cache_max_mb": ("cache_max_mb", _number(1, 100_000)),
     "concurrency": ("concurrency", _number(1, 64, integer=True)),
     "timeout": ("timeout", _number(0.5, 300)),
     "theme": ("theme", _string),
     "cache": ("use_cache", _boolean),
+    "keys": ("keys", _key_table),
     "catalogue_max_age": ("catalogue_max_age", _number(0, 365 * 86400)),
     "auto_sync": ("auto_sync", _boolean),
     "api_v3_url": ("api_v3_url", _check_url),
@@ -126,8 +222,9 @@ def load_config(
 ) -> Config:
     """Settings from the file, the environment and the given command-line values.
 
-    Raises ``ValueError`` only for a bad ``api_url`` given on the command line or in the
-    environment (the user typed it just now); file problems become ``warnings``.
+    Raises ``ValueError`` (one line naming the setting and where it came from) only for a bad
+    ``api_url`` given on the command line or in the environment, or a proxy variable that
+    cannot be used (the user set it just now); file problems become ``warnings``.
     """
     path = config_file_path(env)
     values: dict[str, Any] = {}
@@ -148,12 +245,14 @@ def load_config(
         try:
             config = replace(config, api_url=_check_url(env[ENV_API_URL]))
         except ValueError as error:
-            raise ValueError(f"{ENV_API_URL} {error}: {env[ENV_API_URL]!r}") from None
+            raise ValueError(f"environment variable {ENV_API_URL} {error}: {env[ENV_API_URL]!r}") from None
     if api_url is not None:
         try:
             config = replace(config, api_url=_check_url(api_url))
         except ValueError as error:
             raise ValueError(f"--api-url {error}: {api_url!r}") from None
+    if not demo:  # the demo never touches the network
+        check_proxy(config.api_url, env)
     if use_cache is not None:
         config = replace(config, use_cache=use_cache)
     return replace(config, demo=demo, refresh=refresh, warnings=tuple(warnings))

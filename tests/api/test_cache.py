@@ -183,6 +183,34 @@ async def test_peek_of_a_cached_body_that_is_not_json_is_a_miss(clock, cache_fil
         assert client.peek_package(1) is None
 
 
+async def test_peek_json_gives_the_json_as_stored(client, network):
+    fetched = await client.get_json("packages/1867/")
+    await client.get_json("packages/1867/")  # waits for the first answer's save
+    peeked = client.peek_json("packages/1867/")
+    assert isinstance(peeked, dict) and peeked == fetched
+    assert network.requests == 1
+
+
+async def test_a_cached_body_that_is_not_json_is_never_stored(clock, cache_file):
+    broken = CountingMock(lambda request: httpx.Response(200, content=b'{"id": 1, "tit'))
+    transport = CachingTransport(broken, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport, retries=0) as client:
+        for _ in range(2):
+            with pytest.raises(BadResponse):
+                await client.package(1)
+    assert broken.requests == 2  # each lookup asked again: the cut body was not stored
+
+
+class CountingMock(httpx.MockTransport):
+    def __init__(self, handler) -> None:
+        super().__init__(handler)
+        self.requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        return await super().handle_async_request(request)
+
+
 async def test_a_client_without_a_cache_never_peeks(network):
     async with open_client(BASE, transport=network) as client:
         await client.package("django-otp")

@@ -141,8 +141,9 @@ async def test_one_failed_member_does_not_sink_the_rest(respx_mock, client):
         (httpx.Response(502), ServerError, "HTTP 502"),
         (httpx.Response(503), ServerError, "HTTP 503"),
         (httpx.Response(429, headers={"Retry-After": "120"}), RateLimited, "120 s"),
-        (httpx.Response(200, content=b'{"id": 1, "title": "trunc'), BadResponse, "malformed JSON"),
-        (httpx.Response(200, content=b"<html>proxy error</html>"), BadResponse, "malformed JSON"),
+        (httpx.Response(200, content=b'{"id": 1, "title": "trunc'), BadResponse, "was cut off"),
+        (httpx.Response(200, content=b'{"id": 1, "title": "x"}}'), BadResponse, "malformed JSON"),
+        (httpx.Response(200, content=b"<html>proxy error</html>"), BadResponse, "web page, not JSON"),
         (httpx.Response(200, json=[1, 2, 3]), BadResponse, "package object"),
         (httpx.Response(403), BadResponse, "HTTP 403"),
     ],
@@ -280,10 +281,18 @@ async def test_package_pages_take_the_fast_path_and_an_odd_member_the_lenient_on
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
-async def test_a_page_with_a_non_object_package_is_a_bad_response(respx_mock, client):
+async def test_a_page_with_a_non_object_package_keeps_the_rest_and_counts_it(respx_mock, client):
     body = {"count": 2, "next": None, "results": [synthetic_packages(1)[0], 5]}
     respx_mock.get("packages/").mock(return_value=httpx.Response(200, json=body))
-    with pytest.raises(BadResponse):
+    pages = [page async for page in client.iter_package_pages()]
+    assert [len(page.items) for page in pages] == [1] and pages[0].skipped == 1
+
+
+@respx.mock(base_url=BASE, assert_all_called=False)
+async def test_a_page_of_nothing_but_unreadable_items_is_a_bad_response(respx_mock, client):
+    body = {"count": 3, "next": None, "results": [1, "two", None]}
+    respx_mock.get("packages/").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(BadResponse, match="none of the 3 items"):
         _ = [page async for page in client.iter_package_pages()]
 
 

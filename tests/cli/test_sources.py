@@ -39,7 +39,7 @@ def answering(status: int, headers: dict[str, str] | None = None):
 def test_server_errors_rate_limits_and_garbage_exit_3_with_a_hint():
     cases = {
         500: "run it again later",
-        429: "wait 5 s and run it again",
+        429: "try again in 5 s; run it again then",  # the wait said once
         200: "points at a djangopackages API v4 root",  # not JSON
     }
     for status, hint in cases.items():

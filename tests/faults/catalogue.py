@@ -18,10 +18,15 @@ from tests.server import (
     Action,
     as_list,
     body,
+    cut_body,
+    deep_nesting,
     delayed,
+    gzip_bomb,
+    huge_body,
     invalid_json,
     nothing,
     rate_limited,
+    redirect,
     reset,
     reshaped,
     status,
@@ -60,63 +65,64 @@ CLIENT_FAULTS: tuple[ClientFault, ...] = (
         lambda: [status(500)],
         "ServerError",
         r"server error \(HTTP 500\)",
-        'retried twice; then "had a server error (HTTP 500)", press r to retry',
+        'retried three times; then "had a server error (HTTP 500)", press r to retry',
     ),
     ClientFault(
         "HTTP 502",
         lambda: [status(502)],
         "ServerError",
         r"server error \(HTTP 502\)",
-        'retried twice; then "had a server error (HTTP 502)"',
+        'retried three times; then "had a server error (HTTP 502)"',
     ),
     ClientFault(
         "HTTP 503",
         lambda: [status(503)],
         "ServerError",
         r"server error \(HTTP 503\)",
-        'retried twice; then "had a server error (HTTP 503)"',
+        'retried three times; then "had a server error (HTTP 503)"',
     ),
     ClientFault(
         "429 with a long Retry-After",
         lambda: [rate_limited(3600)],
         "RateLimited",
-        r"limiting requests; try again in 3600 s",
-        'not waited out: "is limiting requests; try again in 3600 s"',
+        r"limiting requests; try again in an hour or more(?!.*(?:hour|3600))",  # said once
+        'not waited out: "is limiting requests; try again in an hour or more" (said once; '
+        "a Retry-After over an hour is capped)",
     ),
     ClientFault(
         "429 that persists",
         lambda: [rate_limited(0)],
         "RateLimited",
         r"limiting requests",
-        'waits as told (at most 20 s), retries twice; then "is limiting requests"',
+        'waits as told (at most 20 s), retries three times; then "is limiting requests"',
     ),
     ClientFault(
         "truncated body",
         lambda: [truncated(0.5)],
         "BadResponse",
-        r"incomplete response",
-        'retried twice; then "sent an incomplete response"',
+        r"incomplete response: it was cut off",
+        'retried three times; then "sent an incomplete response: it was cut off"',
     ),
     ClientFault(
         "connection reset mid-response",
         lambda: [reset(0.3)],
         "NoConnection",
         r"connection to .* was lost|incomplete response",
-        'retried twice; then "the connection to HOST was lost"',
+        'retried three times; then "the connection to HOST was lost"',
     ),
     ClientFault(
         "invalid JSON",
         lambda: [invalid_json()],
         "BadResponse",
         r"malformed JSON",
-        '"sent malformed JSON" (not retried: the same body would come back)',
+        'retried three times; then "sent malformed JSON"; the hint suggests --refresh, then --api-url',
     ),
     ClientFault(
         "a proxy's HTML page",
         lambda: [body(b"<html>Log in to the proxy</html>")],
         "BadResponse",
-        r"malformed JSON",
-        '"sent malformed JSON"; the hint points at --api-url',
+        r"answered with a web page, not JSON: a proxy or login page\?",
+        'retried three times; then "answered with a web page, not JSON: a proxy or login page?"',
     ),
     ClientFault(
         "list where an object is expected",
@@ -149,6 +155,56 @@ CLIENT_FAULTS: tuple[ClientFault, ...] = (
         commands=("show", "grid"),
     ),
     ClientFault(
+        "a 200 cut short, its Content-Length matching",
+        lambda: [cut_body(0.5)],
+        "BadResponse",
+        r"was cut off",
+        'retried three times; then "the answer from HOST was cut off" (never stored: '
+        "a cached copy is shown instead, marked stale)",
+    ),
+    ClientFault(
+        "gzip bomb (80 MB inflated from 80 KB)",
+        lambda: [gzip_bomb(80 * 1024 * 1024)],
+        "BadResponse",
+        r"larger than 64 MB; pkgtui stopped reading it",
+        'reading stops at the 64 MB cap: "sent an answer larger than 64 MB; pkgtui stopped reading it"',
+    ),
+    ClientFault(
+        "plain body over the size cap (70 MB)",
+        lambda: [huge_body(70 * 1024 * 1024)],
+        "BadResponse",
+        r"larger than 64 MB",
+        "refused from its Content-Length, before reading: the same message",
+    ),
+    ClientFault(
+        "100,000 nested [",
+        lambda: [deep_nesting(100_000)],
+        "BadResponse",
+        r"nested too deeply",
+        'retried three times; then "sent JSON nested too deeply to read" (no RecursionError)',
+    ),
+    ClientFault(
+        "redirect to another host",
+        lambda: [redirect("http://localhost:{port}{path}")],
+        "Redirected",
+        r"redirected to another host, localhost; not followed",
+        '"redirected to another host, OTHER; not followed" (same host, http to https, is followed)',
+    ),
+    ClientFault(
+        "redirect to javascript:",
+        lambda: [redirect("javascript:alert(1)")],
+        "Redirected",
+        r"redirected to a javascript: address; not followed",
+        '"redirected to a javascript: address; not followed" (data:, mailto: alike)',
+    ),
+    ClientFault(
+        "429 with Retry-After as an HTTP date",
+        lambda: [rate_limited("Fri, 31 Dec 2100 23:59:59 GMT")],
+        "RateLimited",
+        r"limiting requests; try again in an hour or more",
+        "the date is read, and capped at an hour: never a wait in years",
+    ),
+    ClientFault(
         "slow first byte (past the timeout)",
         lambda: [delayed(3)],
         "Timeout",
@@ -177,7 +233,7 @@ class Row:
 NETWORK_ROWS: tuple[Row, ...] = (
     Row(
         "refused port (nothing listening)",
-        'retried twice; then "cannot connect to HOST"',
+        'retried three times; then "cannot connect to HOST"',
         (
             "test_client_faults.test_refused_port_is_no_connection",
             "test_lookup_faults.test_refused_port_is_exit_3_and_one_line",
@@ -210,6 +266,65 @@ NETWORK_ROWS: tuple[Row, ...] = (
         "a page whose count lies (a billion)",
         "one request: a page whose next is null is the last",
         ("test_client_faults.test_a_lying_count_with_no_next_page_costs_one_request",),
+    ),
+    Row(
+        "a count of 10⁶ or 10⁹ with a next page",
+        "paging follows the pages: an empty page ends the list (at most one look-ahead of "
+        "`concurrency` pages); a short first page is followed one page at a time; never more "
+        "than 100,000 items or 500 pages",
+        (
+            "test_reliability_api.test_a_lying_count_with_a_next_page_is_not_believed",
+            "test_reliability_api.test_a_count_on_a_short_first_page_is_followed_one_page_at_a_time",
+        ),
+    ),
+    Row(
+        "bad answers of every kind (13: cut, HTML, `[1,2,3]`, `null`, `{}`, wrong types, latin-1, "
+        "deep nesting, ...)",
+        "never stored: once the server heals the next lookup asks it again; after a good copy, "
+        "a bad answer to `--refresh`/`r` shows the good copy marked stale, and keeps it",
+        (
+            "test_reliability_api.test_a_bad_answer_is_never_stored",
+            "test_reliability_api.test_a_bad_answer_to_refresh_keeps_the_good_copy",
+        ),
+    ),
+    Row(
+        "40 % of 500s and a fifth of the rest cut short (seeded)",
+        "at least 36 of 40 lookups succeed; once it heals all 40 do, the failed ones "
+        "asked for again and nothing bad replayed from the cache",
+        ("test_reliability_api.test_chaos_most_lookups_succeed_and_all_do_once_the_faults_stop",),
+    ),
+    Row(
+        'unreadable items in a list (`1`, `"two"`, `null`)',
+        "the readable items shown, the rest counted (`skipped`); a page with skipped items is "
+        "not stored; a list of nothing readable is an error",
+        (
+            "test_reliability_api.test_unreadable_items_are_skipped_and_counted",
+            "test_reliability_api.test_a_page_with_skipped_items_is_shown_but_not_stored",
+        ),
+    ),
+    Row(
+        "a port out of range (99999)",
+        '"cannot connect to HOST: …", no traceback',
+        ("test_reliability_api.test_a_port_out_of_range_is_no_connection",),
+    ),
+    Row(
+        "a SOCKS5 proxy (`ALL_PROXY=socks5://…`)",
+        "requests go through it",
+        (
+            "test_reliability_api.test_a_socks_proxy_carries_the_requests",
+            "test_reliability_api.test_a_socks_proxy_from_all_proxy_in_the_environment",
+        ),
+    ),
+    Row(
+        "a proxy of a scheme pkgtui cannot use (socks4://, ftp://)",
+        'one line: "the proxy socks4://HOST:PORT uses socks4://, which pkgtui cannot use" '
+        "(no password shown)",
+        ("test_reliability_api.test_an_unusable_proxy_is_one_clear_line",),
+    ),
+    Row(
+        "a SOCKS proxy, socksio missing (a broken install)",
+        'one line: "the SOCKS proxy … needs the socksio package (pip install socksio)"',
+        ("test_reliability_api.test_a_socks_proxy_without_socksio_is_one_clear_line",),
     ),
 )
 
@@ -284,6 +399,21 @@ HOSTILE_ROWS: tuple[Row, ...] = (
 )
 
 STATE_ROWS: tuple[Row, ...] = (
+    Row(
+        "a cache that still holds a bad copy (written before it checked)",
+        "the copy is read, found bad, dropped, and fetched again",
+        ("test_reliability_api.test_a_bad_copy_already_in_the_cache_is_dropped_and_fetched_anew",),
+    ),
+    Row(
+        "refreshing again and again",
+        "one stored copy per URL: a new copy replaces the old",
+        ("test_reliability_api.test_every_refresh_replaces_the_stored_copy",),
+    ),
+    Row(
+        "a cache at its size cap (`cache_max_mb`, default 200)",
+        "the entries used least recently are dropped first",
+        ("test_reliability_api.test_the_cache_stays_under_its_cap_dropping_the_oldest",),
+    ),
     Row(
         "cache database of garbage bytes",
         'one warning "cache … unusable (…); running without it"; data comes from the network',

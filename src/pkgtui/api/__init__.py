@@ -5,12 +5,14 @@ TUI, the quick-lookup commands and the tests all share it.
 """
 
 import sys
+from types import ModuleType
+from typing import cast
 
 # Wherever click is installed, ``import httpx`` also imports httpx's command-line tool
 # (click, pygments' lexers, rich.syntax): 30-50 ms in every process that uses this package
 # (the command, the tests, the bench's drivers), for a tool pkgtui never runs. None in sys.modules makes that one import fail at once, and httpx then defines a
 # stub ``httpx.main`` in its place (its own fallback for when click is missing).
-sys.modules.setdefault("httpx._main", None)
+sys.modules.setdefault("httpx._main", cast(ModuleType, None))  # None is what the import system reads
 
 from .client import (
     DEFAULT_API_URL,

@@ -8,6 +8,15 @@ this transport adds the policy the app needs, which hishel's own transports do n
 - when the network fails (no connection, timeout, 5xx), a stored response of any age
   up to ``keep_for`` is served instead, marked with ``STALE_AGE_HEADER``.
 
+Nothing is stored on arrival. This transport cannot know what shape an answer must have, so
+a fresh 200 comes back with a ``COMMIT`` extension (a function), and the client calls it
+once the body has parsed into what was asked for: a captive portal's page, a cut body or
+``null`` is never stored, so it can neither replace nor shadow a good copy. With it comes
+``FALLBACK``, the stored copy marked stale, for when every retry of a bad body fails. An
+answer read from the store carries ``DISCARD``, which drops that stored copy (a bad one
+stored before this rule). One copy is kept per URL: a new one replaces the old. The file has
+a size cap (``max_size``), and the entries used least recently go first.
+
 A cache that cannot be opened or written (corrupt file, read-only or full disk) is
 switched off with a warning: the app then works uncached rather than failing.
 
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -40,6 +50,9 @@ for _name in ("pkgtui", "hishel"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 
 REFRESH = "pkgtui.refresh"
+COMMIT = "pkgtui.commit"  # on a fresh network answer: call it to store the body
+FALLBACK = "pkgtui.fallback"  # on a fresh network answer: returns the stored copy, marked stale
+DISCARD = "pkgtui.discard"  # on an answer read from the store: drops that stored copy
 STORED_AT_HEADER = "x-pkgtui-stored-at"
 AGE_HEADER = "x-pkgtui-cache-age"
 STALE_AGE_HEADER = "x-pkgtui-stale-age"
@@ -48,6 +61,10 @@ _opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkgtui-cache")
 
 DEFAULT_TTL = 3600.0
 DEFAULT_KEEP_FOR = 30 * 86400.0
+DEFAULT_MAX_SIZE = 200 * 1024 * 1024
+# An entry read or written this recently is not evicted (hishel's grace for readers in
+# progress; its default). Tests set 0 to see eviction without waiting.
+DEFAULT_EVICT_AFTER = 180.0
 
 
 class CachingTransport(httpx.AsyncBaseTransport):
@@ -60,11 +77,15 @@ class CachingTransport(httpx.AsyncBaseTransport):
         keep_for: float = DEFAULT_KEEP_FOR,
         clock: Callable[[], float] = time.time,
         on_warning: Callable[[str], None] | None = None,
+        max_size: int = DEFAULT_MAX_SIZE,
+        evict_after: float = DEFAULT_EVICT_AFTER,
     ) -> None:
         self.next_transport = next_transport
         self.database = database
         self.ttl = ttl
         self.keep_for = max(keep_for, ttl)
+        self.max_size = max(1, max_size)
+        self.evict_after = max(0.0, evict_after)
         self.clock = clock
         self.on_warning = on_warning
         self.warning: str | None = None
@@ -109,7 +130,12 @@ class CachingTransport(httpx.AsyncBaseTransport):
         with sqlite3.connect(self.database) as probe:
             probe.execute("PRAGMA schema_version").fetchone()
         probe.close()
-        storage = SqliteStorage(database_path=self.database, default_ttl=self.keep_for)
+        storage = SqliteStorage(
+            database_path=self.database,
+            default_ttl=self.keep_for,
+            max_size=self.max_size,
+            soft_delete_ttl=self.evict_after,
+        )
         storage.get_entries("")  # connects and creates the schema here, off the event loop
         return storage
 
@@ -157,21 +183,41 @@ class CachingTransport(httpx.AsyncBaseTransport):
             return None
         stored, body, stored_at = found
         headers = [(k, v) for k in stored.headers for v in stored.headers.get_list(k)]
-        return httpx.Response(stored.status_code, headers=headers, content=body), stored_at
+        response = httpx.Response(stored.status_code, headers=headers, content=body)
+        response.extensions[DISCARD] = functools.partial(self._discard, key, stored_at)
+        return response, stored_at
 
     def _newest(self, storage, key: str) -> tuple[Any, bytes, float] | None:
-        """The newest stored response for ``key`` (hishel's), its body, and when it was stored."""
+        """The newest stored response for ``key`` (hishel's), its body, and when it was stored.
+        A cache written before one copy was kept per key may hold several: only the newest
+        body that can be read is read."""
         try:
-            best = None
-            for entry in storage.get_entries(key):
-                stored_at = float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
-                body = b"".join(entry.response.stream)
-                if best is None or stored_at > best[2]:
-                    best = (entry.response, body, stored_at)
-            return best
+            entries = sorted(storage.get_entries(key), key=_stored_at, reverse=True)
         except Exception as error:  # noqa: BLE001
             self._disable(_describe(error))
             return None
+        for entry in entries:
+            try:
+                body = b"".join(entry.response.stream)
+            except RuntimeError:  # replaced or evicted while being read: an older one may do
+                continue
+            except Exception as error:  # noqa: BLE001
+                self._disable(_describe(error))
+                return None
+            return entry.response, body, _stored_at(entry)
+        return None
+
+    def _discard(self, key: str, stored_at: float) -> None:
+        """Drop the copy of ``key`` stored at ``stored_at``: it was read and did not parse."""
+        storage = self._storage
+        if storage is None or self._disabled:
+            return
+        try:
+            _delete(
+                storage, [entry.id for entry in storage.get_entries(key) if _stored_at(entry) == stored_at]
+            )
+        except Exception as error:  # noqa: BLE001
+            self._disable(_describe(error))
 
     def peek(self, url: str) -> bytes | None:
         """The body of a fresh stored answer to GET ``url``, read at once: no request, no
@@ -238,6 +284,15 @@ class CachingTransport(httpx.AsyncBaseTransport):
                 )
                 for _ in entry.response.stream:  # reading the stream is what saves it
                     pass
+                # One copy per key: once this one is stored, the older ones go (a copy that
+                # could not be stored, too big or no room, leaves them as they were). Only
+                # older ones: a save of the same key finishing meanwhile keeps the newer.
+                stored = storage.get_entries(key)
+                if any(old.id == entry.id for old in stored):
+                    _delete(
+                        storage,
+                        [old.id for old in stored if old.id != entry.id and _stored_at(old) <= stored_at],
+                    )
 
             await asyncio.to_thread(write)
             self._written.add(key)
@@ -298,17 +353,25 @@ class CachingTransport(httpx.AsyncBaseTransport):
             return self._stale(cached, now)
         finally:
             await response.aclose()
-        self._save_later(key, request, response, body)
+        extensions = dict(response.extensions)
+        # Stored only when the client has read it (COMMIT); until then the old copy stands.
+        extensions[COMMIT] = functools.partial(self._save_later, key, request, response, body)
+        if cached is not None:
+            extensions[FALLBACK] = functools.partial(self._stale, cached, now, request)
         return httpx.Response(
             response.status_code,
             headers=_plain_headers(response),
             content=body,
-            extensions=response.extensions,
+            extensions=extensions,
         )
 
     @staticmethod
-    def _stale(cached: tuple[httpx.Response, float], now: float) -> httpx.Response:
+    def _stale(
+        cached: tuple[httpx.Response, float], now: float, request: httpx.Request | None = None
+    ) -> httpx.Response:
         response, stored_at = cached
+        if request is not None:  # handed to the client directly, not through httpx
+            response.request = request
         response.headers[STALE_AGE_HEADER] = f"{max(0.0, now - stored_at):.0f}"
         return response
 
@@ -322,6 +385,26 @@ class CachingTransport(httpx.AsyncBaseTransport):
             # Closing a broken cache must not fail the exit.
             with contextlib.suppress(Exception):
                 self._storage.close()
+
+
+def _delete(storage: Any, ids: list[Any]) -> None:
+    """Delete stored entries now. hishel's ``remove_entry`` only hides an entry and keeps its
+    bytes for ``soft_delete_ttl`` (for readers streaming it); 12 refreshes of a 20,000-package
+    catalogue then held 13 copies on disk. This cache reads a body whole, and one deleted
+    under a read only makes that read a miss (see _newest), so the rows go at once (their
+    stream chunks with them: hishel's schema cascades the delete)."""
+    for entry_id in ids:
+        storage.remove_entry(entry_id)  # hidden at once, whatever happens below
+        connection = getattr(storage, "connection", None)
+        if connection is not None:
+            connection.execute("DELETE FROM entries WHERE id = ?", (entry_id.bytes,))
+
+
+def _stored_at(entry: Any) -> float:
+    try:
+        return float(entry.response.headers.get(STORED_AT_HEADER, "0") or 0)
+    except ValueError:
+        return 0.0
 
 
 def cache_key(url: str) -> str:

@@ -10,11 +10,13 @@ import asyncio
 import contextlib
 import email.utils
 import json
+import math
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar
 from urllib.parse import quote, urlsplit
@@ -24,29 +26,64 @@ import msgspec
 
 from .. import __version__
 from . import wire
-from .cache import REFRESH, STALE_AGE_HEADER, CachingTransport
-from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
+from .cache import COMMIT, DEFAULT_MAX_SIZE, DISCARD, FALLBACK, REFRESH, STALE_AGE_HEADER, CachingTransport
+from .errors import (
+    APIError,
+    BadResponse,
+    CutOff,
+    NoConnection,
+    NotFound,
+    NotJSON,
+    RateLimited,
+    Redirected,
+    ServerError,
+    Timeout,
+    TooLarge,
+)
 from .models import Category, Grid, Package, SearchResult
+from .network import ACCEPT_ENCODING, DEFAULT_MAX_BODY, BodyTooLarge, BodyUnreadable, read_body
 
 DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
 DEFAULT_TIMEOUT = 10.0
 # A whole response may take this many times ``timeout`` (each read gets ``timeout``).
 DEADLINE_FACTOR = 3
 DEFAULT_CONCURRENCY = 8
+# Tries after the first, shared by every reason to retry. Three, not two: under 40 % of 500s
+# and a fifth of the rest cut short, a try fails about half the time (0.52); over 20 seeds
+# of 40 lookups, 2 retries got 85 % through and 3 got 92 % (4: 96 %, but 7.5 s of backoff
+# before a dead server is reported, against 3.5 s).
+DEFAULT_RETRIES = 3
 DEFAULT_PAGE_SIZE = 1000
 USER_AGENT = f"pkgtui/{__version__} (+https://github.com/pkgtui/pkgtui)"
 
 T = TypeVar("T")
 SEND_TURNS = 3  # see iter_pages
+# A list is read at most this far, whatever its pages or its count say.
+MAX_LIST_ITEMS = 100_000
+MAX_LIST_PAGES = 500
+MAX_REDIRECTS = 5
+# A Retry-After beyond this is not believed (a server asking for a day is said to ask for an hour).
+MAX_RETRY_AFTER = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list endpoint: ``count`` is the size of the whole list."""
+    """One page of a list endpoint: ``count`` is the size of the whole list (as far as it is
+    read); ``skipped`` counts the page's items that could not be read and were left out."""
 
     items: list[T]
     count: int
     offset: int
+    skipped: int = 0
+
+
+class ItemList(list[T]):
+    """A list endpoint's readable items, and how many were unreadable and left out (``skipped``),
+    so a screen can say "2 items skipped". It is a plain list otherwise."""
+
+    def __init__(self, items: Iterable[T] = (), skipped: int = 0) -> None:
+        super().__init__(items)
+        self.skipped = skipped
 
 
 class Started(Generic[T]):
@@ -109,12 +146,22 @@ class ConcurrencyLimit(httpx.AsyncBaseTransport):
 
     httpx's timeout bounds each read, so a server trickling its answer a byte at a time would
     never time out: ``deadline`` bounds one whole response, counted from when it got a place.
+
+    The body is read here, decoded under ``max_body`` bytes (see :func:`.network.read_body`),
+    so the deadline covers its decompression too.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int, deadline: float | None = None) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        limit: int,
+        deadline: float | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
         self.inner = inner
         self.limit = max(1, limit)
         self.deadline = deadline
+        self.max_body = max(1, max_body)
         self._places = asyncio.Semaphore(self.limit)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -123,13 +170,12 @@ class ConcurrencyLimit(httpx.AsyncBaseTransport):
                 async with asyncio.timeout(self.deadline):
                     response = await self.inner.handle_async_request(request)
                     try:
-                        await response.aread()
+                        return await read_body(response, request, self.max_body)
                     except BaseException:
                         await response.aclose()
                         raise
             except TimeoutError as error:
                 raise ResponseDeadline(self.deadline or 0, request) from error
-            return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -141,7 +187,7 @@ class Client:
         http: httpx.AsyncClient,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-        retries: int = 2,
+        retries: int = DEFAULT_RETRIES,
         backoff: float = 0.5,
         max_retry_after: float = 20.0,
         page_size: int = DEFAULT_PAGE_SIZE,
@@ -158,6 +204,12 @@ class Client:
         self.page_size = max(1, page_size)
         self._sleep = sleep
         self.listeners: list[Callable[[ResponseInfo], None]] = []
+        # Checked as each response arrives: httpx builds the next request of a redirect (and
+        # raises InvalidURL on a "javascript:" one) before returning the response.
+        http.event_hooks = {
+            **http.event_hooks,
+            "response": [*http.event_hooks["response"], self._check_redirect],
+        }
 
     @property
     def host(self) -> str:
@@ -173,15 +225,26 @@ class Client:
         await self.aclose()
 
     # -- one request ----------------------------------------------------------------------
+    #
+    # An answer counts only once it has been read into what was asked for: a body that does
+    # not decode, or decodes to the wrong shape, is retried like a 5xx, from the same budget
+    # of ``retries``. Only an answer that parsed is stored in the cache (its COMMIT), so a bad
+    # one never replaces or shadows a good copy; when the tries are spent, the stored copy of
+    # any age (up to the cache's keep period) is served instead, marked stale.
 
     async def get_json(
         self, path: str, params: dict[str, Any] | None = None, *, refresh: bool = False
     ) -> Any:
-        """GET ``path`` (relative to the API root) and decode its JSON, retrying what is worth it."""
-        response = await self._get(path, params, refresh)
-        data = self._json(response.content)
-        self._notify(ResponseInfo(str(response.url), _stale_age(response)))
-        return data
+        """GET ``path`` (relative to the API root) and decode its JSON, retrying what is worth it.
+        The JSON is checked against the shape ``path`` names (a package, a list page, ...)."""
+        check = _shape_check(path)
+
+        def parse(response: httpx.Response) -> Any:
+            data = self._decode(response)
+            check(data)
+            return data
+
+        return await self._fetch(path, params, refresh, parse)
 
     async def _get_parsed(
         self,
@@ -193,59 +256,156 @@ class Client:
     ) -> T:
         """GET ``path`` into a model: ``fast`` decodes a well-formed body straight from its
         bytes (see :mod:`.wire`); when it returns None, ``lenient`` parses the decoded JSON."""
-        response = await self._get(path, params, refresh)
-        value = fast(response.content)
-        if value is not None:
-            self._notify(ResponseInfo(str(response.url), _stale_age(response)))
-            return value
-        data = self._json(response.content)
-        self._notify(ResponseInfo(str(response.url), _stale_age(response)))
-        return lenient(data)
 
-    def _json(self, body: bytes) -> Any:
-        try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise BadResponse(f"{self.host} sent malformed JSON") from error
+        def parse(response: httpx.Response) -> T:
+            value = fast(response.content)
+            return value if value is not None else lenient(self._decode(response))
 
-    async def _get(self, path: str, params: dict[str, Any] | None, refresh: bool) -> httpx.Response:
-        """The successful response to GET ``path``, retrying what is worth it; APIError else."""
-        extensions = {REFRESH: True} if refresh else {}
-        attempt = 0
+        return await self._fetch(path, params, refresh, parse)
+
+    async def _fetch(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        refresh: bool,
+        parse: Callable[[httpx.Response], T],
+    ) -> T:
+        value, response = await self._fetch_answer(path, params, refresh, parse)
+        _commit(response)
+        return value
+
+    async def _fetch_answer(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        refresh: bool,
+        parse: Callable[[httpx.Response], T],
+    ) -> tuple[T, httpx.Response]:
+        """The parsed answer to GET ``path`` and the response it came from (not yet stored:
+        :func:`_commit` it once it is known good)."""
+        attempts = _Attempts(self)
+        fallback: Callable[[], httpx.Response | None] | None = None
         while True:
             try:
-                response = await self.http.get(path, params=params, extensions=extensions)
+                response = await self._get(path, params, refresh, attempts)
+            except (NotFound, Redirected):
+                raise
+            except APIError:
+                # A bad body came before, and the cache held an older copy: better than nothing.
+                stale = self._stale_answer(fallback, parse)
+                if stale is None:
+                    raise
+                return stale
+            fallback = response.extensions.get(FALLBACK) or fallback
+            try:
+                value = parse(response)
+            except BadResponse as error:
+                if _from_cache(response):
+                    # A stored copy that does not read (stored before the cache checked): drop it
+                    # and ask the network, never the cache, from now on.
+                    _discard(response)
+                    refresh, error.cached = True, True
+                if await attempts.again():
+                    continue
+                stale = self._stale_answer(fallback, parse)
+                if stale is None:
+                    raise
+                return stale
+            self._notify(ResponseInfo(str(response.url), _stale_age(response)))
+            return value, response
+
+    def _stale_answer(
+        self,
+        fallback: Callable[[], httpx.Response | None] | None,
+        parse: Callable[[httpx.Response], T],
+    ) -> tuple[T, httpx.Response] | None:
+        stale = fallback() if fallback is not None else None
+        if stale is None:
+            return None
+        try:
+            value = parse(stale)
+        except BadResponse:
+            _discard(stale)
+            return None
+        self._notify(ResponseInfo(str(stale.url), _stale_age(stale)))
+        return value, stale
+
+    def _decode(self, response: httpx.Response) -> Any:
+        """The JSON in ``response``; :class:`BadResponse` (in words that say what came) else."""
+        body = response.content
+        try:
+            return json.loads(body)
+        except RecursionError:
+            raise BadResponse(f"{self.host} sent JSON nested too deeply to read") from None
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both
+            raise self._not_json(response, error) from None
+
+    def _not_json(self, response: httpx.Response, error: ValueError) -> BadResponse:
+        body = response.content.strip()
+        content_type = response.headers.get("content-type", "").lower()
+        if not body:
+            return CutOff(f"{self.host} sent an empty answer")
+        if "html" in content_type or body[:1] == b"<":
+            return NotJSON(f"{self.host} answered with a web page, not JSON: a proxy or login page?")
+        if isinstance(error, json.JSONDecodeError) and (
+            error.pos >= len(error.doc.rstrip()) or error.msg.startswith("Unterminated string")
+        ):
+            return CutOff(f"the answer from {self.host} was cut off")
+        if isinstance(error, UnicodeDecodeError):
+            return BadResponse(f"{self.host} sent malformed JSON (not UTF-8)")
+        return BadResponse(f"{self.host} sent malformed JSON")
+
+    async def _get(
+        self, path: str, params: dict[str, Any] | None, refresh: bool, attempts: _Attempts
+    ) -> httpx.Response:
+        """The successful response to GET ``path``, retrying what is worth it (from
+        ``attempts``) and following redirects within the API's host; APIError else."""
+        extensions = {REFRESH: True} if refresh else {}
+        while True:
+            try:
+                response = await self._get_following(path, params, extensions)
             except ResponseDeadline as error:
                 raise Timeout(f"{self.host} did not finish answering in {error.seconds:g} s") from error
+            except BodyTooLarge as error:  # the same would come again: not retried
+                raise TooLarge(
+                    f"{self.host} sent an answer larger than {_megabytes(error.limit)}; pkgtui stopped reading it"
+                ) from error
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
+            except httpx.ProxyError as error:
+                raise NoConnection(
+                    f"cannot reach {self.host} through the proxy: {_first_line(error)}"
+                ) from error
             except (
                 httpx.ConnectError,
                 httpx.ReadError,
                 httpx.WriteError,
                 httpx.RemoteProtocolError,
+                BodyUnreadable,
             ) as error:
-                if attempt < self.retries:
-                    await self._sleep(self._backoff(attempt))
-                    attempt += 1
+                if await attempts.again():
                     continue
+                if isinstance(error, BodyUnreadable):
+                    raise CutOff(f"{self.host} sent an unreadable answer: {_first_line(error)}") from error
                 if isinstance(error, httpx.RemoteProtocolError):
-                    raise BadResponse(f"{self.host} sent an incomplete response") from error
+                    raise CutOff(f"{self.host} sent an incomplete response: it was cut off") from error
                 if isinstance(error, httpx.ConnectError):
                     raise NoConnection(f"cannot connect to {self.host}") from error
                 raise NoConnection(f"the connection to {self.host} was lost") from error
             except httpx.HTTPError as error:
                 raise NoConnection(f"request to {self.host} failed: {type(error).__name__}") from error
+            except (httpx.InvalidURL, OSError, ValueError, OverflowError, ExceptionGroup) as error:
+                # A port out of range, an address the resolver refuses: anyio and httpcore raise
+                # these (some in an ExceptionGroup) rather than an httpx error.
+                raise NoConnection(f"cannot connect to {self.host}: {_first_line(error)}") from error
 
             status = response.status_code
             if status == 429 or status >= 500:
                 wait = _retry_after(response) if status == 429 else None
-                if attempt < self.retries and (wait is None or wait <= self.max_retry_after):
-                    await self._sleep(wait if wait is not None else self._backoff(attempt))
-                    attempt += 1
+                if (wait is None or wait <= self.max_retry_after) and await attempts.again(wait):
                     continue
                 if status == 429:
-                    after = f"; try again in {wait:.0f} s" if wait else ""
+                    after = f"; try again in {_wait_text(wait)}" if wait else ""
                     raise RateLimited(f"{self.host} is limiting requests{after}", retry_after=wait)
                 raise ServerError(f"{self.host} had a server error (HTTP {status})", status)
             if status == 404:
@@ -254,10 +414,58 @@ class Client:
                 raise BadResponse(f"{self.host} answered HTTP {status}")
             return response
 
+    async def _get_following(
+        self, path: str, params: dict[str, Any] | None, extensions: dict[str, Any]
+    ) -> httpx.Response:
+        """GET ``path``, following redirects only within the API's host (http to https of the
+        same host too); a redirect anywhere else is :class:`Redirected`, naming the other host."""
+        url: str | httpx.URL = path
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self.http.get(url, params=params, extensions=extensions)
+            if not response.has_redirect_location:
+                return response
+            await response.aclose()
+            url, params = self._redirect_target(response), None
+        raise BadResponse(f"{self.host} redirected more than {MAX_REDIRECTS} times")
+
+    async def _check_redirect(self, response: httpx.Response) -> None:
+        if response.has_redirect_location:
+            self._redirect_target(response)  # raises Redirected where it may not go
+
+    def _redirect_target(self, response: httpx.Response) -> httpx.URL:
+        location = response.headers.get("location", "")
+        try:
+            target = response.url.join(location)
+        except httpx.InvalidURL:
+            raise Redirected(f"{self.host} redirected to an invalid address; not followed", "") from None
+        if target.scheme not in ("http", "https"):
+            scheme = target.scheme[:20] or "?"
+            raise Redirected(f"{self.host} redirected to a {scheme}: address; not followed", "")
+        here, there = response.url, target
+        same_origin = there.host == here.host and there.scheme == here.scheme and there.port == here.port
+        upgrade = (
+            there.host == here.host
+            and (here.scheme, there.scheme) == ("http", "https")
+            and here.port in (None, 80)
+            and there.port in (None, 443)
+        )
+        if not (same_origin or upgrade):
+            other = there.host[:100] if there.host != here.host else f"{there.host[:100]}:{there.port}"
+            if there.host == here.host and there.scheme != here.scheme:
+                other = f"{there.scheme}://{there.host[:100]}"
+            raise Redirected(f"{self.host} redirected to another host, {other}; not followed", other)
+        return target
+
     def peek_json(self, path: str, params: dict[str, Any] | None = None) -> Any | None:
         """A fresh cached answer to GET ``path``, decoded, without a request or an await;
         None when the cache has none (or cannot be read, or holds malformed JSON)."""
-        return self._peek_parsed(path, params, _nothing, _as_is)
+        check = _shape_check(path)
+
+        def checked(data: Any) -> Any:
+            check(data)  # the same shape get_json asks for; the JSON itself is returned
+            return data
+
+        return self._peek_parsed(path, params, _nothing, checked)
 
     def _peek_parsed(
         self,
@@ -278,7 +486,7 @@ class Client:
         if value is None:
             try:
                 value = lenient(json.loads(body))
-            except (ValueError, UnicodeDecodeError, APIError):
+            except (ValueError, RecursionError, APIError):
                 return None
         self._notify(ResponseInfo(url, None))
         return value
@@ -303,6 +511,11 @@ class Client:
             listener(info)
 
     # -- lists ----------------------------------------------------------------------------
+    #
+    # Paging follows what the pages show: a page that is empty, or says it is the last
+    # (``"next": null``), ends the list, and the pages beyond it are not asked for (or are
+    # cancelled). ``count`` only says how far to look ahead: at most ``concurrency`` pages are
+    # asked for at once, and never more than MAX_LIST_ITEMS items or MAX_LIST_PAGES pages.
 
     async def iter_pages(
         self,
@@ -316,95 +529,132 @@ class Client:
         """Every page of ``kind``: the first, then the rest fetched concurrently and
         yielded as they arrive (not in order). Leaving the loop cancels what is left.
         ``parse`` makes a model of one item's JSON; ``fast``, if given, of one item's bytes,
-        or returns None to leave that item to ``parse`` (see :mod:`.wire`)."""
+        or returns None to leave that item to ``parse`` (see :mod:`.wire`). An item neither
+        can read is left out and counted in its page's ``skipped``."""
         limit = page_size or self.page_size
+        most = min(MAX_LIST_ITEMS, MAX_LIST_PAGES * limit)
 
-        async def page_at(offset: int) -> Page[T]:
-            items, size = await self._raw_page(kind, parse, fast, limit, offset, refresh)
-            return Page(items(), size, offset)
+        async def page_at(offset: int) -> tuple[Page[T], bool]:
+            envelope, response = await self._raw_page(kind, fast is not None, limit, offset, refresh)
+            page = _read_page(envelope, parse, fast, offset, size)
+            if not page.skipped:  # a page with unreadable items is shown, never stored
+                _commit(response)
+            return page, envelope.last or not envelope.items
 
         with self._saves_held():  # the pages are saved once they have all been read
-            first_items, count = await self._raw_page(kind, parse, fast, limit, 0, refresh)
+            first, first_response = await self._raw_page(kind, fast is not None, limit, 0, refresh)
+            size = min(_list_size(first.count, first.last, 0, len(first.items)), most)
+            end = size if first.items else 0  # pages at offsets below this are wanted
+            # A first page shorter than asked for, yet not the last, does not bear out its
+            # count: the rest is asked for one page at a time, each showing whether to go on.
+            ahead = self.concurrency if len(first.items) >= limit else 1
+            next_offset = limit
+            # Asked for and not yet handed over, with their offsets; and those still on their way.
+            waiting: dict[asyncio.Future[tuple[Page[T], bool]], int] = {}
+            in_flight: set[asyncio.Future[tuple[Page[T], bool]]] = set()
+            arrived: asyncio.Queue[asyncio.Future[tuple[Page[T], bool]]] = asyncio.Queue()
+
+            closed = False  # the consumer has left: nothing more is asked for
+
+            def launch() -> None:
+                nonlocal next_offset
+                while not closed and len(in_flight) < ahead and next_offset < end:
+                    task = asyncio.ensure_future(page_at(next_offset))
+                    waiting[task] = next_offset
+                    in_flight.add(task)
+                    task.add_done_callback(landed)
+                    next_offset += limit
+
+            def landed(task: asyncio.Future[tuple[Page[T], bool]]) -> None:
+                nonlocal end
+                in_flight.discard(task)
+                if task.cancelled() or task not in waiting:
+                    return
+                if task.exception() is None:
+                    page, last = task.result()
+                    if last:  # the list ends here: drop what was asked for beyond it
+                        end = min(end, page.offset + limit)
+                        for other, offset in list(waiting.items()):
+                            if offset >= end:
+                                del waiting[other]
+                                other.cancel()
+                    launch()
+                arrived.put_nowait(task)
+
             # Ask for the other pages before parsing this one, so parsing overlaps the network.
-            tasks = [asyncio.ensure_future(page_at(offset)) for offset in range(limit, count, limit)]
+            launch()
             try:
                 # Let the other requests go out before this page is parsed and handed over
                 # (and drawn): otherwise they would not start until then. Three turns of the
                 # loop take a request through httpx to the socket on a kept-alive connection
                 # (and start the connect of a new one), counted against the test server and respx.
-                for _ in range(SEND_TURNS if tasks else 0):
+                for _ in range(SEND_TURNS if waiting else 0):
                     await asyncio.sleep(0)
-                yield Page(first_items(), count, 0)
-                for next_page in asyncio.as_completed(tasks):
-                    yield await next_page
+                first_page = _read_page(first, parse, fast, 0, size)
+                if not first_page.skipped:
+                    _commit(first_response)
+                yield first_page
+                while waiting:
+                    task = await arrived.get()
+                    if waiting.pop(task, None) is None:
+                        continue  # cancelled: beyond the list's end
+                    page, _ = task.result()
+                    yield page
             finally:
-                await cancel_and_wait(tasks)
+                closed = True
+                await cancel_and_wait(list(waiting))
 
     def _saves_held(self) -> contextlib.AbstractContextManager[None]:
         return self.cache.saves_held() if self.cache is not None else contextlib.nullcontext()
 
-    async def list_all(self, kind: str, parse: Callable[[object], T], *, refresh: bool = False) -> list[T]:
+    async def list_all(
+        self, kind: str, parse: Callable[[object], T], *, refresh: bool = False
+    ) -> ItemList[T]:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
         pages.sort(key=lambda page: page.offset)
-        return [item for page in pages for item in page.items]
+        return ItemList((item for page in pages for item in page.items), sum(page.skipped for page in pages))
 
     async def _raw_page(
-        self,
-        kind: str,
-        parse: Callable[[object], T],
-        fast: Callable[[msgspec.Raw], T | None] | None,
-        limit: int,
-        offset: int,
-        refresh: bool,
-    ) -> tuple[Callable[[], list[T]], int]:
-        """One page: a function that parses its items, and the size of the whole list."""
+        self, kind: str, fast: bool, limit: int, offset: int, refresh: bool
+    ) -> tuple[_Envelope, httpx.Response]:
+        """One page, its items not yet parsed, and the response (to commit once they are)."""
         path, params = f"{kind}/", {"limit": limit, "offset": offset}
-        if fast is None:
-            data = await self.get_json(path, params, refresh=refresh)
-        else:
-            data = await self._get_parsed(path, params, refresh, wire.list_page, _as_is)
-            if isinstance(data, wire.ListPage):
-                raw_items = data.items
 
-                def parse_raw() -> list[T]:
-                    # An item the fast path cannot read goes the lenient way, alone.
-                    return [
-                        value if (value := fast(item)) is not None else parse(wire.item_json(item))
-                        for item in raw_items
-                    ]
+        def parse(response: httpx.Response) -> _Envelope:
+            if fast:
+                page = wire.list_page(response.content)
+                if page is not None:
+                    return _Envelope(page.items, True, page.count, page.last)
+            data = self._decode(response)
+            if isinstance(data, list):  # an unpaginated server: the whole list at once
+                return _Envelope(data if offset == 0 else [], False, len(data), True)
+            if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+                raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
+            last = "next" in data and data["next"] is None
+            return _Envelope(data["results"], False, data.get("count"), last)
 
-                return parse_raw, _list_size(data.count, data.last, offset, len(raw_items))
-        if isinstance(data, list):  # an unpaginated server: the whole list at once
-            results = data if offset == 0 else []
-            return (lambda: [parse(item) for item in results]), len(data)
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise BadResponse(f"{self.host} sent a {kind} list of the wrong shape")
-        results = data["results"]
-        last = "next" in data and data["next"] is None
-        return (lambda: [parse(item) for item in results]), _list_size(
-            data.get("count"), last, offset, len(results)
-        )
+        return await self._fetch_answer(path, params, refresh, parse)
 
     # -- the endpoints ----------------------------------------------------------------------
 
-    async def categories(self, *, refresh: bool = False) -> list[Category]:
+    async def categories(self, *, refresh: bool = False) -> ItemList[Category]:
         return await self.list_all("categories", Category.from_api, refresh=refresh)
 
     async def category(self, id_or_slug: int | str, *, refresh: bool = False) -> Category:
         """A category by id, or by slug (API v4 has no slug lookup: the list is searched)."""
         key = str(id_or_slug).strip()
         if key.isdigit():
-            return Category.from_api(await self.get_json(f"categories/{key}/", refresh=refresh))
+            return await self._get_parsed(f"categories/{key}/", None, refresh, _nothing, Category.from_api)
         for category in await self.categories(refresh=refresh):
             if category.answers_to(key):
                 return category
         raise NotFound(f"no category {key!r} on {self.host}")
 
-    async def grids(self, *, refresh: bool = False) -> list[Grid]:
+    async def grids(self, *, refresh: bool = False) -> ItemList[Grid]:
         return await self.list_all("grids", Grid.from_api, refresh=refresh)
 
     async def grid(self, id_or_slug: int | str, *, refresh: bool = False) -> Grid:
-        return Grid.from_api(await self.get_json(f"grids/{_key(id_or_slug)}/", refresh=refresh))
+        return await self._get_parsed(f"grids/{_key(id_or_slug)}/", None, refresh, _nothing, Grid.from_api)
 
     async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
         return await self._get_parsed(
@@ -441,20 +691,162 @@ class Client:
         finally:
             await cancel_and_wait(tasks)
 
-    async def search(self, term: str, *, refresh: bool = False) -> list[SearchResult]:
+    async def search(self, term: str, *, refresh: bool = False) -> ItemList[SearchResult]:
+        """The hits for ``term``; a hit that is not an object is left out and counted in
+        the list's ``skipped``."""
         if not term.strip():
-            return []
+            return ItemList()
         data = await self.get_json("search/", {"q": term.strip()}, refresh=refresh)
-        if isinstance(data, dict) and isinstance(data.get("results"), list):
-            data = data["results"]
-        if not isinstance(data, list):
-            raise BadResponse(f"{self.host} sent search results of the wrong shape")
-        return [SearchResult.from_api(item) for item in data]
+        results = data["results"] if isinstance(data, dict) else data  # get_json checked: a list
+        return _read_items(results, SearchResult.from_api)
 
 
-async def cancel_and_wait(tasks: list[asyncio.Future[Any]]) -> None:
+class _Attempts:
+    """The retries one request may still make, shared by every reason to retry (a lost
+    connection, a 5xx, a 429, a body that does not read), so their sum stays ``retries``."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.used = 0
+
+    async def again(self, wait: float | None = None) -> bool:
+        """Sleep (``wait``, else the backoff) and return True when a retry is left."""
+        if self.used >= self.client.retries:
+            return False
+        await self.client._sleep(wait if wait is not None else self.client._backoff(self.used))
+        self.used += 1
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    """A list page read as far as its shape: its items (undecoded JSON when ``raw``)."""
+
+    items: Sequence[Any]
+    raw: bool
+    count: object
+    last: bool  # the server said so (``"next": null``), or it was an unpaginated list
+
+
+_UNREADABLE = (APIError, ValueError, TypeError, RecursionError)  # what a model of one item may raise
+
+
+def _read_page(
+    envelope: _Envelope,
+    parse: Callable[[object], T],
+    fast: Callable[[msgspec.Raw], T | None] | None,
+    offset: int,
+    size: int,
+) -> Page[T]:
+    if not envelope.raw or fast is None:
+        items = _read_items(envelope.items, parse)
+        return Page(list(items), size, offset, items.skipped)
+    values: list[T] = []
+    skipped = 0
+    for item in envelope.items:
+        value = fast(item)
+        if value is None:  # an item the fast path cannot read goes the lenient way, alone
+            try:
+                value = parse(wire.item_json(item))
+            except _UNREADABLE:
+                skipped += 1
+                continue
+        values.append(value)
+    _some_readable(values, skipped)
+    return Page(values, size, offset, skipped)
+
+
+def _read_items(items: Iterable[object], parse: Callable[[object], T]) -> ItemList[T]:
+    values: list[T] = []
+    skipped = 0
+    for item in items:
+        try:
+            values.append(parse(item))
+        except _UNREADABLE:
+            skipped += 1
+    _some_readable(values, skipped)
+    return ItemList(values, skipped)
+
+
+def _some_readable(values: list[Any], skipped: int) -> None:
+    """A list none of whose items can be read is not the list asked for (a page wrapped in a
+    list, an error object per item): an error, not an empty list with a note."""
+    if skipped and not values:
+        raise BadResponse(f"the API sent a list in which none of the {skipped} items could be read")
+
+
+def _shape_check(path: str) -> Callable[[Any], Any]:
+    """What the JSON at ``path`` must be, as a function that raises BadResponse if it is not:
+    so :meth:`Client.get_json` stores nothing its callers could not read."""
+    kind, _, rest = path.partition("/")
+    if kind in ("categories", "grids", "packages"):
+        if rest == "":
+            return _check_page
+        if rest.count("/") == 1 and rest.endswith("/"):
+            return {"categories": Category.from_api, "grids": Grid.from_api, "packages": Package.from_api}[
+                kind
+            ]
+    if path == "search/":
+        return _check_search
+    return _as_is
+
+
+def _check_page(data: Any) -> Any:
+    if isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get("results"), list)):
+        return data
+    raise BadResponse("the API sent a list of the wrong shape")
+
+
+def _check_search(data: Any) -> Any:
+    results = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(results, list):
+        raise BadResponse("the API sent search results of the wrong shape")
+    return data
+
+
+def _commit(response: httpx.Response) -> None:
+    """Store ``response`` in the cache (if it came from the network through one)."""
+    commit = response.extensions.get(COMMIT)
+    if commit is not None:
+        commit()
+
+
+def _discard(response: httpx.Response) -> None:
+    """Drop the stored copy ``response`` was read from (if it came from the cache)."""
+    discard = response.extensions.get(DISCARD)
+    if discard is not None:
+        discard()
+
+
+def _from_cache(response: httpx.Response) -> bool:
+    return DISCARD in response.extensions
+
+
+def _first_line(error: BaseException) -> str:
+    if isinstance(error, BaseExceptionGroup) and error.exceptions:
+        return _first_line(error.exceptions[0])
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:160]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _wait_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "a moment"
+    if seconds >= MAX_RETRY_AFTER:
+        return "an hour or more"
+    if seconds >= 600:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds:.0f} s"
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
     """Cancel what is still running (the consumer left early) and wait for it to stop; any
     error it ended with is retrieved, so asyncio does not report it as lost."""
+    tasks = list(tasks)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -475,20 +867,25 @@ def _detail(response: httpx.Response) -> str:
     return data.get("detail", "") if isinstance(data, dict) and isinstance(data.get("detail"), str) else ""
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
+def _retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds from ``Retry-After``: a number of seconds or an HTTP date, at most
+    MAX_RETRY_AFTER; None when absent or unreadable."""
     value = response.headers.get("retry-after", "").strip()
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:  # "-0000" and the obsolete zones: HTTP dates are GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - now()
+    if not math.isfinite(seconds):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 # Relative paths that httpx joins to the base URL unchanged (no "..", no escapes, no query).
@@ -528,9 +925,13 @@ def open_client(
     concurrency: int = DEFAULT_CONCURRENCY,
     transport: httpx.AsyncBaseTransport | None = None,
     on_cache_warning: Callable[[str], None] | None = None,
+    cache_max_bytes: int = DEFAULT_MAX_SIZE,
+    max_body: int = DEFAULT_MAX_BODY,
     **client_options: Any,
 ) -> Client:
-    """The app's one client: demo data in-process, or the network behind the disk cache."""
+    """The app's one client: demo data in-process, or the network behind the disk cache.
+
+    ``max_body`` caps each answer's decoded size; ``cache_max_bytes`` the cache file's."""
     if demo:
         from .demo import DEMO_BASE_URL, DemoAPI
 
@@ -541,9 +942,13 @@ def open_client(
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         transport = NetworkTransport(limits, prepare_tls=urlsplit(api_url).scheme == "https")
     cache = transport if isinstance(transport, CachingTransport) else None  # the tests give their own
-    transport = ConcurrencyLimit(transport, concurrency, deadline=DEADLINE_FACTOR * timeout)
+    transport = ConcurrencyLimit(
+        transport, concurrency, deadline=DEADLINE_FACTOR * timeout, max_body=max_body
+    )
     if cache_file is not None and not demo:
-        transport = cache = CachingTransport(transport, cache_file, ttl=ttl, on_warning=on_cache_warning)
+        transport = cache = CachingTransport(
+            transport, cache_file, ttl=ttl, on_warning=on_cache_warning, max_size=cache_max_bytes
+        )
     if not api_url.endswith("/"):
         api_url += "/"
     if urlsplit(api_url).scheme not in ("http", "https"):
@@ -552,7 +957,10 @@ def open_client(
         base_url=api_url,
         transport=transport,
         timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=True,
+        # Only the encodings read_body inflates under its cap (httpx would offer br and zstd
+        # too when their packages happen to be installed).
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
+        # Redirects are followed by Client._get_following, only within the API's host.
+        follow_redirects=False,
     )
     return Client(http, concurrency=concurrency, cache=cache, **client_options)

@@ -117,7 +117,7 @@ class DemoAPI:
         if not rest:
             return 200, self._page(kind, items, query)
         key = rest[0]
-        if kind == "categories":
+        if by_key is None:  # categories: by id only
             found = self._categories_by_id.get(int(key)) if key.isdigit() else None
         else:
             found = by_key.get(key)

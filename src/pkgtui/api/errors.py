@@ -27,7 +27,7 @@ class ServerError(APIError):
 
 
 class RateLimited(APIError):
-    hint = "wait a moment, then press r to retry"
+    hint = "wait as it says, then press r to retry"
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -43,4 +43,35 @@ class NoConnection(APIError):
 
 
 class BadResponse(APIError):
-    """Malformed or truncated JSON, or JSON of the wrong shape."""
+    """Malformed or truncated JSON, or JSON of the wrong shape.
+
+    ``cached`` is set when the unreadable answer came from the disk cache (it is dropped
+    from there; a refresh fetches it anew)."""
+
+    cached = False
+
+
+class NotJSON(BadResponse):
+    """A web page where JSON was expected: a captive portal, a proxy's or a login page."""
+
+    hint = "a proxy or login page may be in the way: check the network, then press r to retry"
+
+
+class CutOff(BadResponse):
+    """The answer ended early: its JSON (or its compressed data) stops in the middle."""
+
+
+class TooLarge(BadResponse):
+    """The answer was bigger than pkgtui reads (decoded); reading stopped at the cap."""
+
+    hint = "check the API URL, then press r to retry"
+
+
+class Redirected(APIError):
+    """The API redirected to another host (or to a non-web address): not followed."""
+
+    hint = "check the API URL, then press r to retry"
+
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target

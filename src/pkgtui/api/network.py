@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import urllib.request
+import zlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -93,7 +94,7 @@ class NetworkTransport(httpx.AsyncBaseTransport):
                     self._waiting.remove(waiter)
         if free:
             return key, free.pop()
-        lane = httpx.AsyncHTTPTransport(verify=verify, limits=_ONE_CONNECTION, retries=0, proxy=proxy)
+        lane = _make_lane(verify, proxy)
         lanes.append(lane)
         return key, lane
 
@@ -115,7 +116,9 @@ class NetworkTransport(httpx.AsyncBaseTransport):
             self._give_back(key, lane)
             raise
         # The connection stays busy until the body has been read or dropped.
-        response.stream = _GiveBackOnClose(response.stream, lambda: self._give_back(key, lane))
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)  # an async transport's body
+        response.stream = _GiveBackOnClose(stream, lambda: self._give_back(key, lane))
         return response
 
     async def aclose(self) -> None:
@@ -127,6 +130,149 @@ class NetworkTransport(httpx.AsyncBaseTransport):
 
 
 _ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def _make_lane(verify: ssl.SSLContext, proxy: str | None) -> httpx.AsyncHTTPTransport:
+    """One connection's transport; a proxy it cannot use is an ``httpx.ProxyError`` with one line
+    naming the proxy (httpx itself raises ValueError or ImportError, deep in a request)."""
+    if proxy is not None:
+        shown = _proxy_shown(proxy)
+        try:
+            scheme = httpx.URL(proxy).scheme
+        except httpx.InvalidURL:
+            raise httpx.ProxyError(f"the proxy address {shown} is not a valid URL") from None
+        if scheme not in PROXY_SCHEMES:
+            raise httpx.ProxyError(
+                f"the proxy {shown} uses {scheme}://, which pkgtui cannot use (it can: http, https, socks5, socks5h)"
+            )
+    try:
+        return httpx.AsyncHTTPTransport(verify=verify, limits=_ONE_CONNECTION, retries=0, proxy=proxy)
+    except ImportError:  # socksio missing: pkgtui depends on httpx[socks], so a broken install
+        raise httpx.ProxyError(
+            f"the SOCKS proxy {shown} needs the socksio package (pip install socksio)"
+        ) from None
+    except (ValueError, TypeError) as error:
+        raise httpx.ProxyError(f"the proxy {shown} cannot be used: {error}") from None
+
+
+def _proxy_shown(proxy: str) -> str:
+    """The proxy's address for a message, without any user name or password in it."""
+    scheme, sep, rest = proxy.partition("://")
+    if not sep:
+        return proxy[:100]
+    return f"{scheme}://{rest.rpartition('@')[2]}"[:100]
+
+
+# -- bounded bodies ---------------------------------------------------------------------------
+
+DEFAULT_MAX_BODY = 64 * 1024 * 1024
+# Inflate at most this much per step, and let the event loop run between steps: a bomb then
+# stops at the cap, and the response's deadline can fire while it inflates.
+_INFLATE_STEP = 1024 * 1024
+ACCEPT_ENCODING = "gzip, deflate"  # the encodings read_body can inflate under a cap
+
+
+class BodyTooLarge(httpx.TransportError):
+    """The answer's body, once decoded, would be larger than the cap."""
+
+    def __init__(self, limit: int, request: httpx.Request) -> None:
+        super().__init__(f"answer larger than {_size_text(limit)}", request=request)
+        self.limit = limit
+
+
+class BodyUnreadable(httpx.TransportError):
+    """The body is in an encoding pkgtui does not read, or its compressed data is broken."""
+
+
+def _size_text(size: int) -> str:
+    mb = size / (1024 * 1024)
+    return f"{mb:g} MB" if mb >= 1 else f"{size} bytes"
+
+
+def _inflater(encoding: str, request: httpx.Request) -> zlib._Decompress:
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if encoding == "deflate":
+        # zlib-wrapped deflate, as RFC 9110 defines it (zlib's auto-detection also reads gzip).
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)
+    raise BodyUnreadable(f"answer in an encoding pkgtui cannot read ({encoding[:40]})", request=request)
+
+
+async def read_body(
+    response: httpx.Response, request: httpx.Request, limit: int = DEFAULT_MAX_BODY
+) -> httpx.Response:
+    """``response`` read in full and decoded, as a new response without a content encoding;
+    :class:`BodyTooLarge` as soon as the decoded body passes ``limit`` bytes, however small
+    its compressed form. httpx's own decoders inflate each chunk whole, so a 1 MB gzip chunk
+    can become a gigabyte in one call: here each step inflates at most ``_INFLATE_STEP``."""
+    try:  # made in-process with its content (the demo, the cache, test transports): read already
+        content = response.content
+    except httpx.ResponseNotRead:
+        pass
+    else:
+        if len(content) > limit:
+            raise BodyTooLarge(limit, request)
+        return response
+    try:
+        declared = int(response.headers.get("content-length", ""))
+    except ValueError:
+        declared = None
+    encodings = [
+        e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()
+    ]
+    encodings = [e for e in encodings if e != "identity"]
+    if len(encodings) > 2:
+        raise BodyUnreadable("answer encoded more than twice", request=request)
+    if declared is not None and declared > limit:
+        raise BodyTooLarge(limit, request)
+    inflaters = [_inflater(e, request) for e in reversed(encodings)]
+    out = bytearray()
+    since_yield = 0
+
+    async def inflate(data: bytes, stage: int) -> None:
+        nonlocal since_yield
+        if stage == len(inflaters):
+            out.extend(data)
+            if len(out) > limit:
+                raise BodyTooLarge(limit, request)
+            since_yield += len(data)
+            if since_yield >= 8 * _INFLATE_STEP:
+                since_yield = 0
+                await asyncio.sleep(0)
+            return
+        while True:
+            try:
+                piece = inflaters[stage].decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                raise BodyUnreadable("answer's compressed data is broken", request=request) from None
+            data = inflaters[stage].unconsumed_tail
+            if piece:
+                await inflate(piece, stage + 1)
+            # A full step may leave output inside zlib even when all input was taken.
+            if not data and len(piece) < _INFLATE_STEP:
+                return
+
+    try:
+        async for chunk in response.aiter_raw():
+            await inflate(chunk, 0)
+        if any(not inflater.eof for inflater in inflaters):
+            # A compressed stream without its end: the body was cut off.
+            raise BodyUnreadable("answer's compressed data ends early (cut off)", request=request)
+    finally:
+        await response.aclose()
+    plain = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=plain,
+        content=bytes(out),
+        request=request,
+        extensions=response.extensions,
+    )
 
 
 class _GiveBackOnClose(httpx.AsyncByteStream):

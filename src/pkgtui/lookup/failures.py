@@ -5,7 +5,19 @@ The client's own hints talk about the TUI ("press r"); these say what to try in 
 
 from __future__ import annotations
 
-from ..api.errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
+from ..api.errors import (
+    APIError,
+    BadResponse,
+    CutOff,
+    NoConnection,
+    NotFound,
+    NotJSON,
+    RateLimited,
+    Redirected,
+    ServerError,
+    Timeout,
+    TooLarge,
+)
 from ..exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_USAGE
 from ..text import clean
 
@@ -37,16 +49,29 @@ def from_api_error(
     return LookupFailed(f"could not get {doing}: {message}; {_hint(error)}", EXIT_API)
 
 
+API_ROOT_HINT = "check that --api-url points at a djangopackages API v4 root"
+
+
 def _hint(error: APIError) -> str:
     if isinstance(error, RateLimited):
-        wait = f" {error.retry_after:.0f} s" if error.retry_after else " a moment"
-        return f"wait{wait} and run it again"
+        # The message says how long, when the server did: said once.
+        return "run it again then" if error.retry_after else "wait a moment and run it again"
     if isinstance(error, Timeout):
         return "run it again, or raise `timeout` in the config file"
     if isinstance(error, NoConnection):
         return "check the network and --api-url, or try --demo for the sample data"
     if isinstance(error, ServerError):
         return "the API is having trouble; run it again later"
+    if isinstance(error, Redirected):
+        return "check --api-url: give the API's own address"
+    if isinstance(error, NotJSON):
+        return "a proxy or login page may be in the way: check the network, then --api-url"
+    if isinstance(error, TooLarge):
+        return API_ROOT_HINT
+    if isinstance(error, BadResponse) and error.cached:
+        return "the unreadable cached copy was dropped: run it again with --refresh"
+    if isinstance(error, CutOff):
+        return "run it again (add --refresh to skip the cache)"
     if isinstance(error, BadResponse):
-        return "check that --api-url points at a djangopackages API v4 root"
+        return f"run it again with --refresh; if it persists, {API_ROOT_HINT}"
     return "run it again"

@@ -89,14 +89,37 @@ def _as_json(grid: Grid, packages: list[Package], failed: dict, lookup: Lookup) 
 
 
 def _csv_rows(packages: list[Package], lookup: Lookup) -> list[list[object]]:
-    """The table's text, except counts as bare integers (no "1,234") for spreadsheets."""
+    """The table's text, except counts as bare integers (no "1,234") for spreadsheets.
+
+    Text cells go through :func:`csv_text`: a name like ``=HYPERLINK(...)`` from the API must
+    not become a live formula in the spreadsheet the file is opened in. Counts are numbers
+    the API gave as numbers (a negative one included), so they stay numbers."""
     rows: list[list[object]] = []
     for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
         values = [col.value(package, lookup.now) if col.numeric else None for col in comparison.COLUMNS]
         rows.append(
-            [value if isinstance(value, int) else cell for value, cell in zip(values, cells, strict=True)]
+            [
+                value if isinstance(value, int) and not isinstance(value, bool) else csv_text(cell)
+                for value, cell in zip(values, cells, strict=True)
+            ]
         )
     return rows
+
+
+# What a spreadsheet takes for the start of a formula (OWASP's list: = + - @, tab, CR). Looked
+# for after leading spaces and controls too: a spreadsheet may trim them before it looks, and
+# cleaning the text has already taken them away ("\t=1+2" from the API is "=1+2" here).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_SKIPPED_BEFORE_FORMULA = " \t\r\n\f\v\x00"
+
+
+def csv_text(cell: str) -> str:
+    """``cell`` safe to open in a spreadsheet: one that could start a formula, even after
+    leading spaces or controls, gets a ``'`` in front (OWASP's advice), which spreadsheets
+    read as "this is text" and do not show. Everything else is written as it is."""
+    if cell[:1] in FORMULA_STARTS or cell.lstrip(_SKIPPED_BEFORE_FORMULA)[:1] in FORMULA_STARTS:
+        return "'" + cell
+    return cell
 
 
 def _number(value: object) -> object:

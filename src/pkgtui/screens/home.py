@@ -141,7 +141,17 @@ class HomeScreen(DataScreen):
             )
             for c in self.categories
         ]
-        self.query_one("#categories", VirtualTable).set_rows(rows, [c.id for c in self.categories])
+        table = self.query_one("#categories", VirtualTable)
+        resized = table.row_count != len(rows)
+        table.set_rows(rows, [c.id for c in self.categories])
+        if resized:
+            # This table is as tall as its rows (height: auto), and set_rows tells only its
+            # scrollbar that the row count changed, so the screen must be asked to measure it
+            # again. Home relied on the loading message going away to re-lay out the screen;
+            # when the answer landed before that message was ever styled (home took an answer
+            # that was just arriving), nothing changed on screen but the rows, and the table
+            # kept the height it had while empty: "Categories (4)" above no rows.
+            table.refresh(layout=True)
         self.query_one("#categories-title", Static).update(f"Categories ({len(self.categories)})")
 
     def _fill_grids(self) -> None:
