@@ -375,7 +375,7 @@ async def _sync(
             if kind == "packages":
                 total = page.count
             items = [item for item in page.items if item is not None and len(item.raw) <= MAX_RAW_BYTES]
-            skipped += len(page.items) - len(items)
+            skipped += len(page.items) - len(items) + page.skipped  # ours, and what the client left out
             now, offset = time.time(), page.offset
 
             await writer.run(add, items, offset, now)
