@@ -46,6 +46,7 @@ from urllib.parse import parse_qs, urlsplit
 from pkgtui.api.demo import DemoAPI
 
 API_ROOT = "/api/v4/"
+V3_ROOT = "/api/v3/"  # API v3, rendered from the same data by tests/v3_data.py
 # Longest any one faulty answer may take (trickles, delays): the server stops by itself.
 MAX_FAULT_SECONDS = 30.0
 
@@ -370,6 +371,15 @@ class LocalAPI:
         self.api = api or DemoAPI(base_url=self.url)
         self.api.base_url = self.url
         self._thread: threading.Thread | None = None
+        self._v3: Any = None
+
+    def v3(self) -> Any:
+        """API v3 over ``self.api`` (rebuilt when a test gives the server other data)."""
+        from tests.v3_data import V3API
+
+        if self._v3 is None or self._v3.api is not self.api:
+            self._v3 = V3API(self.api)
+        return self._v3
 
     def start(self) -> LocalAPI:
         # A short poll, so stop() returns quickly.
@@ -426,9 +436,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, owner: LocalAPI) -> tuple[int, Any]:
         parts = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if parts.path.startswith(V3_ROOT):
+            return owner.v3().handle(parts.path[len(V3_ROOT) :], query)
         if not parts.path.startswith(API_ROOT):
             return 404, {"detail": "Not found."}
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return owner.api.handle(parts.path[len(API_ROOT) :], query)
 
     def _send(self, status_code: int, payload: Any, action: Action | None, stopping: threading.Event) -> None:

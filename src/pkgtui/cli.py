@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     completion = commands.add_parser("completion", help="print a completion script for bash, zsh or fish")
     completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     completion.add_argument("--slugs", choices=SLUG_KINDS, help=argparse.SUPPRESS)  # what the scripts run
+
+    sync = commands.add_parser(
+        "sync", parents=[common], help="fetch the whole catalogue into the local store"
+    )
+    sync.add_argument(
+        "--status", action="store_true", help="print what the local catalogue holds, and its age"
+    )
+    sync.add_argument("--no-usage", action="store_true", help="skip the usage counts (API v3's package list)")
     return parser
 
 
@@ -189,6 +197,10 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"pkgtui: warning: {warning}", file=sys.stderr)
 
     command = args.command
+    if command == "sync":
+        from . import sync_command
+
+        return sync_command.run(args, config)
     if command in ("show", "find") or (command == "grid" and args.format):
         from . import lookup
 

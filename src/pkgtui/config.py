@@ -40,6 +40,9 @@ class Config:
     timeout: float = DEFAULT_TIMEOUT
     theme: str = "textual-dark"
     use_cache: bool = True
+    catalogue_max_age: float = 86400.0  # seconds before the local catalogue is synced again
+    auto_sync: bool = True  # the TUI syncs a stale catalogue in the background
+    api_v3_url: str | None = None  # None: the sibling v3/ of api_url
     demo: bool = False
     refresh: bool = False
     config_path: Path | None = None
@@ -50,6 +53,13 @@ class Config:
     @property
     def cache_file(self) -> Path | None:
         return http_cache_file() if self.use_cache and not self.demo else None
+
+    @property
+    def v3_url(self) -> str:
+        """API v3's root: ``api_v3_url``, else the sibling ``v3/`` of ``api_url``."""
+        from .api.v3 import v3_root
+
+        return v3_root(self.api_url, self.api_v3_url)
 
     def open_client(self, on_cache_warning: Callable[[str], None] | None = None) -> Client:
         """The API client these settings describe (the app and the lookup commands share it)."""
@@ -196,6 +206,9 @@ FILE_KEYS = {
     "theme": ("theme", _string),
     "cache": ("use_cache", _boolean),
     "keys": ("keys", _key_table),
+    "catalogue_max_age": ("catalogue_max_age", _number(0, 365 * 86400)),
+    "auto_sync": ("auto_sync", _boolean),
+    "api_v3_url": ("api_v3_url", _check_url),
 }
 
 

@@ -128,11 +128,12 @@ CASES = [
             "cache",
             "bookmarks",
             "completion",
+            "sync",
         },
     ),
-    (["pkgtui", "s"], {"search", "show"}),
+    (["pkgtui", "s"], {"search", "show", "sync"}),
     (["pkgtui", "show", "--j"], {"--json"}),
-    (["pkgtui", "--api-url", "x", "s"], {"search", "show"}),  # the option's value is not a command
+    (["pkgtui", "--api-url", "x", "s"], {"search", "show", "sync"}),  # the option's value is not a command
     (["pkgtui", "--api-url", ""], set()),  # a URL: nothing to offer
     (["pkgtui", "find", "--limit", ""], set()),
     (["pkgtui", "cache", ""], {"clear"}),
