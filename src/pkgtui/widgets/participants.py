@@ -25,6 +25,7 @@ from ..text import clean
 from .filter_input import FilterInput
 from .line_cache import ReusingStylesCache
 from .scrollbar import ReusingScrollBars
+from .textual_internals import resize_virtual, use_styles_cache
 
 # The order participants are listed in; "as listed" is the API's own order.
 ORDERS = ("as listed", "A–Z", "Z–A")
@@ -100,7 +101,8 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
         # while the filter changes is neither rendered nor styled again.
         self._lines: dict[str, Strip] = {}
         self._lines_for: tuple[int, int, Style] | None = None
-        self._styles_cache = ReusingStylesCache()
+        self._line_styles = ReusingStylesCache()
+        use_styles_cache(self, self._line_styles)
 
     @property
     def names(self) -> list[str]:
@@ -114,14 +116,13 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
         if size != self.virtual_size:
             # Not ``self.virtual_size = size``: that reactive re-lays out the whole screen, a
             # cost paid on every keystroke. Only this widget's scrollbars need to know.
-            self.set_reactive(ParticipantList.virtual_size, size)
-            self._scroll_update(size)
+            resize_virtual(self, size)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles_cache.forget()
+        self._line_styles.forget()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Computed once a repaint rather than once a line.
