@@ -4,12 +4,19 @@ loudly, instead of silently drawing wrongly or slowly."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
+from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.dom import DOMNode
 from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
+from textual.widgets import Input
 
 from pkgtui.widgets import textual_internals
 from pkgtui.widgets.line_cache import ReusingStylesCache
@@ -74,3 +81,64 @@ async def test_the_widgets_get_pkgtuis_styles_cache_and_scrollbar():
         await pilot.pause()
         assert table.vertical_scrollbar.window_virtual_size == 51
         assert names.vertical_scrollbar.window_virtual_size == 30
+
+
+# -- nowhere else ------------------------------------------------------------------------------
+
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "pkgtui"
+INTERNALS = SOURCE / "widgets" / "textual_internals.py"
+
+
+def _textual_private_names(cls: type) -> set[str]:
+    """The private names ``cls`` gets from Textual: its Textual bases' attributes and methods,
+    and, for a widget, what ``Widget.__init__`` sets."""
+    names: set[str] = set()
+    for base in cls.__mro__:
+        if base.__module__.startswith("textual"):
+            names |= {name for name in vars(base) if name.startswith("_") and not name.startswith("__")}
+    if issubclass(cls, Widget):
+        names |= {name for name in vars(Widget()) if name.startswith("_")}
+    return names
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Where ``path`` imports a private Textual module, or touches a private name that a Textual
+    class defines: on ``self`` in a class built on Textual's, or on any other object."""
+    module_name = "pkgtui." + ".".join(path.relative_to(SOURCE).with_suffix("").parts)
+    module = importlib.import_module(module_name.removesuffix(".__init__"))
+    tree = ast.parse(path.read_text())
+    everywhere = set().union(
+        *(_textual_private_names(c) for c in (App, Screen, ScrollView, ScrollBar, Input))
+    )
+    found: list[str] = []
+
+    def visit(node: ast.AST, inherited: set[str] | None) -> None:
+        if isinstance(node, ast.ClassDef):
+            cls = getattr(module, node.name, None)
+            is_textual = isinstance(cls, type) and issubclass(cls, DOMNode)
+            inherited = _textual_private_names(cls) if is_textual else None
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._"):
+            found.append(f"{path.name}:{node.lineno} imports {node.module}")
+        elif isinstance(node, ast.Import):
+            found.extend(f"{path.name}:{node.lineno} imports {a.name}" for a in node.names if "._" in a.name)
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            names = (inherited or set()) if on_self else everywhere
+            if node.attr in names:
+                found.append(f"{path.name}:{node.lineno} uses {node.attr}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, inherited)
+
+    visit(tree, None)
+    return found
+
+
+def test_no_module_but_textual_internals_uses_textual_private_names():
+    paths = [p for p in sorted(SOURCE.rglob("*.py")) if p != INTERNALS and p.name != "__main__.py"]
+    uses = [use for path in paths for use in _private_uses(path)]
+    assert uses == []
+
+
+def test_the_scan_finds_a_private_use():
+    """The check above can fail: the internals module itself is full of them."""
+    assert len(_private_uses(INTERNALS)) >= 4
