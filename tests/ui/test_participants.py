@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from pkgtui.filtering import filter_items
 from pkgtui.widgets.participants import (
     ParticipantList,
     ParticipantsPanel,
@@ -34,6 +35,15 @@ def test_filter_with_precomputed_folded_names_matches_without():
         assert filter_names(NAMES, query, folded) == filter_names(NAMES, query)
 
 
+def test_filter_means_what_every_filter_means_every_word_in_any_order():
+    """The rule of pkgtui.filtering, used by every table: each word of the query must appear."""
+    assert filter_names(NAMES, "claude p") == ["Claudep"]
+    assert filter_names(NAMES, "BOT depend") == ["dependabot[bot]"]
+    assert filter_names(NAMES, "claude x") == []
+    for query in ("", "a", "a s", "[bot] a", "É m", " p  e ", "zz"):
+        assert filter_names(NAMES, query) == filter_items(NAMES, str, query), query
+
+
 def test_filter_empty_result():
     assert filter_names(NAMES, "xyz") == []
     assert filter_names([], "a") == []
@@ -43,6 +53,12 @@ def test_order_names():
     assert order_names(NAMES, "as listed") == NAMES
     assert order_names(NAMES, "A–Z") == ["cabarnes", "Claudep", "dependabot[bot]", "psagers", "ÉMILE"]
     assert order_names(NAMES, "Z–A")[0] == "ÉMILE"
+
+
+def test_orders_are_total_names_that_fold_the_same_go_by_the_name():
+    names = ["anna", "Bob", "Anna", "bob"]
+    assert order_names(names, "A–Z") == ["Anna", "anna", "Bob", "bob"]
+    assert order_names(names, "Z–A") == ["bob", "Bob", "anna", "Anna"]
 
 
 def test_count_text():

@@ -24,6 +24,7 @@ from ..api.client import Fetched, Started
 from ..api.errors import NotFound
 from ..comparison import (
     BEST_MARK,
+    COLUMN_KEYS,
     COLUMNS,
     STALE_MARK,
     BestValues,
@@ -36,9 +37,9 @@ from ..comparison import (
 )
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
+from ..sorting import sort_labels
 from ..text import clean
-from ..widgets import Column as TableColumn
-from ..widgets import FilterInput, LoadProgress, VirtualTable
+from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from .base import DataScreen
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
@@ -49,17 +50,18 @@ REDRAW_DELAY = 0.05
 # ~0.15 ms; a larger grid loads in the worker instead, drawn as its members arrive.
 CACHED_DRAW_MOST = 300
 
-# Table layout per comparison column: fixed widths, and the width below which a column
-# is dropped so narrow terminals keep the most telling ones.
-TABLE_COLUMNS: dict[str, TableColumn] = {
-    "name": TableColumn("Name", None, min_width=12),
-    "version": TableColumn("Version", 9),
-    "stars": TableColumn("Stars", 8, align="right"),
-    "forks": TableColumn("Forks", 7, align="right", hide_below=70),
-    "last_commit": TableColumn("Last commit", 11),
-    "activity": TableColumn("Activity 52w", ACTIVITY_CELLS, hide_below=90),
-    "commits": TableColumn("Commits", 8, align="right", hide_below=64),
-    "participants": TableColumn("People", 7, align="right", hide_below=76),
+# The table column of each comparison measure: a short label, fixed widths (with room for
+# the sort arrow), and the width below which a column is dropped so narrow terminals keep
+# the most telling ones.
+TABLE_COLUMNS: dict[str, Column] = {
+    "name": Column("Name", None, min_width=12),
+    "version": Column("Version", 9),
+    "stars": Column("Stars", 8, align="right"),
+    "forks": Column("Forks", 7, align="right", hide_below=70),
+    "last_commit": Column("Last commit", 11),
+    "activity": Column("Activity 52w", ACTIVITY_CELLS, hide_below=90),
+    "commits": Column("Commits", 8, align="right", hide_below=64),
+    "participants": Column("People", 7, align="right", hide_below=76),
 }
 
 BEST_STYLE = Style(bold=True, color="green")
@@ -269,10 +271,12 @@ class GridScreen(DataScreen):
         best = best_values(list(self.packages.values()), now)
         rows = [self._cells(p, best, now) for p in ordered]
         keys: list[Hashable] = [p.id for p in ordered]
-        for key, error in self.failures.items():
-            if not query.strip() or query.strip().casefold() in str(key):
-                rows.append(self._failed_cells(key, error))
-                keys.append(failed_key(key))
+        failures = list(self.failures.items())
+        # A failed member is found by its id or slug, with the rule of every filter.
+        for index in filter_indices([haystack(clean(str(key))) for key, _ in failures], query):
+            key, error = failures[index]
+            rows.append(self._failed_cells(key, error))
+            keys.append(failed_key(key))
         self.table.set_rows(rows, keys)
         if self._progress is not None:
             done, total = self._progress
@@ -344,11 +348,10 @@ class GridScreen(DataScreen):
         return self.sort_reverse if self.sort_reverse is not None else bool(col.higher_is_better)
 
     def _draw_labels(self) -> None:
-        arrow = "▼" if self._direction_descending() else "▲"
-        labels = [
-            TABLE_COLUMNS[col.key].label + (arrow if col.key == self.sort_key else "") for col in COLUMNS
-        ]
-        self.table.set_labels(labels)
+        labels = [TABLE_COLUMNS[col.key].label for col in COLUMNS]
+        self.table.set_labels(
+            sort_labels(labels, COLUMN_KEYS.index(self.sort_key), self._direction_descending())
+        )
 
     def _draw_legend(self, shown: int) -> None:
         total = len(self.packages)

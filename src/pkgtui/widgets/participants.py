@@ -1,7 +1,9 @@
 """A package's participants: a filter box over a list that stays fast with thousands of names.
 
-The filtering is a pure function (:func:`filter_names`); the list is a ``ScrollView`` that
-draws only the lines in view, so a keystroke costs one pass over the names plus one screenful.
+The filter means what every filter does (:mod:`pkgtui.filtering`: every word of the query,
+in any order) and the orders are sort specifications like every table's
+(:mod:`pkgtui.sorting`); the list is a ``ScrollView`` that draws only the lines in view, so a
+keystroke costs one pass over the names plus one screenful.
 """
 
 from __future__ import annotations
@@ -21,40 +23,46 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..filtering import filter_indices, haystack
+from ..sorting import SortSpec, sorted_items
 from ..text import clean
 from .filter_input import FilterInput
 from .line_cache import ReusingStylesCache
 from .scrollbar import ReusingScrollBars
 from .textual_internals import resize_virtual, use_styles_cache
 
-# The order participants are listed in; "as listed" is the API's own order.
-ORDERS = ("as listed", "A–Z", "Z–A")
-
 
 def fold(name: str) -> str:
-    """The form names are compared in: case-insensitive, including non-ASCII case."""
-    return name.casefold()
+    """The form names are compared in: case-insensitive, including non-ASCII case (the form
+    every filter searches, :func:`pkgtui.filtering.haystack`)."""
+    return haystack(name)
+
+
+# The orders participants are listed in; "as listed" is the API's own order. Names that fold
+# the same (``Anna``, ``anna``) go by the name itself, in the order's direction.
+ORDERS: tuple[SortSpec[str], ...] = (
+    SortSpec("as listed", None),
+    SortSpec("A–Z", fold, ties_follow=True),
+    SortSpec("Z–A", fold, descending=True, ties_follow=True),
+)
+ORDER_NAMES = tuple(order.name for order in ORDERS)
 
 
 def filter_names(names: Sequence[str], query: str, folded: Sequence[str] | None = None) -> list[str]:
-    """The names containing ``query`` (case-insensitive), in their given order.
+    """The names that contain every word of ``query``, ignoring case, in their given order:
+    the rule of every filter (:mod:`pkgtui.filtering`).
 
     ``folded`` is ``[fold(n) for n in names]``, precomputed by callers that filter the
     same names on every keystroke.
     """
-    needle = fold(query.strip())
-    if not needle:
-        return list(names)
     folded = folded if folded is not None else [fold(name) for name in names]
-    return [name for name, key in zip(names, folded, strict=True) if needle in key]
+    return [names[i] for i in filter_indices(folded, query)]
 
 
 def order_names(names: Sequence[str], order: str) -> list[str]:
-    if order == "A–Z":
-        return sorted(names, key=lambda name: (fold(name), name))
-    if order == "Z–A":
-        return sorted(names, key=lambda name: (fold(name), name), reverse=True)
-    return list(names)
+    """``names`` in the order called ``order`` (one of :data:`ORDER_NAMES`)."""
+    spec = ORDERS[ORDER_NAMES.index(order)]
+    return sorted_items(names, spec, tiebreak=names)
 
 
 def count_text(shown: int, total: int, query: str) -> str:
@@ -190,7 +198,7 @@ class ParticipantsPanel(Vertical):
         self._all: list[str] = []  # in the current order
         self._folded: list[str] = []
         self._widest = 0
-        self.order = ORDERS[0]
+        self.order = ORDER_NAMES[0]
 
     def compose(self) -> ComposeResult:
         yield FilterInput("/ filter participants", id="participants-filter", leave_to=lambda: self.list)
@@ -212,7 +220,7 @@ class ParticipantsPanel(Vertical):
 
     def cycle_order(self) -> str:
         """Switch to the next order and return its name."""
-        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self.order = ORDER_NAMES[(ORDER_NAMES.index(self.order) + 1) % len(ORDER_NAMES)]
         self._reorder()
         return self.order
 
