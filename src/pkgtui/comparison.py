@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .api.models import Package, format_age
-from .format import format_count, sparkline
+from .api.models import Package
+from .format import format_age, format_count, sparkline
 from .sorting import SortSpec, sorted_items
 from .text import clean
 
