@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..api.errors import APIError
-from ..api.models import Package, format_age
+from ..api.models import Package
 from ..exit_codes import EXIT_OK
-from ..format import format_count, format_date, sparkline
+from ..format import dated, format_age, format_count, sparkline
 from ..text import clean, is_web_url
 from .context import Lookup
 from .failures import from_api_error, not_found
@@ -113,7 +113,7 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
         last_commit = Field("Last commit", "unknown", "yellow")
     else:
         style = "red" if package.is_stale(lookup.now) else ("green" if age < 90 else "")
-        last_commit = Field("Last commit", f"{format_date(package.last_updated)} ({format_age(age)})", style)
+        last_commit = Field("Last commit", dated(package.last_updated, lookup.now), style)
     if package.commits_over_52:
         total = format_count(package.commits_total)
         activity = Field(
