@@ -8,9 +8,8 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,11 +24,8 @@ from ..format import count_of, format_count, format_date, sparkline
 from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
+from ..widgets.redraw import RedrawThrottle
 from .base import DataScreen
-
-if TYPE_CHECKING:
-    from textual.timer import Timer
-
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
@@ -115,8 +111,8 @@ class CategoryScreen(DataScreen):
         self.reverse = False
         self.complete = False
         self._filter_memo = FilterMemo()  # remembers results while the rows and their order stay
-        self._drawn_at: float | None = None  # when the rows were last drawn while loading
-        self._redraw_timer: Timer | None = None  # a redraw put off until REDRAW_INTERVAL is up
+        # While the catalogue loads, rows and progress are drawn at most every REDRAW_INTERVAL.
+        self._redraws = RedrawThrottle(self, REDRAW_INTERVAL, self._draw_loading, name="category redraw")
         self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
 
@@ -207,7 +203,7 @@ class CategoryScreen(DataScreen):
                 session.add_packages(page.items)
                 self._add_packages([p for p in page.items if p.category_id == category.id], redraw=False)
                 self._scanned = (min(scanned, page.count), page.count)
-                self._redraw_while_loading()
+                self._redraws.request()
                 if self.message.kind == "loading":
                     self.clear_message()
         except APIError as error:
@@ -235,32 +231,18 @@ class CategoryScreen(DataScreen):
             gc_pauses.release()
             self.pkgtui.refreeze_soon()
 
-    def _redraw_while_loading(self) -> None:
+    def _draw_loading(self) -> None:
         # Pages arrive in bursts: sorting and drawing thousands of rows, and painting a
         # frame, once per page would cost more than the pages themselves. So the rows and
-        # the progress line are drawn at most once per REDRAW_INTERVAL; a page that comes
-        # sooner is drawn when the interval is up (or with a later page, or at the end).
-        if self._redraw_timer is not None:
-            return  # already due
-        wait = 0.0 if self._drawn_at is None else self._drawn_at + REDRAW_INTERVAL - time.monotonic()
-        if wait <= 0:
-            self._draw_loading()
-        else:
-            self._redraw_timer = self.set_timer(wait, self._draw_loading, name="category redraw")
-
-    def _draw_loading(self) -> None:
-        self._redraw_timer = None
-        self._drawn_at = time.monotonic()
+        # the progress line are drawn by the throttle, at most once per REDRAW_INTERVAL; a
+        # page that comes sooner is drawn when the interval is up (or at the end).
         self.apply_view()
         if self._scanned is not None:
             done, total = self._scanned
             self.query_one("#progress", LoadProgress).update_progress(done, total, "packages scanned")
 
     def _stop_redraws(self) -> None:
-        if self._redraw_timer is not None:
-            self._redraw_timer.stop()
-            self._redraw_timer = None
-        self._drawn_at = None
+        self._redraws.cancel()
         self._scanned = None
 
     def _finish_loading(self) -> None:

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
@@ -40,6 +39,7 @@ from ..format import count_of, sparkline
 from ..sorting import sort_labels
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
+from ..widgets.redraw import RedrawThrottle
 from .base import DataScreen
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
@@ -95,7 +95,8 @@ class GridScreen(DataScreen):
         self.failures: dict[int | str, APIError] = {}
         self.sort_key = "stars"
         self.sort_reverse: bool | None = None  # None: the column's natural direction
-        self._draw_timer: Timer | None = None
+        # Members arrive in a burst: what arrives within REDRAW_DELAY is drawn together.
+        self._redraws = RedrawThrottle(self, REDRAW_DELAY, self._draw, gather=True, name="grid redraw")
         # (loaded, total) while members arrive: shown by the next draw, not once a member.
         self._progress: tuple[int, int] | None = None
         # Per package id: its row's cells and what they were computed from, so a redraw
@@ -190,7 +191,7 @@ class GridScreen(DataScreen):
                 else:
                     self.failures[fetched.key] = fetched.error or APIError("unknown error")
                 self._progress = (len(self.packages) + len(self.failures), len(ids))
-                self._schedule_draw()
+                self._redraws.request()
         finally:
             await members.aclose()
         self._progress = None
@@ -255,14 +256,8 @@ class GridScreen(DataScreen):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def _schedule_draw(self) -> None:
-        if self._draw_timer is None:
-            self._draw_timer = self.set_timer(REDRAW_DELAY, self._draw)
-
     def _draw(self) -> None:
-        if self._draw_timer is not None:
-            self._draw_timer.stop()
-            self._draw_timer = None
+        self._redraws.cancel()  # drawn now: a redraw that was due has nothing left to show
         now = self.pkgtui.now()
         query = self.query_one("#filter", Input).value
         packages = self._matching(list(self.packages.values()), query)
