@@ -1,4 +1,4 @@
-"""RedrawThrottle, the one helper behind the category's and the grid's redraws while data
+"""RedrawThrottle, the one throttle behind the category's and the grid's redraws while data
 arrives: a fake clock and fake timers, so nothing here depends on how fast the machine is."""
 
 from __future__ import annotations
