@@ -135,3 +135,14 @@ async def test_cycle_order_keeps_the_filter():
         assert panel.list.names == ["carl", "Anna", "alice"]
         assert panel.cycle_order() == "as listed"
         assert panel.list.names == ["alice", "Anna", "carl"]
+
+
+def test_show_filter_on_the_command_line_means_the_same():
+    """`pkgtui show --participants --filter` and the package screen's box find the same names."""
+    from pkgtui.api.demo import sample_packages
+    from tests.cli.conftest import run_lookup
+
+    names = next(p["participants"] for p in sample_packages() if p["slug"] == "django-otp")
+    for query in ("AR", "cl p", "p cl"):
+        result = run_lookup(["show", "django-otp", "--demo", "--participants", "--filter", query])
+        assert result.out.splitlines() == filter_names(names, query), query

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from ..api.errors import APIError
 from ..api.models import Package
 from ..exit_codes import EXIT_OK
+from ..filtering import filter_items
 from ..format import dated, format_age, format_count, sparkline
 from ..text import clean, is_web_url
 from .context import Lookup
@@ -181,8 +182,7 @@ def _print_styled(out: Output, summary: Summary, rows: list[Field]) -> None:
 def _print_participants(out: Output, package: Package, text: str | None, as_json: bool) -> int:
     names = [name for name in (clean(n) for n in package.participants) if name]
     if text is not None:
-        wanted = clean(text).casefold()
-        names = [name for name in names if wanted in name.casefold()]
+        names = filter_items(names, str, clean(text))  # the TUI's rule: every word, any order
         if not names:
             raise not_found(
                 f"no participant of {clean(package.display_title)} matches {clean(text)!r}",
