@@ -30,7 +30,7 @@ from .base import DataScreen
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
 
-# Equal keys go by the lower-case name, A–Z, whichever the direction.
+# Every sort puts equal keys in the order of the lower-case names, A–Z, whichever its direction.
 BY_NAME: SortSpec[Package] = SortSpec("name", lambda p: clean(p.display_title).casefold(), column=0)
 SORTS: list[SortSpec[Package]] = [
     SortSpec("stars", lambda p: p.stars, descending=True, column=1),

@@ -50,9 +50,9 @@ REDRAW_DELAY = 0.05
 # ~0.15 ms; a larger grid loads in the worker instead, drawn as its members arrive.
 CACHED_DRAW_MOST = 300
 
-# The table column of each comparison measure: a short label, fixed widths (with room for
-# the sort arrow), and the width below which a column is dropped so narrow terminals keep
-# the most telling ones.
+# The table column of each comparison measure: a short label, fixed widths (room for the
+# sort arrow but in Last commit), and the width below which a column is dropped so narrow
+# terminals keep the most telling ones.
 TABLE_COLUMNS: dict[str, Column] = {
     "name": Column("Name", None, min_width=12),
     "version": Column("Version", 9),
