@@ -146,3 +146,22 @@ def test_show_filter_on_the_command_line_means_the_same():
     for query in ("AR", "cl p", "p cl"):
         result = run_lookup(["show", "django-otp", "--demo", "--participants", "--filter", query])
         assert result.out.splitlines() == filter_names(names, query), query
+
+
+async def test_panel_shows_what_filter_names_gives_while_typing_erasing_and_reordering():
+    import random
+
+    rng = random.Random(5)
+    names = ["".join(rng.choice("abcAB ") for _ in range(rng.randrange(1, 8))) for _ in range(300)]
+    app = PanelApp(names)
+    async with app.run_test(size=(40, 12)) as pilot:
+        panel = app.query_one(ParticipantsPanel)
+        typed = ""
+        for step in range(120):
+            typed = typed[:-1] if rng.random() < 0.35 else typed + rng.choice("abAB ")
+            panel.filter_input.value = typed
+            if step % 40 == 39:
+                panel.cycle_order()
+            await pilot.pause()
+            expected = filter_names(order_names(panel._source, panel.order), typed)
+            assert panel.list.names == expected, (typed, panel.order)

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
-from ..filtering import filter_indices, haystack
+from ..filtering import FilterMemo, filter_indices, haystack
 from ..sorting import SortSpec, sorted_items
 from ..text import clean
 from .filter_input import FilterInput
@@ -197,6 +197,10 @@ class ParticipantsPanel(Vertical):
         self._source: list[str] = []  # cleaned, in the API's order
         self._all: list[str] = []  # in the current order
         self._folded: list[str] = []
+        self._positions: range = range(0)  # of _all: what the filter memo filters
+        # Remembers results while the names and their order stay: typing on filters the last
+        # result, and backspace answers from memory (as the category table's filter does).
+        self._filter_memo = FilterMemo()
         self._widest = 0
         self.order = ORDER_NAMES[0]
 
@@ -227,10 +231,14 @@ class ParticipantsPanel(Vertical):
     def _reorder(self) -> None:
         self._all = order_names(self._source, self.order)
         self._folded = [fold(name) for name in self._all]
+        self._positions = range(len(self._all))  # a new object: the memo starts over
         self.apply_filter(self.filter_input.value)
 
     def apply_filter(self, query: str) -> None:
-        shown = filter_names(self._all, query, self._folded)
+        # What filter_names gives, remembered between keystrokes.
+        kept = self._filter_memo(self._positions, self._folded, query)
+        names = self._all
+        shown = names if len(kept) == len(names) else [names[i] for i in kept]
         self.list.set_names(shown, self._widest)
         self.query_one("#participants-count", CountLine).set_text(
             count_text(len(shown), len(self._all), query)
