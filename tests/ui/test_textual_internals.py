@@ -52,9 +52,13 @@ def test_the_styles_cache_methods_overridden_keep_their_signatures():
 def test_the_module_names_the_textual_version_it_was_checked_with():
     from importlib.metadata import version
 
-    # When this fails, Textual was updated: read each use in textual_internals.py against the
-    # new release (and rerun the filter benchmarks), then update TEXTUAL_CHECKED.
-    assert version("textual") == textual_internals.TEXTUAL_CHECKED
+    # When this fails, Textual has a new minor (or major) release: read each use in
+    # textual_internals.py against it (and rerun the filter benchmarks), then update
+    # TEXTUAL_CHECKED. Patch releases pass here; the attribute checks above still guard them.
+    def minor(release: str) -> list[str]:
+        return release.split(".")[:2]
+
+    assert minor(version("textual")) == minor(textual_internals.TEXTUAL_CHECKED)
 
 
 class TwoLists(App):
