@@ -1,6 +1,8 @@
 """A grid's comparison table as data: columns, rows, sorting and the best value per column.
 
 Shared by the grid screen and ``pkgtui grid --plain/--json/--csv`` so both show the same.
+Each column is a :class:`Measure`, what the packages are compared on; how a column is laid out
+on screen (width, alignment) is the table's own ``widgets.Column``, made by the grid screen.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .api.models import Package, format_age
-from .format import format_count, sparkline
+from .api.models import Package
+from .format import format_age, format_count, sparkline
+from .sorting import SortSpec, sorted_items
 from .text import clean
 
 
 @dataclass(frozen=True)
-class Column:
+class Measure:
+    """What one column of the comparison compares: its value and how it reads."""
+
     key: str
     label: str
     # The value sorted on and compared for "best" (None sorts last, is never best).
@@ -24,6 +29,17 @@ class Column:
     text: Callable[[Package, datetime], str]
     higher_is_better: bool | None = None  # None: no "best" for this column
     numeric: bool = False
+
+    def sort_spec(self, now: datetime) -> SortSpec[Package]:
+        """The order of this column: numbers best-first, names A–Z; equal values go by the
+        package id in the sort's direction (``pkgtui grid`` prints this order)."""
+        return SortSpec(
+            self.key,
+            lambda p: self.value(p, now),
+            descending=bool(self.higher_is_better),
+            ties_follow=True,
+            column=COLUMN_KEYS.index(self.key),
+        )
 
 
 _VERSION_PARTS = re.compile(r"\d+|[^\d.\-_+]+")
@@ -45,29 +61,29 @@ def _age(p: Package, now: datetime) -> float | None:
 # The best value of each column that has one, by column key (versions compare as tuples).
 BestValues = dict[str, float | str | tuple]
 
-COLUMNS: tuple[Column, ...] = (
-    Column(
+COLUMNS: tuple[Measure, ...] = (
+    Measure(
         "name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)
     ),
-    Column(
+    Measure(
         "version",
         "Version",
         lambda p, now: version_key(p.pypi_version),
         lambda p, now: clean(p.pypi_version or "–"),
     ),
-    Column("stars", "Stars", lambda p, now: p.stars, lambda p, now: format_count(p.stars), True, True),
-    Column(
+    Measure("stars", "Stars", lambda p, now: p.stars, lambda p, now: format_count(p.stars), True, True),
+    Measure(
         "forks", "Forks", lambda p, now: p.repo_forks, lambda p, now: format_count(p.repo_forks), True, True
     ),
     # Sorted and compared by age: lower (more recent) is better.
-    Column("last_commit", "Last commit", _age, lambda p, now: format_age(_age(p, now)), False, True),
-    Column(
+    Measure("last_commit", "Last commit", _age, lambda p, now: format_age(_age(p, now)), False, True),
+    Measure(
         "activity",
         "Activity (52 wk)",
         lambda p, now: p.commits_total if p.commits_over_52 else None,
         lambda p, now: sparkline(p.commits_over_52) or "no data",
     ),
-    Column(
+    Measure(
         "commits",
         "Commits (52 wk)",
         lambda p, now: p.commits_total if p.commits_over_52 else None,
@@ -75,7 +91,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         True,
     ),
-    Column(
+    Measure(
         "participants",
         "Participants",
         lambda p, now: len(p.participants),
@@ -91,7 +107,7 @@ BEST_MARK = "★"
 STALE_MARK = "⚠"
 
 
-def column(key: str) -> Column:
+def column(key: str) -> Measure:
     for candidate in COLUMNS:
         if candidate.key == key:
             return candidate
@@ -101,15 +117,12 @@ def column(key: str) -> Column:
 def sort_packages(
     packages: Sequence[Package], key: str, *, reverse: bool | None = None, now: datetime | None = None
 ) -> list[Package]:
-    """Sorted on column ``key``; numbers best-first by default, names A–Z. Unknown values last."""
-    now = now or datetime.now(UTC)
-    col = column(key)
-    if reverse is None:
-        reverse = bool(col.higher_is_better)
-    known = [p for p in packages if col.value(p, now) is not None]
-    unknown = [p for p in packages if col.value(p, now) is None]
-    known.sort(key=lambda p: (col.value(p, now), p.id), reverse=reverse)
-    return known + sorted(unknown, key=lambda p: p.id)
+    """Sorted on column ``key``; numbers best-first by default, names A–Z. Unknown values last.
+
+    ``reverse``: True for descending, False for ascending, None for the column's own order."""
+    spec = column(key).sort_spec(now or datetime.now(UTC))
+    flip = reverse is not None and reverse != spec.descending
+    return sorted_items(packages, spec, reverse=flip, tiebreak=[p.id for p in packages])
 
 
 def next_sort_key(key: str) -> str:
@@ -135,7 +148,7 @@ def best_values(packages: Sequence[Package], now: datetime | None = None) -> Bes
     return best
 
 
-def is_best(col: Column, package: Package, best: BestValues, now: datetime) -> bool:
+def is_best(col: Measure, package: Package, best: BestValues, now: datetime) -> bool:
     """Whether ``package`` holds the best value of ``col`` (as found by :func:`best_values`)."""
     return col.key in best and col.value(package, now) == best[col.key]
 

@@ -1,33 +1,23 @@
-"""Filtering and sorting of table rows, pure and fast enough to run on every keystroke.
+"""What a filter box means, for every table and list: a row matches when its text contains
+every word of the query, in any order, ignoring case (``rest auth`` finds "Django REST
+framework auth"); a blank query keeps every row. Pure, and fast enough for every keystroke.
 
-Screens precompute one lower-case "haystack" string a row (its searchable text) and one
-sort key a column, so a keystroke costs one pass of substring tests and, at most, one sort
-of integers: well under a frame for 6,000 rows.
+Screens precompute one case-folded "haystack" string a row (its searchable text), so a
+keystroke costs one pass of substring tests: well under a frame for 6,000 rows. Sorting has
+its own module, :mod:`pkgtui.sorting`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsRichComparison
+from typing import TypeVar
 
 T = TypeVar("T")
-_DIGITS = re.compile(r"(\d+)")
 
 
 def haystack(*parts: object) -> str:
     """The searchable text of a row: its string parts, joined and case-folded."""
     return " ".join(part for part in parts if isinstance(part, str)).casefold()
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """A sort key that orders ``Grid 9`` before ``Grid 10`` (digit runs compare as numbers)."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text.casefold()) if part
-    )
 
 
 def query_words(query: str) -> list[str]:
@@ -44,28 +34,6 @@ def filter_indices(haystacks: Sequence[str], query: str) -> list[int]:
         word = words[0]
         return [i for i, text in enumerate(haystacks) if word in text]
     return _narrow(range(len(haystacks)), haystacks, words)
-
-
-def sort_indices(
-    indices: Sequence[int],
-    keys: Sequence[SupportsRichComparison | None],
-    *,
-    descending: bool = False,
-    tiebreak: Sequence[SupportsRichComparison] | None = None,
-) -> list[int]:
-    """``indices`` ordered by ``keys[i]``; rows whose key is None always go last.
-
-    ``tiebreak`` (e.g. the lower-case name) orders equal keys, ascending, so the order
-    is total and the same on every run.
-    """
-    known = [i for i in indices if keys[i] is not None]
-    unknown = [i for i in indices if keys[i] is None]
-    if tiebreak is not None:
-        known.sort(key=lambda i: tiebreak[i])
-        unknown.sort(key=lambda i: tiebreak[i])
-    # Python's sort is stable, so the tiebreak order survives within equal keys.
-    known.sort(key=lambda i: keys[i], reverse=descending)  # type: ignore[arg-type, return-value]  # None filtered above
-    return known + unknown
 
 
 def filter_items(items: Sequence[T], text_of: Callable[[T], str], query: str) -> list[T]:

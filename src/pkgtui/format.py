@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
-from .api.models import format_age
-
-__all__ = ["count_of", "format_age", "format_count", "format_date", "sparkline"]
+__all__ = ["count_of", "dated", "format_age", "format_count", "format_date", "sparkline", "time_ago"]
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -31,6 +30,48 @@ def format_count(value: int | None) -> str:
 
 def format_date(moment: datetime | None) -> str:
     return "–" if moment is None else moment.strftime("%Y-%m-%d")
+
+
+# -- relative time: the one way pkgtui says how long ago something was --------------------
+
+Unit = Literal["s", "min", "h", "d", "mo", "y"]
+# Each unit and its length in seconds, finest first (a month is 30 days, a year 365).
+_UNITS: tuple[tuple[Unit, int], ...] = (
+    ("s", 1),
+    ("min", 60),
+    ("h", 3600),
+    ("d", 86400),
+    ("mo", 30 * 86400),
+    ("y", 365 * 86400),
+)
+_UNIT_NAMES: tuple[Unit, ...] = tuple(name for name, _ in _UNITS)
+
+
+def time_ago(seconds: float, *, finest: Unit = "s", coarsest: Unit = "y") -> str:
+    """``45 s ago``, ``12 min ago``, ``3 h ago``, ``5 d ago``, ``3 mo ago``, ``2 y ago``: whole
+    units of the largest that fits, between ``finest`` and ``coarsest``; ``today`` when less
+    than a day ago and days are the finest unit. Negative ages (clocks apart) count as none."""
+    seconds = max(0.0, seconds)
+    units = _UNITS[_UNIT_NAMES.index(finest) : _UNIT_NAMES.index(coarsest) + 1]
+    name, length = units[0]
+    if seconds < length:
+        return "today" if name == "d" else f"0 {name} ago"
+    for name, length in reversed(units):
+        if seconds >= length:
+            break
+    return f"{int(seconds // length)} {name} ago"
+
+
+def format_age(days: float | None) -> str:
+    """A commit's age: ``today``, ``5 d ago``, ``3 mo ago``, ``2 y ago``, ``never``."""
+    return "never" if days is None else time_ago(days * 86400, finest="d")
+
+
+def dated(moment: datetime | None, now: datetime) -> str:
+    """``2026-01-07 (1 mo ago)``, or ``–``."""
+    if moment is None:
+        return "–"
+    return f"{format_date(moment)} ({time_ago((now - moment).total_seconds(), finest='d')})"
 
 
 def count_of(shown: int, total: int, noun: str = "package") -> str:

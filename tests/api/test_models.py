@@ -10,7 +10,8 @@ import pytest
 
 from pkgtui.api import BadResponse, Category, Grid, Package, SearchResult, id_from_url, pypi_name_from_url
 from pkgtui.api.demo import derive_grids, sample_categories, sample_packages
-from pkgtui.api.models import format_age, parse_time
+from pkgtui.api.models import parse_time
+from pkgtui.format import format_age
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
 

@@ -136,7 +136,7 @@ async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make
         await pilot.press("s")  # back to stars, descending again
         stars = [as_int(s) for s in column(table, 1)]
         assert stars == sorted(stars, reverse=True)
-        assert "Stars ↓" in table.render_line(0).text
+        assert "Stars▼" in table.render_line(0).text
 
 
 async def test_filter_as_you_type_keeps_the_sort(make_app):

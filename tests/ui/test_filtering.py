@@ -7,10 +7,9 @@ from pkgtui.filtering import (
     filter_order,
     haystack,
     narrows,
-    natural_key,
     query_words,
-    sort_indices,
 )
+from pkgtui.sorting import natural_key, sort_indices
 
 
 def test_haystack_joins_strings_case_folded_and_skips_non_strings():

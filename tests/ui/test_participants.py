@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from pkgtui.filtering import filter_items
 from pkgtui.widgets.participants import (
     ParticipantList,
     ParticipantsPanel,
@@ -34,6 +35,15 @@ def test_filter_with_precomputed_folded_names_matches_without():
         assert filter_names(NAMES, query, folded) == filter_names(NAMES, query)
 
 
+def test_filter_means_what_every_filter_means_every_word_in_any_order():
+    """The rule of pkgtui.filtering, used by every table: each word of the query must appear."""
+    assert filter_names(NAMES, "claude p") == ["Claudep"]
+    assert filter_names(NAMES, "BOT depend") == ["dependabot[bot]"]
+    assert filter_names(NAMES, "claude x") == []
+    for query in ("", "a", "a s", "[bot] a", "É m", " p  e ", "zz"):
+        assert filter_names(NAMES, query) == filter_items(NAMES, str, query), query
+
+
 def test_filter_empty_result():
     assert filter_names(NAMES, "xyz") == []
     assert filter_names([], "a") == []
@@ -43,6 +53,12 @@ def test_order_names():
     assert order_names(NAMES, "as listed") == NAMES
     assert order_names(NAMES, "A–Z") == ["cabarnes", "Claudep", "dependabot[bot]", "psagers", "ÉMILE"]
     assert order_names(NAMES, "Z–A")[0] == "ÉMILE"
+
+
+def test_orders_are_total_names_that_fold_the_same_go_by_the_name():
+    names = ["anna", "Bob", "Anna", "bob"]
+    assert order_names(names, "A–Z") == ["Anna", "anna", "Bob", "bob"]
+    assert order_names(names, "Z–A") == ["bob", "Bob", "anna", "Anna"]
 
 
 def test_count_text():
@@ -119,3 +135,33 @@ async def test_cycle_order_keeps_the_filter():
         assert panel.list.names == ["carl", "Anna", "alice"]
         assert panel.cycle_order() == "as listed"
         assert panel.list.names == ["alice", "Anna", "carl"]
+
+
+def test_show_filter_on_the_command_line_means_the_same():
+    """`pkgtui show --participants --filter` and the package screen's box find the same names."""
+    from pkgtui.api.demo import sample_packages
+    from tests.cli.conftest import run_lookup
+
+    names = next(p["participants"] for p in sample_packages() if p["slug"] == "django-otp")
+    for query in ("AR", "cl p", "p cl"):
+        result = run_lookup(["show", "django-otp", "--demo", "--participants", "--filter", query])
+        assert result.out.splitlines() == filter_names(names, query), query
+
+
+async def test_panel_shows_what_filter_names_gives_while_typing_erasing_and_reordering():
+    import random
+
+    rng = random.Random(5)
+    names = ["".join(rng.choice("abcAB ") for _ in range(rng.randrange(1, 8))) for _ in range(300)]
+    app = PanelApp(names)
+    async with app.run_test(size=(40, 12)) as pilot:
+        panel = app.query_one(ParticipantsPanel)
+        typed = ""
+        for step in range(120):
+            typed = typed[:-1] if rng.random() < 0.35 else typed + rng.choice("abAB ")
+            panel.filter_input.value = typed
+            if step % 40 == 39:
+                panel.cycle_order()
+            await pilot.pause()
+            expected = filter_names(order_names(panel._source, panel.order), typed)
+            assert panel.list.names == expected, (typed, panel.order)

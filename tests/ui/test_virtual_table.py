@@ -115,8 +115,8 @@ async def test_click_selects_a_row_and_header_click_names_the_column():
 
 def test_layout_gives_flexible_columns_the_rest_and_drops_columns_when_narrow():
     table = VirtualTable([Column("A"), Column("B", width=5), Column("C", width=4, hide_below=30)])
-    assert table.layout(40) == [(0, 29), (1, 5), (2, 4)]
-    assert table.layout(20) == [(0, 14), (1, 5)]
+    assert table.column_widths(40) == [(0, 29), (1, 5), (2, 4)]
+    assert table.column_widths(20) == [(0, 14), (1, 5)]
 
 
 def test_subset_indexes_without_copying_and_finds_values_in_order():
@@ -213,7 +213,7 @@ async def test_rows_built_directly_match_rich_rendering_them():
         for width in (38, 20):  # the narrow one drops the "N" column
             table._prepare_paint()
             table._paint_width = width
-            table._paint_layout = table.layout(width)
+            table._paint_layout = table.column_widths(width)
             base = table._paint_style
             for extra in (None, Style(reverse=True, color="yellow")):
                 for cells in rows:

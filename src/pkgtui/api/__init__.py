@@ -28,7 +28,6 @@ from .models import (
     Grid,
     Package,
     SearchResult,
-    format_age,
     id_from_url,
     pypi_name_from_url,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "SearchResult",
     "ServerError",
     "Timeout",
-    "format_age",
     "id_from_url",
     "open_client",
     "pypi_name_from_url",

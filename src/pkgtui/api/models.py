@@ -406,16 +406,3 @@ class SearchResult:
     @property
     def display_title(self) -> str:
         return self.title.strip() or self.slug or "(untitled)"
-
-
-def format_age(days: float | None) -> str:
-    """A short relative age: ``today``, ``5 d ago``, ``3 mo ago``, ``2 y ago``, ``never``."""
-    if days is None:
-        return "never"
-    if days < 1:
-        return "today"
-    if days < 30:
-        return f"{int(days)} d ago"
-    if days < 365:
-        return f"{int(days // 30)} mo ago"
-    return f"{int(days // 365)} y ago"

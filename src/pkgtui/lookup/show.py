@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ..api.errors import APIError
-from ..api.models import Package, format_age
+from ..api.models import Package
 from ..exit_codes import EXIT_OK
-from ..format import format_count, format_date, sparkline
+from ..filtering import filter_items
+from ..format import dated, format_age, format_count, sparkline
 from ..text import clean, is_web_url
 from .context import Lookup
 from .failures import from_api_error, not_found
@@ -113,7 +114,7 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
         last_commit = Field("Last commit", "unknown", "yellow")
     else:
         style = "red" if package.is_stale(lookup.now) else ("green" if age < 90 else "")
-        last_commit = Field("Last commit", f"{format_date(package.last_updated)} ({format_age(age)})", style)
+        last_commit = Field("Last commit", dated(package.last_updated, lookup.now), style)
     if package.commits_over_52:
         total = format_count(package.commits_total)
         activity = Field(
@@ -181,8 +182,7 @@ def _print_styled(out: Output, summary: Summary, rows: list[Field]) -> None:
 def _print_participants(out: Output, package: Package, text: str | None, as_json: bool) -> int:
     names = [name for name in (clean(n) for n in package.participants) if name]
     if text is not None:
-        wanted = clean(text).casefold()
-        names = [name for name in names if wanted in name.casefold()]
+        names = filter_items(names, str, clean(text))  # the TUI's rule: every word, any order
         if not names:
             raise not_found(
                 f"no participant of {clean(package.display_title)} matches {clean(text)!r}",

@@ -8,10 +8,8 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Sequence
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,33 +19,27 @@ from textual.widgets import Input, Static
 from .. import gc_pauses
 from ..api import APIError, Category, Package
 from ..api.client import Page, Started
-from ..filtering import FilterMemo, haystack, sort_indices
+from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
+from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
+from ..widgets.redraw import RedrawThrottle
 from .base import DataScreen
-
-if TYPE_CHECKING:
-    from textual.timer import Timer
-
-
-@dataclass(frozen=True)
-class SortOrder:
-    name: str  # shown to the user
-    column: int  # which column gets the arrow
-    key: Callable[[Package], Hashable | None]
-    descending: bool
-
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
 
-SORTS: list[SortOrder] = [
-    SortOrder("stars", 1, lambda p: p.stars, True),
-    SortOrder("name", 0, lambda p: None, False),  # uses the precomputed lower-case names
-    SortOrder("forks", 2, lambda p: p.repo_forks, True),
-    SortOrder("last commit", 3, lambda p: p.last_updated, True),
-    SortOrder("52-week commits", 4, lambda p: p.commits_total if p.commits_over_52 else None, True),
+# Every sort puts equal keys in the order of the lower-case names, A–Z, whichever its direction.
+BY_NAME: SortSpec[Package] = SortSpec("name", lambda p: clean(p.display_title).casefold(), column=0)
+SORTS: list[SortSpec[Package]] = [
+    SortSpec("stars", lambda p: p.stars, descending=True, column=1),
+    BY_NAME,  # its keys are the rows' names, made as the rows are (see _sorted)
+    SortSpec("forks", lambda p: p.repo_forks, descending=True, column=2),
+    SortSpec("last commit", lambda p: p.last_updated, descending=True, column=3),
+    SortSpec(
+        "52-week commits", lambda p: p.commits_total if p.commits_over_52 else None, descending=True, column=4
+    ),
 ]
 
 COLUMNS = [
@@ -119,8 +111,8 @@ class CategoryScreen(DataScreen):
         self.reverse = False
         self.complete = False
         self._filter_memo = FilterMemo()  # remembers results while the rows and their order stay
-        self._drawn_at: float | None = None  # when the rows were last drawn while loading
-        self._redraw_timer: Timer | None = None  # a redraw put off until REDRAW_INTERVAL is up
+        # While the catalogue loads, rows and progress are drawn at most every REDRAW_INTERVAL.
+        self._redraws = RedrawThrottle(self, REDRAW_INTERVAL, self._draw_loading, name="category redraw")
         self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
 
@@ -211,7 +203,7 @@ class CategoryScreen(DataScreen):
                 session.add_packages(page.items)
                 self._add_packages([p for p in page.items if p.category_id == category.id], redraw=False)
                 self._scanned = (min(scanned, page.count), page.count)
-                self._redraw_while_loading()
+                self._redraws.request()
                 if self.message.kind == "loading":
                     self.clear_message()
         except APIError as error:
@@ -239,32 +231,18 @@ class CategoryScreen(DataScreen):
             gc_pauses.release()
             self.pkgtui.refreeze_soon()
 
-    def _redraw_while_loading(self) -> None:
+    def _draw_loading(self) -> None:
         # Pages arrive in bursts: sorting and drawing thousands of rows, and painting a
         # frame, once per page would cost more than the pages themselves. So the rows and
-        # the progress line are drawn at most once per REDRAW_INTERVAL; a page that comes
-        # sooner is drawn when the interval is up (or with a later page, or at the end).
-        if self._redraw_timer is not None:
-            return  # already due
-        wait = 0.0 if self._drawn_at is None else self._drawn_at + REDRAW_INTERVAL - time.monotonic()
-        if wait <= 0:
-            self._draw_loading()
-        else:
-            self._redraw_timer = self.set_timer(wait, self._draw_loading, name="category redraw")
-
-    def _draw_loading(self) -> None:
-        self._redraw_timer = None
-        self._drawn_at = time.monotonic()
+        # the progress line are drawn by the throttle, at most once per REDRAW_INTERVAL; a
+        # page that comes sooner is drawn when the interval is up (or at the end).
         self.apply_view()
         if self._scanned is not None:
             done, total = self._scanned
             self.query_one("#progress", LoadProgress).update_progress(done, total, "packages scanned")
 
     def _stop_redraws(self) -> None:
-        if self._redraw_timer is not None:
-            self._redraw_timer.stop()
-            self._redraw_timer = None
-        self._drawn_at = None
+        self._redraws.cancel()
         self._scanned = None
 
     def _finish_loading(self) -> None:
@@ -302,7 +280,7 @@ class CategoryScreen(DataScreen):
             self._names.append(row.title.casefold())
         for index, keys in self._sort_keys.items():
             if keys is not self._names:  # the names list has grown already
-                keys.extend(SORTS[index].key(p) for p in packages)
+                keys.extend(SORTS[index].keys(packages))
         self._order = None
         if redraw:
             self.apply_view()
@@ -310,19 +288,20 @@ class CategoryScreen(DataScreen):
     # -- sorting and filtering -------------------------------------------------------------
 
     @property
-    def sort(self) -> SortOrder:
+    def sort(self) -> SortSpec[Package]:
         return SORTS[self.sort_index]
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.descending != self.reverse
 
     def _sorted(self) -> list[int]:
         if self._order is None:
             keys = self._sort_keys.get(self.sort_index)
             if keys is None:
-                keys = self._names if self.sort.name == "name" else [self.sort.key(p) for p in self.packages]
+                keys = self._names if self.sort is BY_NAME else self.sort.keys(self.packages)
                 self._sort_keys[self.sort_index] = keys
-            descending = self.sort.descending != self.reverse
-            self._order = sort_indices(
-                range(len(self.packages)), keys, descending=descending, tiebreak=self._names
-            )
+            self._order = sort_order(self.sort, keys, reverse=self.reverse, tiebreak=self._names)
         return self._order
 
     def visible_indices(self) -> list[int]:
@@ -359,16 +338,14 @@ class CategoryScreen(DataScreen):
     def _update_summary(self, shown: int | None = None) -> None:
         total = len(self.packages)
         shown = total if shown is None else shown
-        direction = "↓" if self.sort.descending != self.reverse else "↑"
         count = count_of(shown, total)
         more = "" if self.complete else " so far"
-        text = f"{count}{more} · sorted by {self.sort.name} {direction}"
+        text = f"{count}{more} · sorted by {self.sort.name} {sort_arrow(self.descending)}"
         # One line whose size never changes: no need to re-lay out the screen on each keystroke.
         self.query_one("#summary", Static).update(text, layout=False)
 
     def _update_labels(self) -> None:
-        arrow = "↓" if self.sort.descending != self.reverse else "↑"
-        labels = [c.label + (f" {arrow}" if i == self.sort.column else "") for i, c in enumerate(COLUMNS)]
+        labels = sort_labels([c.label for c in COLUMNS], self.sort.column, self.descending)
         self.query_one("#packages", VirtualTable).set_labels(labels)
 
     def action_cycle_sort(self) -> None:
@@ -387,8 +364,8 @@ class CategoryScreen(DataScreen):
 
     @on(VirtualTable.HeaderClicked, "#packages")
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
-        for index, order in enumerate(SORTS):
-            if order.column == event.column:
+        for index, spec in enumerate(SORTS):
+            if spec.column == event.column:
                 if index == self.sort_index:
                     self.action_reverse_sort()
                 else:

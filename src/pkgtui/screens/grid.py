@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
@@ -24,6 +23,7 @@ from ..api.client import Fetched, Started
 from ..api.errors import NotFound
 from ..comparison import (
     BEST_MARK,
+    COLUMN_KEYS,
     COLUMNS,
     STALE_MARK,
     BestValues,
@@ -36,9 +36,10 @@ from ..comparison import (
 )
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
+from ..sorting import sort_labels
 from ..text import clean
-from ..widgets import Column as TableColumn
-from ..widgets import FilterInput, LoadProgress, VirtualTable
+from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
+from ..widgets.redraw import RedrawThrottle
 from .base import DataScreen
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
@@ -49,17 +50,18 @@ REDRAW_DELAY = 0.05
 # ~0.15 ms; a larger grid loads in the worker instead, drawn as its members arrive.
 CACHED_DRAW_MOST = 300
 
-# Table layout per comparison column: fixed widths, and the width below which a column
-# is dropped so narrow terminals keep the most telling ones.
-TABLE_COLUMNS: dict[str, TableColumn] = {
-    "name": TableColumn("Name", None, min_width=12),
-    "version": TableColumn("Version", 9),
-    "stars": TableColumn("Stars", 8, align="right"),
-    "forks": TableColumn("Forks", 7, align="right", hide_below=70),
-    "last_commit": TableColumn("Last commit", 11),
-    "activity": TableColumn("Activity 52w", ACTIVITY_CELLS, hide_below=90),
-    "commits": TableColumn("Commits", 8, align="right", hide_below=64),
-    "participants": TableColumn("People", 7, align="right", hide_below=76),
+# The table column of each comparison measure: a short label, fixed widths (room for the
+# sort arrow but in Last commit), and the width below which a column is dropped so narrow
+# terminals keep the most telling ones.
+TABLE_COLUMNS: dict[str, Column] = {
+    "name": Column("Name", None, min_width=12),
+    "version": Column("Version", 9),
+    "stars": Column("Stars", 8, align="right"),
+    "forks": Column("Forks", 7, align="right", hide_below=70),
+    "last_commit": Column("Last commit", 11),
+    "activity": Column("Activity 52w", ACTIVITY_CELLS, hide_below=90),
+    "commits": Column("Commits", 8, align="right", hide_below=64),
+    "participants": Column("People", 7, align="right", hide_below=76),
 }
 
 BEST_STYLE = Style(bold=True, color="green")
@@ -93,7 +95,8 @@ class GridScreen(DataScreen):
         self.failures: dict[int | str, APIError] = {}
         self.sort_key = "stars"
         self.sort_reverse: bool | None = None  # None: the column's natural direction
-        self._draw_timer: Timer | None = None
+        # Members arrive in a burst: what arrives within REDRAW_DELAY is drawn together.
+        self._redraws = RedrawThrottle(self, REDRAW_DELAY, self._draw, gather=True, name="grid redraw")
         # (loaded, total) while members arrive: shown by the next draw, not once a member.
         self._progress: tuple[int, int] | None = None
         # Per package id: its row's cells and what they were computed from, so a redraw
@@ -188,7 +191,7 @@ class GridScreen(DataScreen):
                 else:
                     self.failures[fetched.key] = fetched.error or APIError("unknown error")
                 self._progress = (len(self.packages) + len(self.failures), len(ids))
-                self._schedule_draw()
+                self._redraws.request()
         finally:
             await members.aclose()
         self._progress = None
@@ -253,14 +256,8 @@ class GridScreen(DataScreen):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def _schedule_draw(self) -> None:
-        if self._draw_timer is None:
-            self._draw_timer = self.set_timer(REDRAW_DELAY, self._draw)
-
     def _draw(self) -> None:
-        if self._draw_timer is not None:
-            self._draw_timer.stop()
-            self._draw_timer = None
+        self._redraws.cancel()  # drawn now: a redraw that was due has nothing left to show
         now = self.pkgtui.now()
         query = self.query_one("#filter", Input).value
         packages = self._matching(list(self.packages.values()), query)
@@ -269,10 +266,12 @@ class GridScreen(DataScreen):
         best = best_values(list(self.packages.values()), now)
         rows = [self._cells(p, best, now) for p in ordered]
         keys: list[Hashable] = [p.id for p in ordered]
-        for key, error in self.failures.items():
-            if not query.strip() or query.strip().casefold() in str(key):
-                rows.append(self._failed_cells(key, error))
-                keys.append(failed_key(key))
+        failures = list(self.failures.items())
+        # A failed member is found by its id or slug, with the rule of every filter.
+        for index in filter_indices([haystack(clean(str(key))) for key, _ in failures], query):
+            key, error = failures[index]
+            rows.append(self._failed_cells(key, error))
+            keys.append(failed_key(key))
         self.table.set_rows(rows, keys)
         if self._progress is not None:
             done, total = self._progress
@@ -344,11 +343,10 @@ class GridScreen(DataScreen):
         return self.sort_reverse if self.sort_reverse is not None else bool(col.higher_is_better)
 
     def _draw_labels(self) -> None:
-        arrow = "▼" if self._direction_descending() else "▲"
-        labels = [
-            TABLE_COLUMNS[col.key].label + (arrow if col.key == self.sort_key else "") for col in COLUMNS
-        ]
-        self.table.set_labels(labels)
+        labels = [TABLE_COLUMNS[col.key].label for col in COLUMNS]
+        self.table.set_labels(
+            sort_labels(labels, COLUMN_KEYS.index(self.sort_key), self._direction_descending())
+        )
 
     def _draw_legend(self, shown: int) -> None:
         total = len(self.packages)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
-
-from ..widgets import VirtualTable
+from textual.widgets import Input, Static
 
 # Inherited from Textual and not worth a line here.
 HIDDEN_ACTIONS = {
@@ -30,39 +28,39 @@ HIDDEN_ACTIONS = {
 GLOBAL_KEYS = [("ctrl+p", "Command palette: jump to a category, grid or package")]
 
 
-def _key_text(app, binding: Binding) -> str:
-    return app.get_key_display(binding)
-
-
 def binding_rows(screen: Screen) -> list[tuple[str, str]]:
-    """(keys, description) pairs for ``screen``: its own bindings, its tables', the app's.
+    """(keys, description) pairs for ``screen``: the keys that work where its focus is (its
+    own, the focused widget's and the app's), from Textual's public ``Screen.active_bindings``.
 
-    Keys bound to the same action are shown together (``escape backspace``).
+    Listed the screen's first, then the focused widget's, then the app's; keys bound to the
+    same action are shown together (``escape backspace``). Opened from a text box, the keys
+    it types (``r``, ``s``) are not listed, as they do not work there; nor are its editing
+    keys, Textual's own (which, unlike every pkgtui binding, carry no id).
     """
     app = screen.app
-    sources: list[Iterable[Binding]] = [_bindings_of(screen)]
-    if screen.query(VirtualTable):
-        sources.append(_bindings_of(screen.query(VirtualTable).first()))
-    sources.append(_bindings_of(app))
     rows: dict[tuple[str, str], list[str]] = {}
-    for bindings in sources:
-        for binding in bindings:
-            if not binding.description or binding.action in HIDDEN_ACTIONS:
-                continue
-            if screen.check_action(binding.action, ()) is False:
-                continue
-            keys = rows.setdefault((binding.action, binding.description), [])
-            key = _key_text(app, binding)
-            if key not in keys:
-                keys.append(key)
+    for active in sorted(screen.active_bindings.values(), key=lambda found: _rank(found.node, screen)):
+        binding = active.binding
+        if not binding.description or binding.action in HIDDEN_ACTIONS:
+            continue
+        if isinstance(active.node, Input) and binding.id is None:
+            continue
+        keys = rows.setdefault((binding.action, binding.description), [])
+        key = app.get_key_display(binding)
+        if key not in keys:
+            keys.append(key)
     result = [(" ".join(keys), description) for (_, description), keys in rows.items()]
     result.extend(GLOBAL_KEYS)
     result.extend(getattr(screen, "HELP_NOTES", []))
     return result
 
 
-def _bindings_of(node) -> list[Binding]:
-    return [binding for bindings in node._bindings.key_to_bindings.values() for binding in bindings]
+def _rank(node: DOMNode, screen: Screen) -> int:
+    """The screen's keys first, then the focused widget's, then the app's (sorting is stable,
+    so each keeps its own order)."""
+    if node is screen:
+        return 0
+    return 2 if node is screen.app else 1
 
 
 class HelpScreen(ModalScreen[None]):

@@ -18,8 +18,9 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Category, Grid, SearchResult
-from ..filtering import filter_order, haystack, natural_key
+from ..filtering import filter_order, haystack
 from ..format import format_count
+from ..sorting import natural_key
 from ..text import clean
 from ..widgets import Column, FilterInput, VirtualTable
 from .base import DataScreen

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from ..api import APIError, Package
 from ..api.errors import NotFound
 from ..comparison import STALE_MARK
-from ..format import format_age, format_count, format_date
+from ..format import dated, format_count
 from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
 from ..widgets.participants import ParticipantsPanel
@@ -44,14 +44,6 @@ class NavList(OptionList):
 def field_line(label: str, value: str | Text) -> Text:
     """``Label         value``: the label dim and padded, the value literal."""
     return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
-
-
-def dated(moment: datetime | None, now: datetime) -> str:
-    """``2026-01-07 (1 mo ago)``, or ``–``."""
-    if moment is None:
-        return "–"
-    age = max(0.0, (now - moment).total_seconds() / 86400)
-    return f"{format_date(moment)} ({format_age(age)})"
 
 
 class PackageScreen(DataScreen):

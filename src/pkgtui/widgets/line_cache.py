@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.terminal_theme import TerminalTheme
-from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.css.styles import StylesBase
 from textual.geometry import Size, Spacing
 from textual.strip import Strip
+
+from .textual_internals import StylesCache
 
 # Styled lines kept at most (a few screenfuls at a few widths and focus states).
 LIMIT = 2048
@@ -40,7 +41,7 @@ class ReusingStylesCache(StylesCache):
         """Drop every styled line (the widget's styles changed)."""
         self._styled.clear()
 
-    def render(  # type: ignore[override]
+    def render(
         self, styles: StylesBase, size: Size, base_background: Color, background: Color, *args, **kwargs
     ) -> list[Strip]:
         padding: Spacing | None = kwargs.get("padding")

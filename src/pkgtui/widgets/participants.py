@@ -1,7 +1,9 @@
 """A package's participants: a filter box over a list that stays fast with thousands of names.
 
-The filtering is a pure function (:func:`filter_names`); the list is a ``ScrollView`` that
-draws only the lines in view, so a keystroke costs one pass over the names plus one screenful.
+The filter means what every filter does (:mod:`pkgtui.filtering`: every word of the query,
+in any order) and the orders are sort specifications like every table's
+(:mod:`pkgtui.sorting`); the list is a ``ScrollView`` that draws only the lines in view, so a
+keystroke costs one pass over the names plus one screenful.
 """
 
 from __future__ import annotations
@@ -21,39 +23,46 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..filtering import FilterMemo, filter_indices, haystack
+from ..sorting import SortSpec, sorted_items
 from ..text import clean
 from .filter_input import FilterInput
 from .line_cache import ReusingStylesCache
 from .scrollbar import ReusingScrollBars
-
-# The order participants are listed in; "as listed" is the API's own order.
-ORDERS = ("as listed", "A–Z", "Z–A")
+from .textual_internals import resize_virtual, use_styles_cache
 
 
 def fold(name: str) -> str:
-    """The form names are compared in: case-insensitive, including non-ASCII case."""
-    return name.casefold()
+    """The form names are compared in: case-insensitive, including non-ASCII case (the form
+    every filter searches, :func:`pkgtui.filtering.haystack`)."""
+    return haystack(name)
+
+
+# The orders participants are listed in; "as listed" is the API's own order. Names that fold
+# the same (``Anna``, ``anna``) go by the name itself, in the order's direction.
+ORDERS: tuple[SortSpec[str], ...] = (
+    SortSpec("as listed", None),
+    SortSpec("A–Z", fold, ties_follow=True),
+    SortSpec("Z–A", fold, descending=True, ties_follow=True),
+)
+ORDER_NAMES = tuple(order.name for order in ORDERS)
 
 
 def filter_names(names: Sequence[str], query: str, folded: Sequence[str] | None = None) -> list[str]:
-    """The names containing ``query`` (case-insensitive), in their given order.
+    """The names that contain every word of ``query``, ignoring case, in their given order:
+    the rule of every filter (:mod:`pkgtui.filtering`).
 
     ``folded`` is ``[fold(n) for n in names]``, precomputed by callers that filter the
     same names on every keystroke.
     """
-    needle = fold(query.strip())
-    if not needle:
-        return list(names)
     folded = folded if folded is not None else [fold(name) for name in names]
-    return [name for name, key in zip(names, folded, strict=True) if needle in key]
+    return [names[i] for i in filter_indices(folded, query)]
 
 
 def order_names(names: Sequence[str], order: str) -> list[str]:
-    if order == "A–Z":
-        return sorted(names, key=lambda name: (fold(name), name))
-    if order == "Z–A":
-        return sorted(names, key=lambda name: (fold(name), name), reverse=True)
-    return list(names)
+    """``names`` in the order called ``order`` (one of :data:`ORDER_NAMES`)."""
+    spec = ORDERS[ORDER_NAMES.index(order)]
+    return sorted_items(names, spec, tiebreak=names)
 
 
 def count_text(shown: int, total: int, query: str) -> str:
@@ -100,7 +109,8 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
         # while the filter changes is neither rendered nor styled again.
         self._lines: dict[str, Strip] = {}
         self._lines_for: tuple[int, int, Style] | None = None
-        self._styles_cache = ReusingStylesCache()
+        self._line_styles = ReusingStylesCache()
+        use_styles_cache(self, self._line_styles)
 
     @property
     def names(self) -> list[str]:
@@ -114,14 +124,13 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
         if size != self.virtual_size:
             # Not ``self.virtual_size = size``: that reactive re-lays out the whole screen, a
             # cost paid on every keystroke. Only this widget's scrollbars need to know.
-            self.set_reactive(ParticipantList.virtual_size, size)
-            self._scroll_update(size)
+            resize_virtual(self, size)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles_cache.forget()
+        self._line_styles.forget()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Computed once a repaint rather than once a line.
@@ -188,8 +197,12 @@ class ParticipantsPanel(Vertical):
         self._source: list[str] = []  # cleaned, in the API's order
         self._all: list[str] = []  # in the current order
         self._folded: list[str] = []
+        self._positions: range = range(0)  # of _all: what the filter memo filters
+        # Remembers results while the names and their order stay: typing on filters the last
+        # result, and backspace answers from memory (as the category table's filter does).
+        self._filter_memo = FilterMemo()
         self._widest = 0
-        self.order = ORDERS[0]
+        self.order = ORDER_NAMES[0]
 
     def compose(self) -> ComposeResult:
         yield FilterInput("/ filter participants", id="participants-filter", leave_to=lambda: self.list)
@@ -211,17 +224,21 @@ class ParticipantsPanel(Vertical):
 
     def cycle_order(self) -> str:
         """Switch to the next order and return its name."""
-        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self.order = ORDER_NAMES[(ORDER_NAMES.index(self.order) + 1) % len(ORDER_NAMES)]
         self._reorder()
         return self.order
 
     def _reorder(self) -> None:
         self._all = order_names(self._source, self.order)
         self._folded = [fold(name) for name in self._all]
+        self._positions = range(len(self._all))  # a new object: the memo starts over
         self.apply_filter(self.filter_input.value)
 
     def apply_filter(self, query: str) -> None:
-        shown = filter_names(self._all, query, self._folded)
+        # What filter_names gives, remembered between keystrokes.
+        kept = self._filter_memo(self._positions, self._folded, query)
+        names = self._all
+        shown = names if len(kept) == len(names) else [names[i] for i in kept]
         self.list.set_names(shown, self._widest)
         self.query_one("#participants-count", CountLine).set_text(
             count_text(len(shown), len(self._all), query)

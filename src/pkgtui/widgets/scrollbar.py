@@ -23,6 +23,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from .line_cache import ReusingStylesCache
+from .textual_internals import adopt_vertical_scrollbar, use_styles_cache
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -34,7 +35,8 @@ LIMIT = 256
 class ReusingScrollBar(ScrollBar):
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical=vertical, name=name, thickness=thickness)
-        self._styles_cache = ReusingStylesCache()
+        self._line_styles = ReusingStylesCache()
+        use_styles_cache(self, self._line_styles)
         self._kinds: dict[tuple[Segment, Style, int], Strip] = {}
         self._lines: list[Strip] | None = None  # this repaint's lines; None: Textual's path
 
@@ -52,7 +54,7 @@ class ReusingScrollBar(ScrollBar):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles_cache.forget()
+        self._line_styles.forget()
 
     def _bar_lines(self) -> list[Strip] | None:
         width, height = self.size
@@ -95,9 +97,9 @@ class ReusingScrollBars:
     def vertical_scrollbar(self) -> ScrollBar:
         # Textual's own property (``Widget.vertical_scrollbar``), making our bar instead.
         widget = cast("Widget", self)
-        if widget._vertical_scrollbar is None:
-            bar = ReusingScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
-            bar.display = False
-            widget._vertical_scrollbar = bar
-            widget.app._start_widget(widget, bar)
-        return widget._vertical_scrollbar
+        return adopt_vertical_scrollbar(
+            widget,
+            lambda: ReusingScrollBar(
+                vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical
+            ),
+        )

@@ -6,24 +6,15 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
-
-def format_duration(seconds: float) -> str:
-    """``45 s``, ``12 min``, ``3 h``, ``2 d``: a coarse age for the status line."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{int(seconds)} s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} d"
+from ..format import time_ago
 
 
 def source_text(host: str, *, demo: bool, stale_age: float | None) -> str:
     if demo:
         return "demo — sample data"
     if stale_age is not None:
-        return f"offline — data cached {format_duration(stale_age)} ago ({host} did not answer)"
+        # In days at most: the cache keeps stale answers up to 30 days, so "30 d", not "1 mo".
+        return f"offline — data cached {time_ago(stale_age, coarsest='d')} ({host} did not answer)"
     return f"source: {host}"
 
 

@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from .line_cache import ReusingStylesCache
 from .scrollbar import ReusingScrollBars
+from .textual_internals import resize_virtual, use_styles_cache
 
 Cell = str | Text
 T = TypeVar("T")
@@ -50,7 +51,7 @@ class Subset(Sequence[T]):
     def __len__(self) -> int:
         return len(self._indices)
 
-    def __getitem__(self, index):  # type: ignore[override]  # int or slice
+    def __getitem__(self, index):  # int or slice
         if isinstance(index, slice):
             return [self._base[i] for i in self._indices[index]]
         return self._base[self._indices[index]]
@@ -60,7 +61,7 @@ class Subset(Sequence[T]):
         cursor's row is looked up this way on each keystroke)."""
         stop = len(self) if stop is None else stop
         try:
-            position = self._indices.index(self._base.index(value), start, stop)  # type: ignore[arg-type]
+            position = self._indices.index(self._base.index(value), start, stop)
         except ValueError:
             return super().index(value, start, stop)  # a repeated value: look at every one
         return position
@@ -170,7 +171,8 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         # a filter or sort are the same objects, so a keystroke re-renders only new rows.
         self._line_cache: dict[tuple[int, int, bool, bool], tuple[Sequence[Cell], Strip]] = {}
         # Styled lines by content line, so a row that only moved is not re-styled.
-        self._styles_cache = ReusingStylesCache()
+        self._line_styles = ReusingStylesCache()
+        use_styles_cache(self, self._line_styles)
         # Per repaint, not per line (see render_lines).
         self._paint_width = 0
         self._paint_style = Style()
@@ -214,8 +216,7 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         if size != self.virtual_size:
             # Not ``self.virtual_size = size``: that reactive re-lays out the whole screen, on
             # every keystroke of a filter. Only this widget's scrollbar needs to know.
-            self.set_reactive(VirtualTable.virtual_size, size)
-            self._scroll_update(size)
+            resize_virtual(self, size)
         target = 0
         if previous is not None:
             try:
@@ -248,7 +249,7 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._line_cache.clear()  # a new theme or focus style: the cached lines are stale
-        self._styles_cache.forget()
+        self._line_styles.forget()
 
     def watch_cursor(self, old: int, new: int) -> None:
         # Cached lines stay valid: whether a line is the cursor's is part of their key.
@@ -305,7 +306,7 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
 
     # -- layout and rendering ----------------------------------------------------------------
 
-    def layout(self, width: int) -> list[tuple[int, int]]:
+    def column_widths(self, width: int) -> list[tuple[int, int]]:
         """(column index, width) of each shown column, for a table ``width`` cells wide."""
         shown = [i for i, column in enumerate(self.columns) if width >= column.hide_below]
         gaps = max(0, len(shown) - 1)
@@ -322,7 +323,7 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> int | None:
         start = 0
-        for index, width in self.layout(self._table_width()):
+        for index, width in self.column_widths(self._table_width()):
             if start <= x < start + width + 1:
                 return index
             start += width + 1
@@ -339,7 +340,7 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         """What every line needs, looked up once a repaint rather than once a line."""
         self._paint_width = width = self._table_width()
         self._paint_style = self.rich_style
-        self._paint_layout = self.layout(width)
+        self._paint_layout = self.column_widths(width)
 
     def render_line(self, y: int) -> Strip:
         if not self._paint_layout:  # called outside a repaint (e.g. text selection)
