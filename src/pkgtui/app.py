@@ -8,9 +8,11 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -21,7 +23,9 @@ from .api.client import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
+from .format import moments_ago
 from .session import Session
+from .store import Store, SyncProgress
 from .target import StartTarget
 from .userdata import UserDataError, UserDataFile
 
@@ -57,6 +61,11 @@ class PkgtuiApp(App[int]):
 
     # Seconds since the shown data was cached, when the network failed and the cache answered.
     stale_age: reactive[float | None] = reactive(None, init=False)
+    # The local catalogue's state for the status line: its progress while syncing, then e.g.
+    # "5,432 packages · synced 3 h ago"; "" with no store or nothing synced.
+    catalogue_status: reactive[str] = reactive("", init=False)
+    # Moves on each time a sync has committed a new catalogue (screens reading the store watch it).
+    catalogue_version: reactive[int] = reactive(0, init=False)
     # Input cursors blink unless this is False (snapshot tests turn it off).
     cursor_blink: bool = True
 
@@ -67,12 +76,16 @@ class PkgtuiApp(App[int]):
         target: StartTarget | None = None,
         clock: Callable[[], datetime] | None = None,
         user_data: UserDataFile | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         # Relative ages ("3 mo ago") are computed from this, so tests can fix the time.
         self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.target = target or StartTarget()
+        # The local catalogue. Opened here only when the app builds its own client from the
+        # config (the CLI); tests that hand in a client hand in a store too, or run without one.
+        self.store = store if store is not None or client is not None else self._open_store()
         self.client = client or config.open_client(on_cache_warning=self._cache_warning)
         self.client.listeners.append(self._on_response)
         self.session = Session()
@@ -90,10 +103,23 @@ class PkgtuiApp(App[int]):
         # What a second signal does (run_app: restore the terminal and exit at once).
         self.on_second_signal: Callable[[int], None] | None = None
 
+    def _open_store(self) -> Store | None:
+        if not self.config.use_cache:
+            return None  # --no-cache: nothing of the API's is read from or kept on disk
+        from .sync_command import catalogue_file
+
+        return Store(catalogue_file(self.config), on_warning=self._store_warning)
+
+    def catalogue_synced(self) -> bool:
+        """Whether the local catalogue holds a whole synced catalogue that screens can show."""
+        return self.store is not None and self.store.last_sync() is not None
+
     def on_load(self) -> None:
         # Home's data depends on nothing on screen: ask for it before the terminal is set up,
         # so its round trips overlap Textual's start-up (mounting and painting home) instead
         # of following it. Home takes the answer once (take_home_data); "r" asks again.
+        if self.catalogue_synced() and not self.config.refresh:
+            return  # home paints from the local catalogue: nothing to ask the API for
         self._home_data = asyncio.ensure_future(self.fetch_home_data(bool(self.config.refresh)))
 
     async def fetch_home_data(self, refresh: bool) -> tuple[list[Category], list[Grid]]:
@@ -111,6 +137,9 @@ class PkgtuiApp(App[int]):
     def on_mount(self) -> None:
         self._apply_theme()
         self._apply_keymap()
+        self.catalogue_status = self._synced_text()
+        if self.sync_due():
+            self.sync_catalogue()
         for warning in self.config.warnings:
             # Warnings quote the user's file (key names, TOML errors): shown literally.
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
@@ -121,6 +150,64 @@ class PkgtuiApp(App[int]):
         self.push_screen(HomeScreen(search=target.key if target.kind == "search" else ""))
         if target.kind not in ("home", "search"):
             self.open_screen(target.kind, target.key)
+
+    # -- the local catalogue --------------------------------------------------------------
+
+    def sync_due(self) -> bool:
+        """A background sync is wanted: a store, auto_sync on, and the catalogue missing or
+        older than catalogue_max_age."""
+        if self.store is None or not self.config.auto_sync:
+            return False
+        return self.store.last_sync() is None or self.store.is_stale(self.config.catalogue_max_age)
+
+    @work(exclusive=True, group="catalogue-sync", exit_on_error=False)
+    async def sync_catalogue(self) -> None:
+        """Fetch the whole catalogue into the store, in the background. Screens go on
+        showing what they have; when the new catalogue is committed, ``catalogue_version``
+        moves on and the screens that read the store fill themselves again."""
+        if self.store is None:
+            return
+        from .store import StoreError, SyncBusy, sync_catalogue
+
+        # Its own client without the HTTP cache: the catalogue's pages are kept once, in the store.
+        client = replace(self.config, use_cache=False).open_client()
+        try:
+            await sync_catalogue(
+                client, self.store, progress=self._sync_progress, v3_url=self.config.v3_url, wait=False
+            )
+        except SyncBusy:
+            self.catalogue_status = "another pkgtui is syncing the catalogue"
+            return
+        except (APIError, StoreError) as error:
+            message = error.message if isinstance(error, APIError) else str(error)
+            self.catalogue_status = f"catalogue sync failed: {message}"
+            return
+        finally:
+            await client.aclose()
+        self.catalogue_status = self._synced_text()
+        self.catalogue_version += 1
+
+    def _sync_progress(self, state: SyncProgress) -> None:
+        if state.phase == "fetching":
+            total = f" / {state.packages_total:,}" if state.packages_total else ""
+            self.catalogue_status = f"syncing the catalogue: {state.packages:,}{total} packages"
+        elif state.phase == "committing":
+            self.catalogue_status = f"syncing the catalogue: saving {state.packages:,} packages"
+        elif state.phase == "waiting":
+            self.catalogue_status = "waiting for another pkgtui's sync"
+
+    def _synced_text(self) -> str:
+        """E.g. "5,432 packages · synced 3 h ago", or "" with no synced catalogue."""
+        if self.store is None:
+            return ""
+        synced = self.store.last_sync()
+        if synced is None:
+            return ""
+        count = self.store.status().packages
+        return f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
+
+    def _store_warning(self, message: str) -> None:
+        self.call_later(self.notify, message, title="Catalogue", severity="warning", markup=False, timeout=10)
 
     def _apply_theme(self) -> None:
         """The theme last picked in the palette (saved in the user data), else the config's."""
@@ -306,9 +393,10 @@ def create_app(
     target: StartTarget | None = None,
     clock: Callable[[], datetime] | None = None,
     user_data: UserDataFile | None = None,
+    store: Store | None = None,
 ) -> PkgtuiApp:
     """The one factory shared by the CLI and the tests."""
-    return PkgtuiApp(config, client=client, target=target, clock=clock, user_data=user_data)
+    return PkgtuiApp(config, client=client, target=target, clock=clock, user_data=user_data, store=store)
 
 
 def terminal_problem() -> str | None:

@@ -1,18 +1,23 @@
 """The command palette's jump provider: any category, grid or package the app knows by name.
 
-It searches what the session has already loaded (categories and grids from home,
-packages seen on category, grid and search screens); it never fetches on its own.
+With a synced local catalogue it searches every package there (the store's ranked search);
+else what the session has already loaded (categories and grids from home, packages seen on
+category, grid and search screens). It never fetches on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from .text import clean
+
+if TYPE_CHECKING:
+    from .app import PkgtuiApp
 
 # Packages are many; past this many hits the palette is no help anyway.
 MAX_HITS = 60
@@ -34,18 +39,31 @@ class JumpProvider(Provider):
 
     def _targets(self) -> Iterator[tuple[str, str, str, str]]:
         """(kind, key, name, help) for everything known, categories first."""
-        session = getattr(self.app, "session", None)
-        if session is None:
-            return
+        session = self.pkgtui.session
         for category in session.categories.values():
             yield "category", str(category.id), clean(category.display_title), "Category"
         for grid in session.grids.values():
             yield "grid", str(grid.id), clean(grid.display_title), "Grid"
+        if self.pkgtui.catalogue_synced():
+            return  # packages come from the store's search (see search)
         for package in session.packages.values():
             yield "package", str(package.id), clean(package.display_title), "Package"
 
+    @property
+    def pkgtui(self) -> PkgtuiApp:
+        """The app, typed (a Provider's ``app`` is an ``App[Any]``)."""
+        return cast("PkgtuiApp", self.app)
+
+    def _store_packages(self, query: str) -> Iterator[tuple[str, str, str, str]]:
+        """The local catalogue's best matches for ``query``, ranked by the store."""
+        store = self.pkgtui.store
+        if store is None or not self.pkgtui.catalogue_synced() or not query.strip():
+            return
+        for package in store.search(query, limit=MAX_HITS):
+            yield "package", str(package.id), clean(package.display_title), "Package"
+
     def _open(self, kind: str, key: str) -> None:
-        self.app.open_screen(kind, key)  # type: ignore[attr-defined]
+        self.pkgtui.open_screen(kind, key)
 
     async def discover(self) -> Hits:
         for kind, key, name, help_text in self._targets():
@@ -67,3 +85,9 @@ class JumpProvider(Provider):
         hits.sort(key=lambda hit: hit.score, reverse=True)
         for hit in hits[:MAX_HITS]:
             yield hit
+        # The store has ranked these already (exact and prefix names first, then by stars):
+        # scores below every fuzzy hit keep its order after the palette's sort by score.
+        for rank, (kind, key, name, help_text) in enumerate(self._store_packages(query)):
+            display = Content(f"{help_text}: ") + _highlight(matcher, name)
+            score = 0.5 * (1 - rank / (MAX_HITS + 1))
+            yield Hit(score, display, partial(self._open, kind, key), text=name, help=None)

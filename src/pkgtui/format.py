@@ -62,6 +62,12 @@ def time_ago(seconds: float, *, finest: Unit = "s", coarsest: Unit = "y") -> str
     return f"{int(seconds // length)} {name} ago"
 
 
+def moments_ago(seconds: float) -> str:
+    """When something was done on this machine (a sync): ``just now`` under a minute, then
+    ``12 min ago``, ``3 h ago``, ``5 d ago``..."""
+    return "just now" if seconds < 60 else time_ago(seconds, finest="min")
+
+
 def format_age(days: float | None) -> str:
     """A commit's age: ``today``, ``5 d ago``, ``3 mo ago``, ``2 y ago``, ``never``."""
     return "never" if days is None else time_ago(days * 86400, finest="d")

@@ -21,9 +21,9 @@ from typing import IO
 
 from .api.client import Client
 from .api.errors import APIError
-from .api.models import format_age
 from .config import Config
 from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
+from .format import moments_ago
 from .store import Status, Store, StoreError, SyncProgress, SyncResult, catalogue_path, sync_catalogue
 from .text import clean
 
@@ -191,7 +191,7 @@ def status_text(status: Status, max_age: float, now: float | None = None) -> str
         age = status.age_seconds(now) or 0.0
         due = "; a sync is due" if age > max_age else ""
         when = status.synced_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(("synced", f"{when} ({_age(age)}{due})"))
+        lines.append(("synced", f"{when} ({moments_ago(age)}{due})"))
     lines += [
         ("packages", f"{status.packages:,}"),
         ("categories", f"{status.categories:,}"),
@@ -199,16 +199,6 @@ def status_text(status: Status, max_age: float, now: float | None = None) -> str
         ("usage counts", f"{status.usage_counts:,}"),
     ]
     return "".join(f"{label:<13} {value}\n" for label, value in lines)
-
-
-def _age(seconds: float) -> str:
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return format_age(seconds / 86400)
 
 
 def _disk_size(path: Path) -> int:

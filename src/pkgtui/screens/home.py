@@ -17,15 +17,20 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from ..api import APIError, Category, Grid, SearchResult
+from ..api import APIError, Category, Grid, Package, SearchResult
 from ..filtering import filter_order, haystack
 from ..format import format_count
 from ..sorting import natural_key
+from ..store import CategoryCount
 from ..text import clean
 from ..widgets import Column, FilterInput, VirtualTable
 from .base import DataScreen
 
 SEARCH_DEBOUNCE = 0.35  # seconds of no typing before the API is asked
+API_SEARCH_CAP = 20  # the API's search/ answers at most this many hits
+# Rows a local search shows at once (the title gives the whole count): building a row costs
+# ~2 µs, and no one scrolls past the first thousand hits of a query.
+MAX_LOCAL_RESULTS = 1000
 DIM = Style(dim=True)  # a Style, not the name "dim": the table draws styled cells without Rich's parser
 
 
@@ -50,6 +55,8 @@ class HomeScreen(DataScreen):
         self._grid_haystacks: list[str] = []
         self._searched_for: str | None = None
         self._search_timer: Timer | None = None
+        # Each category's package count from the local catalogue, when one is synced.
+        self._store_counts: dict[int, int | None] = {}
 
     def compose_body(self) -> ComposeResult:
         yield FilterInput(
@@ -96,6 +103,9 @@ class HomeScreen(DataScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Home"
+        # With a synced local catalogue, the first frame shows it: no request, no worker.
+        self._from_store()
+        self.watch(self.pkgtui, "catalogue_version", self._catalogue_changed, init=False)
         self._show_search_panes(bool(self.initial_search))
         if self.initial_search:
             self.query_one("#results", VirtualTable).focus()
@@ -109,15 +119,28 @@ class HomeScreen(DataScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
-    @work(exclusive=True, group="home", exit_on_error=False)
-    async def load(self, refresh: bool = False) -> None:
-        self.show_loading("Loading categories and grids…")
-        started = self.pkgtui.take_home_data()  # asked for at start-up: the first load only
-        try:
-            categories, grids = await (started or self.pkgtui.fetch_home_data(refresh))
-        except APIError as error:
-            self.show_error(error)
-            return
+    def _from_store(self) -> bool:
+        """Fill home from the local catalogue, when one has been synced; say whether it was."""
+        if not self.pkgtui.catalogue_synced() or self.pkgtui.store is None:
+            return False
+        store = self.pkgtui.store
+        counts = store.category_counts()
+        self._store_counts = {c.category.id: c.packages for c in counts}
+        self._show(self._store_categories(counts), store.grids())
+        return True
+
+    @staticmethod
+    def _store_categories(counts: list[CategoryCount]) -> list[Category]:
+        return [c.category for c in counts]
+
+    def _catalogue_changed(self, _version: int) -> None:
+        """A background sync committed a new catalogue: show it in place."""
+        if self._from_store():
+            query = self.query_text
+            if query:
+                self.search(query)
+
+    def _show(self, categories: list[Category], grids: list[Grid]) -> None:
         self.categories = sorted(categories, key=lambda c: natural_key(clean(c.display_title)))
         self.grids = sorted(grids, key=lambda g: natural_key(clean(g.display_title)))
         self.pkgtui.session.add_categories(categories)
@@ -128,6 +151,26 @@ class HomeScreen(DataScreen):
         self.clear_message()
         self._fill_categories()
         self._fill_grids()
+
+    @work(exclusive=True, group="home", exit_on_error=False)
+    async def load(self, refresh: bool = False) -> None:
+        if self.pkgtui.catalogue_synced():
+            if refresh:
+                self.pkgtui.sync_catalogue()  # r: the whole catalogue again, in the background
+            elif not self.categories:
+                self._from_store()
+            query = self.query_text
+            if query and self._searched_for != query:
+                self.search(query)
+            return
+        self.show_loading("Loading categories and grids…")
+        started = self.pkgtui.take_home_data()  # asked for at start-up: the first load only
+        try:
+            categories, grids = await (started or self.pkgtui.fetch_home_data(refresh))
+        except APIError as error:
+            self.show_error(error)
+            return
+        self._show(categories, grids)
         query = self.query_text
         if query and (refresh or self._searched_for != query):
             self.search(query, refresh=refresh)
@@ -137,7 +180,7 @@ class HomeScreen(DataScreen):
         rows = [
             (
                 clean(c.display_title),
-                _count_text(session.category_count(c.id)),
+                _count_text(self._store_counts.get(c.id, session.category_count(c.id))),
                 clean(c.description),
             )
             for c in self.categories
@@ -193,6 +236,9 @@ class HomeScreen(DataScreen):
             self._set_results([], "")
             return
         if query != self._searched_for:
+            if self.pkgtui.catalogue_synced():
+                self._search_locally(query)  # within the keystroke: no debounce, no request
+                return
             self.query_one("#results-title", Static).update(f"Searching for {query!r}…")
             self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.search(query))
 
@@ -208,9 +254,26 @@ class HomeScreen(DataScreen):
                 self._search_timer.stop()
             self.search(query)
 
+    def _search_locally(self, query: str) -> None:
+        """Search the whole local catalogue, ranked by the store (exact and prefix title
+        matches first, then by stars), with no API cap; the table shows the first
+        MAX_LOCAL_RESULTS and the title says how many there are."""
+        store = self.pkgtui.store
+        if store is None:
+            return
+        hits = store.search(query)
+        shown = hits[:MAX_LOCAL_RESULTS]
+        categories = {c.id: c for c in self.categories}
+        results = [_as_result(p, categories.get(p.category_id) if p.category_id else None) for p in shown]
+        self._searched_for = query
+        self._set_results(results, query, total=len(hits), local=True)
+
     @work(exclusive=True, group="home-search", exit_on_error=False)
     async def search(self, query: str, refresh: bool = False) -> None:
         self._search_timer = None
+        if self.pkgtui.catalogue_synced() and not refresh:
+            self._search_locally(query)
+            return
         title = self.query_one("#results-title", Static)
         title.update(f"Searching for {query!r}…")
         try:
@@ -226,7 +289,9 @@ class HomeScreen(DataScreen):
         self._searched_for = query
         self._set_results(results, query)
 
-    def _set_results(self, results: list[SearchResult], query: str) -> None:
+    def _set_results(
+        self, results: list[SearchResult], query: str, *, total: int | None = None, local: bool = False
+    ) -> None:
         self.results = results
         rows = [
             (
@@ -242,7 +307,20 @@ class HomeScreen(DataScreen):
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
         table.set_rows(rows, keep_cursor=False)
         if query:
-            self.query_one("#results-title", Static).update(f"Search results for {query!r} ({len(results)})")
+            total = len(results) if total is None else total
+            if local:
+                count = f"{len(results):,} of {total:,}" if total > len(results) else f"{total:,}"
+                where = "in the local catalogue"
+            else:
+                count = f"{total:,}"
+                # The API's search stops at 20 hits; a synced catalogue has no such cap.
+                where = (
+                    "(the API stops at 20; pkgtui sync searches everything)"
+                    if total >= API_SEARCH_CAP
+                    else ""
+                )
+            title = f"Search results for {query!r} ({count})" + (f" {where}" if where else "")
+            self.query_one("#results-title", Static).update(title)
 
     def _show_search_panes(self, searching: bool) -> None:
         self.query_one("#categories-pane").display = not searching
@@ -295,3 +373,17 @@ class HomeScreen(DataScreen):
 def _count_text(count: int | None) -> Text | str:
     """A category's package count, or a dim mark until the catalogue has been loaded."""
     return Text("…", style=DIM) if count is None else format_count(count)
+
+
+def _as_result(package: Package, category: Category | None) -> SearchResult:
+    """A package of the local catalogue in the shape of an API search hit, for the results table."""
+    return SearchResult(
+        item_type="package",
+        title=package.title,
+        slug=package.slug,
+        description=package.repo_description,
+        category=category.display_title if category else "",
+        absolute_url=f"/packages/p/{package.slug}/" if package.slug else "",
+        repo_watchers=package.repo_watchers,
+        repo_forks=package.repo_forks,
+    )

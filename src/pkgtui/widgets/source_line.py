@@ -1,5 +1,6 @@
 """One line saying where the data on screen comes from: the API host, demo data, or the
-offline cache and how old it is."""
+offline cache and how old it is; then the local catalogue's state ("5,432 packages · synced
+3 h ago", or a sync's progress)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ..format import time_ago
+from ..text import clean
 
 
 def source_text(host: str, *, demo: bool, stale_age: float | None) -> str:
@@ -33,6 +35,7 @@ class SourceLine(Static):
     host: reactive[str] = reactive("")
     demo: reactive[bool] = reactive(False)
     stale_age: reactive[float | None] = reactive(None)
+    catalogue: reactive[str] = reactive("")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", markup=False, id=id, classes=classes)
@@ -43,12 +46,19 @@ class SourceLine(Static):
         self.demo = bool(getattr(getattr(app, "config", None), "demo", False))
         if hasattr(app, "stale_age"):
             self.watch(app, "stale_age", self._stale_age_changed, init=True)
+        if hasattr(app, "catalogue_status"):
+            self.watch(app, "catalogue_status", self._catalogue_changed, init=True)
+
+    def _catalogue_changed(self, value: str) -> None:
+        self.catalogue = value
 
     def _stale_age_changed(self, value: float | None) -> None:
         self.stale_age = value
 
     def render(self) -> str:
-        return source_text(self.host, demo=self.demo, stale_age=self.stale_age)
+        source = source_text(self.host, demo=self.demo, stale_age=self.stale_age)
+        # The sync's words can quote an error from the network: shown literally, cleaned.
+        return f"{source} · {clean(self.catalogue)}" if self.catalogue else source
 
     def watch_stale_age(self, value: float | None) -> None:
         self.set_class(value is not None and not self.demo, "-offline")

@@ -1,0 +1,136 @@
+"""Home and the palette read the local catalogue: first frame with no request, local ranked
+search with no 20-hit cap, counts per category, and a background sync that fills home in place."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from textual.widgets import Input, Static
+
+from pkgtui.api import open_client
+from pkgtui.api.demo import DemoAPI
+from pkgtui.app import create_app
+from pkgtui.config import Config
+from pkgtui.store import Store
+from pkgtui.userdata import UserDataFile
+from pkgtui.widgets import VirtualTable
+from tests.conftest import FIXED_NOW
+from tests.store.conftest import sync_from
+
+from .conftest import SwitchableTransport, settle
+
+
+def _app(store: Store | None, tmp_path, api: DemoAPI | None = None, **config):
+    api = api or DemoAPI()
+    transport = SwitchableTransport(api)
+    client = open_client(api.base_url, transport=transport, backoff=0.0)
+    settings = replace(Config(demo=True), **config)
+    app = create_app(
+        settings,
+        client=client,
+        clock=lambda: FIXED_NOW,
+        user_data=UserDataFile(tmp_path / "userdata.json"),
+        store=store,
+    )
+    app.cursor_blink = False
+    return app, transport
+
+
+async def _synced_store(tmp_path) -> Store:
+    path = tmp_path / "catalogue.sqlite"
+    await sync_from(DemoAPI(), path)
+    return Store(path)
+
+
+def _cells(table: VirtualTable) -> list[tuple[str, ...]]:
+    return [tuple(str(cell) for cell in table.row(i)) for i in range(table.row_count)]
+
+
+async def test_home_paints_from_a_synced_catalogue_with_no_request(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        categories = app.screen.query_one("#categories", VirtualTable)
+        rows = _cells(categories)
+        assert [r[0] for r in rows] == ["Apps", "Frameworks", "Other", "Projects"]
+        # Counts from the store, not "…" (the demo's 77 packages, by category).
+        assert all(r[1] != "…" for r in rows)
+        assert sum(int(r[1].replace(",", "")) for r in rows) == store.status().packages
+        assert app.screen.query_one("#grids", VirtualTable).row_count == len(store.grids())
+        assert transport.paths == []
+        assert app.catalogue_status.endswith("packages · synced just now") or "synced" in app.catalogue_status
+
+
+async def test_local_search_is_ranked_has_no_api_cap_and_asks_nothing(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"django")
+        await pilot.pause()
+        results = app.screen.query_one("#results", VirtualTable)
+        expected = len(store.search("django"))
+        assert expected > 20  # more than the API would ever answer
+        assert results.row_count == expected
+        title = str(app.screen.query_one("#results-title", Static).render())
+        assert f"({expected:,})" in title and "local catalogue" in title
+        assert transport.paths == []  # no search/ request, no debounce wait
+
+
+async def test_without_a_catalogue_home_asks_the_api_and_says_where_search_stops(tmp_path):
+    app, transport = _app(None, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any(p.startswith("/api/v4/categories/") for p in transport.paths)
+        box = app.screen.query_one("#filter", Input)
+        box.value = "django"
+        await asyncio.sleep(0.5)  # the API search waits out its debounce
+        await settle(pilot)
+        title = str(app.screen.query_one("#results-title", Static).render())
+        assert any("search/" in p for p in transport.paths)
+        if app.screen.query_one("#results", VirtualTable).row_count >= 20:
+            assert "the API stops at 20" in title
+
+
+async def test_a_background_sync_fills_home_in_place(tmp_path):
+    store = Store(tmp_path / "catalogue.sqlite")  # empty: a first start
+    app, _ = _app(store, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert store.last_sync() is not None
+        assert app.catalogue_version == 1
+        assert "packages · synced" in app.catalogue_status
+        rows = _cells(app.screen.query_one("#categories", VirtualTable))
+        assert all(r[1] != "…" for r in rows)
+
+
+async def test_the_palette_finds_a_package_never_opened(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.session.packages == {}  # nothing opened this run
+        from pkgtui.commands import JumpProvider
+
+        provider = JumpProvider(app.screen)
+        hits = [hit async for hit in provider.search("django-otp")]
+        assert any(hit.text == "django-otp" for hit in hits)
+
+
+async def test_the_status_line_shows_the_catalogue_state(tmp_path):
+    from pkgtui.widgets import SourceLine
+
+    store = await _synced_store(tmp_path)
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one(SourceLine).render())
+        assert line == f"demo — sample data · {store.status().packages} packages · synced just now"
+        app.catalogue_status = "catalogue sync failed: \x1b[31mred[/b]"
+        await pilot.pause()
+        line = str(app.screen.query_one(SourceLine).render())
+        assert "\x1b" not in line and "[/b]" in line
