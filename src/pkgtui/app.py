@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -47,6 +48,11 @@ SIGNAL_EXITS = {
 # Seconds after a large screen has gone before its garbage is collected (a full pass, while
 # the user is most likely reading the screen underneath).
 REFREEZE_DELAY = 1.0
+# How long the close after a signal may take before the terminal is put back and the process
+# exits anyway. When the terminal itself has gone (an SSH connection drops), Textual's output
+# thread dies on EIO and its next write blocks for ever on the full queue (seen in 2 of 4 runs
+# of tests/faults/test_signals.py); a normal close takes well under a second.
+CLOSE_GRACE_SECONDS = 5.0
 
 
 class PkgtuiApp(App[int]):
@@ -340,9 +346,14 @@ class PkgtuiApp(App[int]):
     def exit_on_signal(self, return_code: int) -> None:
         """SIGTERM, SIGHUP or SIGINT: close as "q" does (screens unmount, the driver puts the
         terminal back), with the signal's exit status. A signal that comes while that close is
-        still going on (something in it hangs) puts the terminal back at once and exits."""
+        still going on (something in it hangs) puts the terminal back at once and exits; so does
+        a close that has not finished after CLOSE_GRACE_SECONDS."""
         if not self._signalled:
             self._signalled = True
+            if self.on_second_signal is not None:
+                watchdog = threading.Timer(CLOSE_GRACE_SECONDS, self.on_second_signal, (return_code,))
+                watchdog.daemon = True
+                watchdog.start()
             self.exit(return_code=return_code)
         elif self.on_second_signal is not None:
             self.on_second_signal(return_code)
