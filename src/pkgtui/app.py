@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import App
@@ -19,14 +20,14 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from . import gc_pauses
-from .api import APIError, Category, Client, Grid, ResponseInfo
-from .api.client import cancel_and_wait
+from .api import APIError, Category, Grid, ResponseInfo
+from .api.results import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from .format import moments_ago
 from .session import Session
-from .store import Store, SyncProgress
+from .store import Store
 from .target import StartTarget
 from .userdata import UserDataError, UserDataFile
 
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.worker import Worker
 
+    from .api.client import Client
     from .screens.base import DataScreen
+    from .store import SyncProgress
 
 # The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
 # a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
@@ -92,8 +95,11 @@ class PkgtuiApp(App[int]):
         # The local catalogue. Opened here only when the app builds its own client from the
         # config (the CLI); tests that hand in a client hand in a store too, or run without one.
         self.store = store if store is not None or client is not None else self._open_store()
-        self.client = client or config.open_client(on_cache_warning=self._cache_warning)
-        self.client.listeners.append(self._on_response)
+        # Built on first use (see ``client``), so that a warm start paints from the store
+        # before httpx is imported.
+        self._client: Client | None = None
+        if client is not None:
+            self._adopt(client)
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
@@ -108,6 +114,25 @@ class PkgtuiApp(App[int]):
         self._signalled = False
         # What a second signal does (run_app: restore the terminal and exit at once).
         self.on_second_signal: Callable[[int], None] | None = None
+
+    @property
+    def client(self) -> Client:
+        """The app's one API client, made from the config the first time it is wanted."""
+        if self._client is None:
+            self._adopt(self.config.open_client(on_cache_warning=self._cache_warning))
+        assert self._client is not None
+        return self._client
+
+    @property
+    def api_host(self) -> str:
+        """The API's host for the status line, without building the client to ask it."""
+        if self._client is not None:
+            return self._client.host
+        return urlsplit(self.config.api_url).hostname or self.config.api_url
+
+    def _adopt(self, client: Client) -> None:
+        client.listeners.append(self._on_response)
+        self._client = client
 
     def _open_store(self) -> Store | None:
         if not self.config.use_cache:
@@ -291,7 +316,7 @@ class PkgtuiApp(App[int]):
         ``//elsewhere/p/``) keeps only its path, so ``o`` never opens a host the API named.
         The demo data comes from djangopackages.org, so demo links point there.
         """
-        from urllib.parse import urljoin, urlsplit, urlunsplit
+        from urllib.parse import urljoin, urlunsplit
 
         if self.config.demo:
             root = "https://djangopackages.org/"
@@ -320,7 +345,8 @@ class PkgtuiApp(App[int]):
         unused = self.take_home_data()
         if unused is not None:  # closed before home wanted it
             await cancel_and_wait([unused])
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
         gc_pauses.release()
 
     def refreeze_soon(self) -> None:

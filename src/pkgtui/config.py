@@ -8,25 +8,28 @@ reported as one line naming the file and the key, and the default is used instea
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 # Public in urllib.request since Python 3.0, but missing from typeshed's stubs.
 from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
-import httpx
-
-from .api.client import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Client, open_client
+from .api.results import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 
 # Where files live is pkgtui.paths' job; cache_dir is still imported from here by others.
 from .paths import cache_dir, config_file_path, http_cache_file  # noqa: F401
 from .text import clean
+
+if TYPE_CHECKING:
+    from .api.client import Client
 
 ENV_API_URL = "PKGTUI_API_URL"
 
@@ -63,6 +66,8 @@ class Config:
 
     def open_client(self, on_cache_warning: Callable[[str], None] | None = None) -> Client:
         """The API client these settings describe (the app and the lookup commands share it)."""
+        from .api.client import open_client
+
         return open_client(
             self.api_url,
             demo=self.demo,
@@ -102,6 +107,10 @@ def _check_web_url(value: Any, schemes: tuple[str, ...], kind: str) -> str:
         raise ValueError(f"must be {kind} with a host")
     if port == 0:
         raise ValueError(f"must be {kind} with a port from 1 to 65535")
+    if PLAIN_HOST.fullmatch(parts.hostname) or _is_ipv4(parts.hostname):
+        return text  # httpx takes such a host as it is
+    import httpx  # ~100 ms of imports, spared on a warm start with a plain host
+
     try:
         # What the client will make of it: whatever it refuses is refused now. Reading the host
         # decodes an IDNA name ("xn--..."), which fails only there, as a request is built.
@@ -109,6 +118,21 @@ def _check_web_url(value: Any, schemes: tuple[str, ...], kind: str) -> str:
     except (httpx.InvalidURL, ValueError) as error:  # idna's errors are ValueErrors
         raise ValueError(f"must be {kind} ({error})") from None
     return text
+
+
+def _is_ipv4(host: str) -> bool:
+    # httpx checks a host of digits and dots with ipaddress too (its urlparse.encode_host).
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+# A host name httpx accepts unchanged (ASCII letters, digits, hyphens; no IDNA "xn--" label and
+# nothing that looks like an IPv4 address, which it checks further). Other hosts go through
+# httpx itself, so what it refuses is refused here.
+PLAIN_HOST = re.compile(r"(?!.*(?:^|\.)xn--)(?=.*[a-z-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?")
 
 
 # The proxy schemes httpx can use (SOCKS through the socksio package).

@@ -17,15 +17,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from .api.client import Client
 from .api.errors import APIError
 from .config import Config
 from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from .format import moments_ago
-from .store import Status, Store, StoreError, SyncProgress, SyncResult, catalogue_path, sync_catalogue
+from .store import Status, Store, StoreError, catalogue_path
 from .text import clean
+
+if TYPE_CHECKING:
+    from .api.client import Client
+    from .store import SyncProgress, SyncResult
 
 BAR_WIDTH = 30
 EXIT_STORE = EXIT_NOT_FOUND  # 1: the catalogue file could not be used
@@ -96,6 +99,8 @@ async def _sync(
     try:
         store = Store(path, on_warning=warn)
         store.close()
+        from .store import sync_catalogue
+
         return await sync_catalogue(client, path, progress=progress, usage=usage, v3_url=v3_url)
     finally:
         await client.aclose()

@@ -6,7 +6,7 @@ TUI, the quick-lookup commands and the tests all share it.
 
 import sys
 from types import ModuleType
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 # Wherever click is installed, ``import httpx`` also imports httpx's command-line tool
 # (click, pygments' lexers, rich.syntax): 30-50 ms in every process that uses this package
@@ -14,14 +14,6 @@ from typing import cast
 # stub ``httpx.main`` in its place (its own fallback for when click is missing).
 sys.modules.setdefault("httpx._main", cast(ModuleType, None))  # None is what the import system reads
 
-from .client import (
-    DEFAULT_API_URL,
-    Client,
-    Fetched,
-    Page,
-    ResponseInfo,
-    open_client,
-)
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
 from .models import (
     Category,
@@ -31,6 +23,21 @@ from .models import (
     id_from_url,
     pypi_name_from_url,
 )
+from .results import DEFAULT_API_URL, Fetched, Page, ResponseInfo
+
+if TYPE_CHECKING:
+    from .client import Client, open_client
+
+
+def __getattr__(name: str) -> Any:
+    # The client needs httpx, ~100 ms of imports: it loads when first asked for, so that the
+    # models, the errors and the store can be used (a warm start's first paint) without it.
+    if name in ("Client", "open_client"):
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_API_URL",

@@ -15,10 +15,10 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -42,12 +42,19 @@ from .errors import (
 )
 from .models import Category, Grid, Package, SearchResult
 from .network import ACCEPT_ENCODING, DEFAULT_MAX_BODY, BodyTooLarge, BodyUnreadable, read_body
+from .results import (
+    DEFAULT_API_URL,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    Fetched,
+    ItemList,
+    Page,
+    ResponseInfo,
+    cancel_and_wait,
+)
 
-DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
-DEFAULT_TIMEOUT = 10.0
 # A whole response may take this many times ``timeout`` (each read gets ``timeout``).
 DEADLINE_FACTOR = 3
-DEFAULT_CONCURRENCY = 8
 # Tries after the first, shared by every reason to retry. Three, not two: under 40 % of 500s
 # and a fifth of the rest cut short, a try fails about half the time (0.52); over 20 seeds
 # of 40 lookups, 2 retries got 85 % through and 3 got 92 % (4: 96 %, but 7.5 s of backoff
@@ -64,72 +71,6 @@ MAX_LIST_PAGES = 500
 MAX_REDIRECTS = 5
 # A Retry-After beyond this is not believed (a server asking for a day is said to ask for an hour).
 MAX_RETRY_AFTER = 3600.0
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a list endpoint: ``count`` is the size of the whole list (as far as it is
-    read); ``skipped`` counts the page's items that could not be read and were left out."""
-
-    items: list[T]
-    count: int
-    offset: int
-    skipped: int = 0
-
-
-class ItemList(list[T]):
-    """A list endpoint's readable items, and how many were unreadable and left out (``skipped``),
-    so a screen can say "2 items skipped". It is a plain list otherwise."""
-
-    def __init__(self, items: Iterable[T] = (), skipped: int = 0) -> None:
-        super().__init__(items)
-        self.skipped = skipped
-
-
-class Started(Generic[T]):
-    """An async iterator (catalogue pages, a grid's members) whose first item is already being
-    fetched when this is made, so that other work (a screen looking up what it shows) overlaps
-    that round trip. Iterate it as the iterator it wraps; ``aclose`` stops both (call it when
-    done, whether or not the first was used)."""
-
-    def __init__(self, items: AsyncIterator[T]) -> None:
-        self._items = items
-        self._first: asyncio.Future[T] | None = asyncio.ensure_future(anext(items))
-
-    def __aiter__(self) -> Started[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        if self._first is not None:
-            first, self._first = self._first, None
-            return await first
-        return await anext(self._items)
-
-    async def aclose(self) -> None:
-        first, self._first = self._first, None
-        if first is not None:
-            await cancel_and_wait([first])  # its outcome (cancelled, or an error) is not wanted
-        aclose = getattr(self._items, "aclose", None)
-        if aclose is not None:
-            await aclose()
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched(Generic[T]):
-    """One member of a many-at-once fetch: the object, or why it could not be had."""
-
-    key: int | str
-    value: T | None = None
-    error: APIError | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseInfo:
-    """Where a response came from, for the status line."""
-
-    url: str
-    stale_age: float | None  # seconds, when served from cache because the network failed
-    at: float = field(default_factory=time.time)
 
 
 class ResponseDeadline(httpx.ReadTimeout):
@@ -841,15 +782,6 @@ def _wait_text(seconds: float | None) -> str:
     if seconds >= 600:
         return f"{round(seconds / 60)} min"
     return f"{seconds:.0f} s"
-
-
-async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
-    """Cancel what is still running (the consumer left early) and wait for it to stop; any
-    error it ended with is retrieved, so asyncio does not report it as lost."""
-    tasks = list(tasks)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _key(id_or_slug: int | str) -> str:

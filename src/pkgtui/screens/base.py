@@ -32,7 +32,7 @@ from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from ..api import APIError
-from ..api.client import Started, cancel_and_wait
+from ..api.results import Started, cancel_and_wait
 from ..text import clean, is_web_url
 from ..widgets import KeyFooter, MessageBox, SourceLine
 

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from .. import gc_pauses
 from ..api import APIError, Category, Package
-from ..api.client import Page, Started
+from ..api.results import Page, Started
 from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
 from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order

@@ -19,8 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
-from ..api.client import Fetched, Started
 from ..api.errors import NotFound
+from ..api.results import Fetched, Started
 from ..comparison import (
     BEST_MARK,
     COLUMN_KEYS,

@@ -9,9 +9,33 @@ the tests share it.
 - :func:`fetch_grid_members` gets a grid's members by API v3 in one request, else by v4.
 """
 
-from .members import fetch_grid_members
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .store import CategoryCount, GridView, Status, Store, StoreError, catalogue_path
-from .sync import SyncBusy, SyncProgress, SyncResult, sync_catalogue
+
+if TYPE_CHECKING:
+    from .members import fetch_grid_members
+    from .sync import SyncBusy, SyncProgress, SyncResult, sync_catalogue
+
+# Reading the store needs no HTTP; syncing does. These load on first use, so a warm start
+# paints from the store before httpx is imported (tests/store/test_layering.py checks it).
+_NEEDS_HTTP = {
+    "fetch_grid_members": ".members",
+    "SyncBusy": ".sync",
+    "SyncProgress": ".sync",
+    "SyncResult": ".sync",
+    "sync_catalogue": ".sync",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NEEDS_HTTP:
+        return getattr(importlib.import_module(_NEEDS_HTTP[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CategoryCount",

@@ -30,9 +30,9 @@ from typing import Any, Self, TypeVar, overload
 import msgspec
 
 from ..api import wire
-from ..api.client import DEFAULT_API_URL
 from ..api.errors import BadResponse
 from ..api.models import Category, Grid, Package
+from ..api.results import DEFAULT_API_URL
 from . import schema, search
 
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer (a sync's swap takes well under 1 s)

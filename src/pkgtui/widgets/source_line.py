@@ -42,7 +42,7 @@ class SourceLine(Static):
 
     def on_mount(self) -> None:
         app = self.app
-        self.host = getattr(getattr(app, "client", None), "host", "")
+        self.host = getattr(app, "api_host", "")  # not app.client: that would import httpx
         self.demo = bool(getattr(getattr(app, "config", None), "demo", False))
         if hasattr(app, "stale_age"):
             self.watch(app, "stale_age", self._stale_age_changed, init=True)
