@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--status", action="store_true", help="print what the local catalogue holds, and its age"
     )
     sync.add_argument("--no-usage", action="store_true", help="skip the usage counts (API v3's package list)")
+    from .readiness_command import add_parser as add_readiness
+
+    add_readiness(commands, common)
     return parser
 
 
@@ -201,6 +204,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from . import sync_command
 
         return sync_command.run(args, config)
+    if command == "readiness":
+        from . import readiness_command
+
+        return readiness_command.run(args, config)
     if command in ("show", "find") or (command == "grid" and args.format):
         from . import lookup
 

@@ -100,11 +100,22 @@ INDEXES = [
 SWAPPED = ("categories", "grids", "grid_members", "packages", "package_json", "package_text")
 
 META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID"
+# PyPI's facts by normalized project name (issue 18). Not a catalogue table: a sync does not
+# replace it (PyPI is a second source, refreshed on its own). ``facts`` is msgspec JSON of
+# api.pypi.PyPIFacts, decoded with its type on every read; ``error`` is why the last fetch
+# failed (the facts, if any, are then the last good ones: a failure never replaces them).
+# Made IF NOT EXISTS at open, so a catalogue of schema 1 made before it gains it unchanged.
+PYPI_FACTS = """CREATE TABLE IF NOT EXISTS pypi_facts (
+    name TEXT PRIMARY KEY,
+    facts BLOB,
+    error TEXT,
+    fetched_at REAL NOT NULL
+) WITHOUT ROWID"""
 
 
 def create_all() -> list[str]:
     """A new, empty database."""
-    return [META, *catalogue_tables(LIVE), *INDEXES]
+    return [META, *catalogue_tables(LIVE), *INDEXES, PYPI_FACTS]
 
 
 def drop_staged() -> list[str]:

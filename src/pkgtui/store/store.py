@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar, overload
 
 import msgspec
 
@@ -34,6 +34,9 @@ from ..api.errors import BadResponse
 from ..api.models import Category, Grid, Package
 from ..api.results import DEFAULT_API_URL
 from . import schema, search
+
+if TYPE_CHECKING:
+    from ..api.pypi import PyPIFacts
 
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer (a sync's swap takes well under 1 s)
 # One package's JSON larger than this is not kept: a real one is a few kB.
@@ -63,6 +66,15 @@ class GridView:
     grid: Grid
     members: list[Package]
     missing: tuple[int, ...]
+
+
+class StoredFacts(NamedTuple):
+    """PyPI's facts for one project as kept: the last good facts (None: never had), why the
+    last fetch failed (None: it did not), and when that was (Unix time)."""
+
+    facts: PyPIFacts | None
+    error: str | None
+    fetched_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +294,10 @@ class Store:
                     raise StoreError(f"cannot open {self.path}: {error}") from None
                 problem = "damaged"
             if problem is None:
+                try:
+                    connection.execute(schema.PYPI_FACTS)
+                except sqlite3.Error as error:  # a read-only file: facts are then not kept
+                    self._warn(f"catalogue {self.path}: PyPI facts cannot be kept ({error})")
                 return connection
             connection.close()
         return self._start_afresh(problem)
@@ -475,6 +491,71 @@ class Store:
 
             found.update((package.id, package) for package in decode_packages(self._read(query, [])))
         return found
+
+    def top_packages(self, limit: int) -> list[Package]:
+        """The ``limit`` most-starred packages, most first (the catalogue's rank)."""
+        return self._read(
+            lambda c: decode_packages(
+                [
+                    row[0]
+                    for row in c.execute(
+                        "SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id "
+                        "WHERE p.rank IS NOT NULL ORDER BY p.rank LIMIT ?",
+                        (max(0, limit),),
+                    )
+                ]
+            ),
+            [],
+        )
+
+    def pypi_facts(self, names: Iterable[str]) -> dict[str, StoredFacts]:
+        """What is kept for each of ``names`` (normalized PyPI names); a name with nothing
+        kept, or whose kept facts no longer decode, is left out."""
+        from ..api.pypi import PyPIFacts
+
+        wanted = list(dict.fromkeys(names))
+        found: dict[str, StoredFacts] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+
+            def query(c: sqlite3.Connection, chunk: list[str] = chunk) -> list[tuple[str, Any, Any, float]]:
+                marks = ",".join("?" * len(chunk))
+                return c.execute(
+                    f"SELECT name, facts, error, fetched_at FROM pypi_facts WHERE name IN ({marks})", chunk
+                ).fetchall()
+
+            empty: list[tuple[str, Any, Any, float]] = []
+            for name, raw, error, fetched_at in self._read(query, empty):
+                facts = None
+                if raw is not None:
+                    try:
+                        facts = msgspec.json.decode(raw, type=PyPIFacts)
+                    except (msgspec.DecodeError, msgspec.ValidationError):
+                        facts = None
+                if facts is None and error is None:
+                    continue
+                found[name] = StoredFacts(facts, error if isinstance(error, str) else None, float(fetched_at))
+        return found
+
+    def put_pypi_facts(self, results: Iterable[tuple[str, PyPIFacts | None, str | None]]) -> int:
+        """Keep each ``(name, facts, error)``: new facts replace the old; an error is noted
+        beside the facts already kept, which stay (a failure never replaces good facts)."""
+        now = time.time()
+        rows = [
+            (name, msgspec.json.encode(facts) if facts is not None else None, error, now)
+            for name, facts, error in results
+        ]
+
+        def work(c: sqlite3.Connection) -> int:
+            c.executemany(
+                "INSERT INTO pypi_facts (name, facts, error, fetched_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET facts = coalesce(excluded.facts, facts), "
+                "error = excluded.error, fetched_at = excluded.fetched_at",
+                rows,
+            )
+            return len(rows)
+
+        return self._write(work)
 
     def usage_count(self, package_id: int) -> int | None:
         row = self._read(
