@@ -13,6 +13,7 @@ import compileall
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,20 @@ from .server import serve
 from .terminal import run_until_painted
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("startup", "grid", "warm", "catalogue", "filter")
+CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search")
+SYNC_SIZES = (6000, 20000)
+SEARCH_QUERIES = (
+    "django",
+    "dj",
+    "admin",
+    "rest framework",
+    "otp",
+    "storage s3",
+    "xyz-nothing",
+    "a",
+    "tagging tree",
+    "model 4",
+)
 CHILD_TIMEOUT = 180.0  # seconds any one measuring process may take
 GRID_KEY_SIZE = 40  # the grid the targets are for; the others show how it scales
 # Typed into the filters, a key at a time, then erased: narrowing, then widening again.
@@ -225,6 +239,14 @@ class Bench:
                 None,
             )
         )
+
+    # -- 6, 7. the catalogue store: sync against a floor, local search -------------------------
+
+    def sync(self) -> None:
+        _sync_cases(self)
+
+    def search(self) -> None:
+        _search_case(self)
 
     # -- 2. grid, cold ---------------------------------------------------------------------------
 
@@ -436,6 +458,119 @@ class Bench:
                 )
             )
         self.notes.append(f"bare Input keystroke: p50 {ms(f50)}, p95 {ms(f95)} ({len(floor_keys)} keys)")
+
+
+def _sync_cases(bench: Bench) -> None:
+    """``pkgtui sync`` in a fresh process against catalogues of 6,000 and 20,000 packages,
+    with the bench's latency before every answer; floor: a fresh process fetching the very
+    URLs that sync asked for, with the same bound (``bench/sync_floor.py``). Peak RSS is the
+    sync process's ``ru_maxrss``; size on disk is the catalogue file with its WAL."""
+    from pkgtui.store import catalogue_path
+    from tests.server import LocalAPI
+
+    pkgtui = Path(sys.executable).with_name("pkgtui")
+    argv = [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
+    for size in SYNC_SIZES:
+        dataset = data.build(catalogue_size=size, crowd_size=400)
+        with LocalAPI(api=dataset.api) as api:
+            api.faults.latency = bench.latency
+            measured, floor, rss, requests, disk = [], [], [], 0, 0
+            for rep in range(bench.reps):
+                home = bench.scratch / f"sync-{size}-{rep}"
+                api.log.clear()
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [*argv, "--api-url", api.url, "sync"],
+                    env=_terminal_env(home),
+                    capture_output=True,
+                    text=True,
+                )
+                seconds = time.perf_counter() - started
+                if done.returncode != 0:
+                    raise SystemExit(f"sync failed: {done.stderr.strip()}")
+                with api.log.lock:
+                    paths = list(api.log.paths)
+                requests = len(paths)
+                rss.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+                path = catalogue_path(api.url, home / "cache" / "pkgtui")
+                disk = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+                started = time.perf_counter()
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(REPO / "bench" / "sync_floor.py"),
+                        api.url.split("/api/")[0],
+                        *paths,
+                    ],
+                    env=_env(),
+                    check=True,
+                )
+                floor.append(time.perf_counter() - started)
+                measured.append(seconds)
+        m, f = statistics.median(measured), statistics.median(floor)
+        bench.rows.append(
+            Row(
+                f"sync of {size:,}, {bench.latency * 1000:.0f} ms latency, {requests} requests",
+                ms(m),
+                f"{ms(f)} httpx, same URLs",
+                m / f,
+                "≤ 1.25×",
+                m / f <= 1.25,
+            )
+        )
+        # ru_maxrss of children is the largest so far: the 20,000 row holds the larger figure.
+        peak = max(rss)
+        bench.rows.append(
+            Row(
+                f"sync of {size:,}: peak RSS, size on disk {disk / 2**20:.1f} MB",
+                f"{peak:.0f} MB",
+                "—",
+                None,
+                "≤ 150 MB" if size >= 20000 else "(reported)",
+                peak <= 150 if size >= 20000 else None,
+            )
+        )
+
+
+def _search_case(bench: Bench) -> None:
+    """Local search in process on a synced 20,000-package catalogue: ``Store.search`` and its
+    first screenful (50 packages decoded) for each query, repeated; p95 of the calls."""
+    import asyncio
+
+    from pkgtui.api import open_client
+    from pkgtui.store import Store, sync_catalogue
+    from tests.server import LocalAPI
+
+    dataset = data.build(catalogue_size=20000, crowd_size=400)
+    path = bench.scratch / "search.sqlite"
+    with LocalAPI(api=dataset.api) as api:
+
+        async def fill() -> None:
+            async with open_client(api.url) as client:
+                await sync_catalogue(client, path, usage=False)
+
+        asyncio.run(fill())
+    timings = []
+    with Store(path) as store:
+        for query in SEARCH_QUERIES:  # one untimed round: SQLite's page cache, as in a session
+            store.search(query)[:50]
+        for _ in range(bench.reps * 4):
+            for query in SEARCH_QUERIES:
+                started = time.perf_counter()
+                hits = store.search(query)
+                hits[: min(50, len(hits))]
+                timings.append(time.perf_counter() - started)
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    bench.rows.append(
+        Row(
+            f"local search, 20,000 packages, {len(timings)} queries",
+            f"p50 {ms(p50)} p95 {ms(p95)}",
+            "—",
+            None,
+            "p95 ≤ 5 ms",
+            p95 <= 0.005,
+        )
+    )
 
 
 def table(rows: list[Row]) -> str:
