@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 
 # The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
 # a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
+_log = logging.getLogger("pkgtui.app")
 SIGNAL_EXITS = {
     signal.SIGTERM: EXIT_TERMINATED,
     signal.SIGHUP: EXIT_HANGUP,
@@ -202,8 +205,9 @@ class PkgtuiApp(App[int]):
 
         # Its own client without the HTTP cache: the catalogue's pages are kept once, in the store.
         client = replace(self.config, use_cache=False).open_client()
+        started = time.perf_counter()
         try:
-            await sync_catalogue(
+            result = await sync_catalogue(
                 client, self.store, progress=self._sync_progress, v3_url=self.config.v3_url, wait=False
             )
         except SyncBusy:
@@ -212,9 +216,17 @@ class PkgtuiApp(App[int]):
         except (APIError, StoreError) as error:
             message = error.message if isinstance(error, APIError) else str(error)
             self.catalogue_status = f"catalogue sync failed: {message}"
+            _log.warning("background sync failed: %s", message)
             return
         finally:
             await client.aclose()
+        _log.info(
+            "background sync: %d packages, %d grids, %d requests in %.1f s",
+            result.packages,
+            result.grids,
+            result.requests,
+            time.perf_counter() - started,
+        )
         self.catalogue_status = self._synced_text()
         self.catalogue_version += 1
 
@@ -416,6 +428,9 @@ class PkgtuiApp(App[int]):
             gc_pauses.freeze_survivors()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
+            _log.warning(
+                "worker %s failed: %s: %s", event.worker.name, type(error).__name__, error, exc_info=error
+            )
             if isinstance(error, APIError):
                 self.notify(f"{error.message} — {error.hint}", severity="error", markup=False)
             else:

@@ -48,6 +48,12 @@ def _common_options() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="do not read or write the on-disk HTTP cache",
     )
+    common.add_argument(
+        "--log",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="append a log (each request, retries, errors) to FILE, for a bug report (also: env PKGTUI_LOG)",
+    )
     return common
 
 
@@ -138,10 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # before a command took over (each handles its own)
         print("pkgtui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception as error:  # noqa: BLE001 (the last resort: see below)
+    except Exception as error:
         # The net under the real fixes, not one of them: every known bad input has its own
         # words. What still gets here is a bug, said in one line and kept for the report.
         print(internal_error_line(error), file=sys.stderr)
+        import logging
+
+        logging.getLogger("pkgtui").error("internal error", exc_info=error)
         return EXIT_INTERNAL
 
 
@@ -184,6 +193,24 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return housekeeping.run(args, parser)
 
+    from . import logs
+
+    log_file = logs.requested(getattr(args, "log", None))
+    if log_file is not None:
+        try:
+            logs.start(log_file)
+        except OSError as error:
+            print(f"pkgtui: cannot write the log {log_file}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
+    code = _run_command(args)
+    if code not in (0, None) and logs.current() is not None:
+        logs.LOGGER.info("exit status %s", code)
+        print(f"pkgtui: the log is in {logs.current()}", file=sys.stderr)
+    return code
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    command = args.command
     from .config import load_config
 
     try:
@@ -199,7 +226,6 @@ def _main(argv: Sequence[str] | None) -> int:
     for warning in config.warnings:
         print(f"pkgtui: warning: {warning}", file=sys.stderr)
 
-    command = args.command
     if command == "sync":
         from . import sync_command
 

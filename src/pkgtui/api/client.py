@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import email.utils
 import json
+import logging
 import math
 import random
 import re
@@ -53,6 +54,7 @@ from .results import (
     cancel_and_wait,
 )
 
+retry_log = logging.getLogger("pkgtui.http")
 # A whole response may take this many times ``timeout`` (each read gets ``timeout``).
 DEADLINE_FACTOR = 3
 # Tries after the first, shared by every reason to retry. Three, not two: under 40 % of 500s
@@ -654,7 +656,11 @@ class _Attempts:
         """Sleep (``wait``, else the backoff) and return True when a retry is left."""
         if self.used >= self.client.retries:
             return False
-        await self.client._sleep(wait if wait is not None else self.client._backoff(self.used))
+        pause = wait if wait is not None else self.client._backoff(self.used)
+        retry_log.info(
+            "retry %d of %d on %s in %.1f s", self.used + 1, self.client.retries, self.client.host, pause
+        )
+        await self.client._sleep(pause)
         self.used += 1
         return True
 
@@ -881,6 +887,9 @@ def open_client(
         transport = cache = CachingTransport(
             transport, cache_file, ttl=ttl, on_warning=on_cache_warning, max_size=cache_max_bytes
         )
+    from .request_log import LoggingTransport
+
+    transport = LoggingTransport(transport, source="demo" if demo else "network")
     if not api_url.endswith("/"):
         api_url += "/"
     if urlsplit(api_url).scheme not in ("http", "https"):
