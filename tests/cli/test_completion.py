@@ -129,6 +129,7 @@ CASES = [
             "bookmarks",
             "completion",
             "sync",
+            "readiness",
         },
     ),
     (["pkgtui", "s"], {"search", "show", "sync"}),
