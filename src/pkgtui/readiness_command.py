@@ -21,33 +21,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from .api.errors import APIError
-from .api.models import Package
-from .config import Config
 from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
-from .format import moments_ago
-from .lookup.grid import csv_text
-from .lookup.output import Output, plain_table
-from .readiness import Product, Readiness, format_range, readiness
-from .store import Store, StoreError
-from .sync_command import catalogue_file
-from .text import clean
 
 if TYPE_CHECKING:
     import httpx
 
+    from .api.errors import APIError
+    from .api.models import Package
     from .api.pypi import PyPIFacts
+    from .config import Config
+    from .lookup.output import Output
+    from .readiness import Product
+    from .store import Store
     from .store.store import StoredFacts
+
+# What follows ``add_parser`` is imported in ``run``: building the command line (for every
+# command, and for shell completion) must not load the HTTP stack (tests/cli/test_completion.py).
 
 SCHEMA_VERSION = 1
 NOT_ON_PYPI = "not on PyPI"
 DEFAULT_TOP = 50
 MAX_PACKAGES = 1000  # PyPI requests one command may make: a bound, and politeness to PyPI
-STATUS_WORDS = {
-    Readiness.SUPPORTS: "supports",
-    Readiness.OLDER_ONLY: "older only",
-    Readiness.SKIPS: "skips it",
-    Readiness.SILENT: "says nothing",
+STATUS_WORDS = {  # by Readiness value
+    "supports": "supports",
+    "older_only": "older only",
+    "skips": "skips it",
+    "silent": "says nothing",
 }
 
 
@@ -113,6 +112,13 @@ def run(
     env: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
+    from .format import moments_ago
+    from .lookup.output import Output
+    from .readiness import readiness
+    from .store import Store, StoreError
+    from .sync_command import catalogue_file
+    from .text import clean
+
     out = Output(stdout or sys.stdout, env if env is not None else os.environ)
     err = stderr or sys.stderr
     env = env if env is not None else os.environ
@@ -179,6 +185,8 @@ def run(
 
 
 def _select(store: Store, args: argparse.Namespace) -> tuple[str, list[Package] | None]:
+    from .text import clean
+
     if args.grid is not None:
         grid = store.grid(args.grid)
         return f"grid {clean(args.grid)!r}", None if grid is None else store.grid_members(grid.id)[
@@ -264,6 +272,7 @@ def _reason(error: APIError | None) -> str:
     if error is None:
         return ""
     from .api.errors import NotFound
+    from .text import clean
 
     return NOT_ON_PYPI if isinstance(error, NotFound) else clean(error.message)[:120]
 
@@ -275,9 +284,13 @@ def _declared(row: Row, product: Product) -> tuple[str, ...]:
 
 
 def _plain(out: Output, report: Any, label: str, selection: str) -> None:
+    from .lookup.output import plain_table
+    from .readiness import Readiness, format_range
+    from .text import clean
+
     counts = report.counts
     out.line(f"{label} readiness of {selection}: {len(report.rows)} packages")
-    out.line(", ".join(f"{counts[status]} {STATUS_WORDS[status]}" for status in Readiness))
+    out.line(", ".join(f"{counts[status]} {STATUS_WORDS[status.value]}" for status in Readiness))
     out.line()
     table = []
     for row, status in report.rows:
@@ -289,7 +302,7 @@ def _plain(out: Output, report: Any, label: str, selection: str) -> None:
         table.append(
             [
                 clean(row.package.title),
-                STATUS_WORDS[status],
+                STATUS_WORDS[status.value],
                 clean(declared) or "—",
                 clean(latest),
                 released,
@@ -335,6 +348,9 @@ def _json(report: Any, label: str, selection: str) -> dict[str, Any]:
 
 
 def _csv(stream: IO[str], report: Any) -> None:
+    from .lookup.grid import csv_text
+    from .text import clean
+
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(
         ["slug", "title", "pypi_name", "status", "declared", "latest_version", "released", "problem"]
