@@ -43,6 +43,12 @@ def _common_options() -> argparse.ArgumentParser:
         help="ignore fresh cached responses and ask the API again",
     )
     group.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="never touch the network: the local catalogue (pkgtui sync) and the cache only",
+    )
+    group.add_argument(
         "--no-cache",
         action="store_true",
         default=argparse.SUPPRESS,
@@ -219,6 +225,7 @@ def _run_command(args: argparse.Namespace) -> int:
             demo=getattr(args, "demo", False),
             refresh=getattr(args, "refresh", False),
             use_cache=False if getattr(args, "no_cache", False) else None,
+            offline=getattr(args, "offline", False),
         )
     except ValueError as error:
         print(f"pkgtui: {error}", file=sys.stderr)

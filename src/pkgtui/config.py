@@ -45,6 +45,7 @@ class Config:
     use_cache: bool = True
     catalogue_max_age: float = 86400.0  # seconds before the local catalogue is synced again
     auto_sync: bool = True  # the TUI syncs a stale catalogue in the background
+    offline: bool = False  # never touch the network: the local catalogue and the cache only
     api_v3_url: str | None = None  # None: the sibling v3/ of api_url
     demo: bool = False
     refresh: bool = False
@@ -68,8 +69,14 @@ class Config:
         """The API client these settings describe (the app and the lookup commands share it)."""
         from .api.client import open_client
 
+        transport = None
+        if self.offline and not self.demo:
+            from .api.network import OfflineTransport
+
+            transport = OfflineTransport()
         return open_client(
             self.api_url,
+            transport=transport,
             demo=self.demo,
             cache_file=self.cache_file,
             ttl=self.cache_ttl,
@@ -232,6 +239,7 @@ FILE_KEYS = {
     "keys": ("keys", _key_table),
     "catalogue_max_age": ("catalogue_max_age", _number(0, 365 * 86400)),
     "auto_sync": ("auto_sync", _boolean),
+    "offline": ("offline", _boolean),
     "api_v3_url": ("api_v3_url", _check_url),
 }
 
@@ -242,6 +250,7 @@ def load_config(
     demo: bool = False,
     refresh: bool = False,
     use_cache: bool | None = None,
+    offline: bool = False,
     env: Mapping[str, str] = os.environ,
 ) -> Config:
     """Settings from the file, the environment and the given command-line values.
@@ -275,7 +284,9 @@ def load_config(
             config = replace(config, api_url=_check_url(api_url))
         except ValueError as error:
             raise ValueError(f"--api-url {error}: {api_url!r}") from None
-    if not demo:  # the demo never touches the network
+    if offline:
+        config = replace(config, offline=True)
+    if not demo and not config.offline:  # the demo never touches the network
         check_proxy(config.api_url, env)
     if use_cache is not None:
         config = replace(config, use_cache=use_cache)

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from .api.errors import APIError
 from .config import Config
-from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
+from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from .format import moments_ago
 from .store import Status, Store, StoreError, catalogue_path
 from .text import clean
@@ -57,6 +57,9 @@ def run(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     path = path or catalogue_file(config)
+    if config.offline and not args.status:
+        err.write("pkgtui sync: a sync needs the network; drop --offline (or offline = false)\n")
+        return EXIT_USAGE
 
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {clean(message)}\n")

@@ -173,6 +173,18 @@ _INFLATE_STEP = 1024 * 1024
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings read_body can inflate under a cap
 
 
+class Offline(httpx.TransportError):
+    """``--offline``: no request leaves the machine (the client says so without retrying)."""
+
+
+class OfflineTransport(httpx.AsyncBaseTransport):
+    """The network for ``--offline``: every request fails at once, before any connection, so
+    that the disk cache (below which it sits) and the local catalogue are all there is."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise Offline("offline", request=request)
+
+
 class BodyTooLarge(httpx.TransportError):
     """The answer's body, once decoded, would be larger than the cap."""
 

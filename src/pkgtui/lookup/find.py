@@ -15,11 +15,15 @@ from .output import Output, cut, plain_table
 
 HEADERS = ("Title", "Stars", "Category", "Description")
 MAX_TITLE = 40  # cells; the description gets the rest of the terminal
+MAX_RESULTS = 10_000  # hits one find prints at most, whatever --limit says
 
 
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     term = " ".join(args.term).strip()
-    raw = (await _search(lookup, term))[: args.limit]
+    if lookup.store is not None:
+        raw = _search_store(lookup, term, args.limit)
+    else:
+        raw = (await _search(lookup, term))[: args.limit]
     if not raw:
         if args.json:
             lookup.out.json([])
@@ -47,11 +51,48 @@ async def _search(lookup: Lookup, term: str) -> list[dict]:
             data = data["results"]
         if not isinstance(data, list):
             raise BadResponse(f"{lookup.client.host} sent search results of the wrong shape")
-        for item in data:
-            SearchResult.from_api(item)  # raises BadResponse for a non-object
-        return data
+        good = [item for item in data[:MAX_RESULTS] if _readable(item)]
+        if len(good) < min(len(data), MAX_RESULTS):
+            # One bad hit used to fail the whole command; now it is left out, and counted.
+            skipped = min(len(data), MAX_RESULTS) - len(good)
+            lookup.warn(
+                f"{skipped} search result{'s' * (skipped != 1)} skipped (bad data from {lookup.client.host})"
+            )
+        return good
     except APIError as error:
         raise from_api_error(error, f"search results for {clean(term)!r}") from None
+
+
+def _readable(item: object) -> bool:
+    try:
+        SearchResult.from_api(item)
+    except BadResponse:
+        return False
+    return True
+
+
+def _search_store(lookup: Lookup, term: str, limit: int | None) -> list[dict]:
+    """The local catalogue's ranked hits (the whole catalogue, no 20-hit cap), in the shape
+    of the API's search results, so ``--json`` and the table read the same either way."""
+    assert lookup.store is not None
+    store = lookup.store
+    hits = store.search(term, limit=min(limit or MAX_RESULTS, MAX_RESULTS))
+    categories = {category.id: category.display_title for category in store.categories()}
+    return [
+        {
+            "item_type": "package",
+            "title": package.title,
+            "slug": package.slug,
+            "description": package.repo_description,
+            "category": categories.get(package.category_id or 0, ""),
+            "absolute_url": f"/packages/p/{package.slug}/",
+            "repo_watchers": package.repo_watchers,
+            "repo_forks": package.repo_forks,
+            "usage": store.usage_count(package.id),
+            "last_committed": package.last_updated.isoformat() if package.last_updated else None,
+        }
+        for package in hits
+    ]
 
 
 def _cells(result: SearchResult) -> list[str]:

@@ -24,12 +24,18 @@ DEFAULT_SORT = "stars"
 
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     key = args.key.strip()
-    try:
-        grid = await lookup.client.grid(key, refresh=lookup.refresh)
-    except APIError as error:
-        hint = f"grids are looked up by id or slug; search with: pkgtui find {clean(key)}"
-        raise from_api_error(error, f"grid {clean(key)!r}", not_found_hint=hint) from None
-    packages, failed = await _members(lookup, grid)
+    view = lookup.store.grid_view(key) if lookup.store is not None else None
+    failed: dict[int | str, APIError]
+    if view is not None and not view.missing:
+        # The local catalogue holds the grid and every member: no request at all.
+        grid, packages, failed = view.grid, list(view.members), {}
+    else:
+        try:
+            grid = await lookup.client.grid(key, refresh=lookup.refresh)
+        except APIError as error:
+            hint = f"grids are looked up by id or slug; search with: pkgtui find {clean(key)}"
+            raise from_api_error(error, f"grid {clean(key)!r}", not_found_hint=hint) from None
+        packages, failed = await _members(lookup, grid)
     packages = comparison.sort_packages(packages, DEFAULT_SORT, now=lookup.now)
     out = lookup.out
     if args.format == "json":

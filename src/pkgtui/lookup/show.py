@@ -28,6 +28,7 @@ class Summary:
     package: Package
     category: tuple[int, str] | None  # (id, title)
     grids: list[tuple[int, str]]  # (id, title), in the package's order
+    users: int | None = None  # "Using this" on the website (API v3, kept by the store)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,14 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
 
 
 async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package]:
-    # The raw object is fetched (not client.package) so --json can print it as served.
+    # The raw object is read (not client.package) so --json can print it as served.
+    if lookup.store is not None:
+        stored = lookup.store.package_raw(key)
+        if stored is not None:
+            try:
+                return stored, Package.from_api(stored)
+            except APIError:
+                pass  # kept once but unreadable now: the API's copy instead
     try:
         raw = await lookup.client.get_json(f"packages/{quote(key, safe='')}/", refresh=lookup.refresh)
         return raw, Package.from_api(raw)
@@ -65,9 +73,21 @@ async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Pack
 
 
 async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -> Summary:
-    """The category's and the grids' titles, fetched concurrently; a failed one is named by id."""
-    client, refresh = lookup.client, lookup.refresh
+    """The category's and the grids' titles, from the local catalogue when it holds the
+    package, else fetched concurrently; a missing or failed one is named by id."""
     category_id = package.category_id
+    store = lookup.store
+    if store is not None and store.package(package.id) is not None:
+        kept = store.category(category_id) if category_id is not None else None
+        stored_category = None
+        if category_id is not None:
+            stored_category = (category_id, kept.display_title if kept else f"Category {category_id}")
+        stored_grids = []
+        for grid_id in package.grid_ids:
+            grid = store.grid(grid_id)
+            stored_grids.append((grid_id, grid.display_title if grid else f"Grid {grid_id}"))
+        return Summary(raw, package, stored_category, stored_grids, store.usage_count(package.id))
+    client, refresh = lookup.client, lookup.refresh
 
     async def category() -> tuple[int, str] | None:
         if category_id is None:
@@ -102,6 +122,7 @@ def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
         "commits_52_weeks": package.commits_total if package.commits_over_52 else None,
         "participants_count": len(package.participants),
         "pypi_name": package.pypi_name,
+        "usage_count": summary.users,
         "as_of": lookup.now.isoformat(),
     }
 
@@ -125,11 +146,14 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
     names = [clean(name) for name in package.participants]
     shown = ", ".join(names[:FIRST_NAMES]) + (", …" if len(names) > FIRST_NAMES else "")
     grids = ", ".join(clean(title) for _, title in summary.grids)
+    # Known from the local catalogue (API v3's usage counts); the API v4 object has none.
+    users = [Field("Users", format_count(summary.users))] if summary.users is not None else []
     return [
         Field("Version", clean(package.pypi_version or "") or "–", "bold"),
         Field("Category", clean(summary.category[1]) if summary.category else "–"),
         Field("Stars", format_count(package.stars), "yellow"),
         Field("Forks", format_count(package.repo_forks)),
+        *users,
         last_commit,
         activity,
         Field("Participants", f"{len(names)}: {shown}" if names else "0"),
