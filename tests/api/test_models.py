@@ -190,3 +190,16 @@ def test_search_result_accepts_api_shape():
 def test_a_category_answers_to_its_id_slug_title_and_plural(key, expected):
     category = Category(id=1, title="App", slug="apps", title_plural="Apps")
     assert category.answers_to(key) is expected
+
+
+def test_pypi_page_url_is_the_current_pypi_page_only_for_pypi_hosts():
+    from pkgtui.api import Package
+
+    def page(url):
+        return Package.from_api({"id": 1, "title": "x", "slug": "x", "pypi_url": url}).pypi_page_url
+
+    assert page("http://pypi.python.org/pypi/django-otp") == "https://pypi.org/project/django-otp/"
+    assert page("https://pypi.org/project/Django/") == "https://pypi.org/project/Django/"
+    assert page("https://example.com/pypi/django-otp") == "https://example.com/pypi/django-otp"
+    assert page("http://pypi.python.org/pypi/bad name") == "http://pypi.python.org/pypi/bad name"
+    assert page(None) is None and page("") in ("", None)

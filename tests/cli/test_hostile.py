@@ -89,7 +89,7 @@ def test_terminal_links_only_clean_web_urls():
     assert "javascript:alert(1)" in visible(result.out)
     links = re.findall(r"\x1b\]8;id=\d+;([^\x1b]*)\x1b\\", result.out)
     # only the clean PyPI URL: neither the javascript: one nor the one that held an escape
-    assert links == ["http://pypi.python.org/pypi/django-otp"]
+    assert links == ["https://pypi.org/project/django-otp/"]
 
 
 @pytest.mark.parametrize(

@@ -183,8 +183,12 @@ async def test_every_screen_opens_on_hostile_data(name):
         await settle(pilot)
         assert_healthy(app)
         if screen_type is not HomeScreen:
-            await pilot.press("escape")
-            await settle(pilot)
+            # Esc clears a filter box's text, then leaves the box, then goes back (issue 17).
+            for _ in range(3):
+                if isinstance(app.screen, HomeScreen):
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
         assert_healthy(app)
     assert recorder.opened == []
@@ -314,8 +318,11 @@ async def test_clicking_hostile_text_does_nothing():
         await settle(pilot)
         assert app.screen is screen  # no action ran: no quit, no navigation
         assert_healthy(app)
-        await pilot.press("escape")
-        await settle(pilot)
+        for _ in range(3):  # a click may have focused the filter box: Esc leaves it first
+            if app.screen is not screen:
+                break
+            await pilot.press("escape")
+            await settle(pilot)
         # On home, the category and grid rows are titled [@click=app.quit]...: a click selects the row.
         await pilot.click("#grids", offset=(3, 2))
         await settle(pilot)

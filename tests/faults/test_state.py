@@ -68,7 +68,7 @@ async def test_cache_corrupted_while_running_is_dropped_not_fatal(server, tmp_pa
         await client.package(1867)
         await client.package(1867)  # answered from the cache, so the first answer's save is done
         assert warnings == [] and cache_file.stat().st_size > 0
-        transport = client.http._transport
+        transport = client.cache  # the CachingTransport (under the request log)
         transport._storage.close()  # what another process scribbling over the file leaves
         cache_file.write_bytes(GARBAGE)
         transport._storage = None

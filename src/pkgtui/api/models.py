@@ -41,6 +41,10 @@ def _id_from_url(url: str, kind: str | None) -> int | None:
     return int(match.group(2))
 
 
+_PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
+_PYPI_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?", re.ASCII)
+
+
 def pypi_name_from_url(url: object) -> str | None:
     """The project name in ``pypi.python.org/pypi/X``, ``pypi.org/project/X/`` and the like."""
     if not isinstance(url, str) or not url.strip():
@@ -348,6 +352,23 @@ class Package(
     @property
     def pypi_name(self) -> str | None:
         return pypi_name_from_url(self.pypi_url)
+
+    @property
+    def pypi_page_url(self) -> str | None:
+        """The package's PyPI page as PyPI links it today, ``https://pypi.org/project/<name>/``,
+        when ``pypi_url`` is on one of PyPI's hosts (most entries still hold the legacy
+        ``http://pypi.python.org/pypi/<name>``); else ``pypi_url`` as it is."""
+        url = self.pypi_url
+        if not url:
+            return url
+        try:
+            host = (urlsplit(url.strip()).hostname or "").lower()
+        except ValueError:
+            return url
+        name = self.pypi_name
+        if host in _PYPI_HOSTS and name and _PYPI_NAME.fullmatch(name):
+            return f"https://pypi.org/project/{name}/"
+        return url
 
     @property
     def commits_total(self) -> int:

@@ -159,7 +159,7 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
         Field("Participants", f"{len(names)}: {shown}" if names else "0"),
         Field("Grids", grids or "–"),
         _url("Repo", package.repo_url),
-        _url("PyPI", package.pypi_url),
+        _url("PyPI", package.pypi_page_url),
         _url("Docs", package.documentation_url),
     ]
 

@@ -231,7 +231,7 @@ class PackageScreen(DataScreen):
         self.links.clear()
         for option_id, label, url in (
             ("repo", "Repository", package.repo_url),
-            ("pypi", "PyPI", package.pypi_url),
+            ("pypi", "PyPI", package.pypi_page_url),
             ("docs", "Documentation", package.documentation_url),
         ):
             shown = clean(url or "")
