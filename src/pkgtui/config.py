@@ -47,6 +47,9 @@ class Config:
     auto_sync: bool = True  # the TUI syncs a stale catalogue in the background
     api_v3_url: str | None = None  # None: the sibling v3/ of api_url
     demo: bool = False
+    # Never touch the network: the client's transport refuses every request at once (the
+    # HTTP cache and the catalogue store still answer), and the TUI does not sync.
+    offline: bool = False
     refresh: bool = False
     config_path: Path | None = None
     # The [keys] table as written (binding id -> keys); the app checks it against its bindings.
@@ -68,9 +71,15 @@ class Config:
         """The API client these settings describe (the app and the lookup commands share it)."""
         from .api.client import open_client
 
+        transport = None
+        if self.offline and not self.demo:
+            from .api.network import OfflineTransport
+
+            transport = OfflineTransport()
         return open_client(
             self.api_url,
             demo=self.demo,
+            transport=transport,
             cache_file=self.cache_file,
             ttl=self.cache_ttl,
             timeout=self.timeout,
@@ -233,6 +242,7 @@ FILE_KEYS = {
     "catalogue_max_age": ("catalogue_max_age", _number(0, 365 * 86400)),
     "auto_sync": ("auto_sync", _boolean),
     "api_v3_url": ("api_v3_url", _check_url),
+    "offline": ("offline", _boolean),
 }
 
 
@@ -242,6 +252,7 @@ def load_config(
     demo: bool = False,
     refresh: bool = False,
     use_cache: bool | None = None,
+    offline: bool = False,
     env: Mapping[str, str] = os.environ,
 ) -> Config:
     """Settings from the file, the environment and the given command-line values.
@@ -275,7 +286,12 @@ def load_config(
             config = replace(config, api_url=_check_url(api_url))
         except ValueError as error:
             raise ValueError(f"--api-url {error}: {api_url!r}") from None
-    if not demo:  # the demo never touches the network
+    if offline:  # --offline wins over `offline = false` in the file
+        config = replace(config, offline=True)
+    if config.offline:
+        # A background sync could only fail: the store is served as it is.
+        config = replace(config, auto_sync=False)
+    elif not demo:  # the demo never touches the network, nor does --offline
         check_proxy(config.api_url, env)
     if use_cache is not None:
         config = replace(config, use_cache=use_cache)

@@ -42,7 +42,7 @@ from .errors import (
     TooLarge,
 )
 from .models import Category, Grid, Package, SearchResult
-from .network import ACCEPT_ENCODING, DEFAULT_MAX_BODY, BodyTooLarge, BodyUnreadable, read_body
+from .network import ACCEPT_ENCODING, DEFAULT_MAX_BODY, BodyTooLarge, BodyUnreadable, Offline, read_body
 from .results import (
     DEFAULT_API_URL,
     DEFAULT_CONCURRENCY,
@@ -315,6 +315,8 @@ class Client:
                 ) from error
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
+            except Offline as error:  # --offline: nothing to retry, nothing to wait for
+                raise NoConnection(f"not asking {self.host}: pkgtui is offline") from error
             except httpx.ProxyError as error:
                 raise NoConnection(
                     f"cannot reach {self.host} through the proxy: {_first_line(error)}"

@@ -27,6 +27,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 
+
+class Offline(httpx.ConnectError):
+    """What :class:`OfflineTransport` raises: the client maps it to its no-connection error
+    at once, without the retries a real connection failure gets."""
+
+
+class OfflineTransport(httpx.AsyncBaseTransport):
+    """``--offline``: every request fails at once, before any socket or DNS look-up."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise Offline("offline (--offline or `offline = true`): the network is not used", request=request)
+
+
 _tls_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkgtui-tls")
 
 
