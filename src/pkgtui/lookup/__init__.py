@@ -21,6 +21,7 @@ from ..exit_codes import EXIT_OK
 from . import find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage
+from .local import age_text, open_catalogue
 from .output import Output
 
 COMMANDS = {"show": show.run, "find": find.run, "grid": grid.run}
@@ -43,11 +44,30 @@ def run(
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {message}\n")
 
+    def note(message: str) -> None:
+        err.write(f"pkgtui: {message}\n")
+
+    store = None
     try:
         _check(args)
+        offline = config.offline and not config.demo  # the demo is local anyway
+        store = open_catalogue(config, warn)
         if client is None:
             client = config.open_client(on_cache_warning=warn)
-        lookup = Lookup(client, out, warn, now or datetime.now(UTC), config.refresh)
+        lookup = Lookup(
+            client,
+            out,
+            warn,
+            now or datetime.now(UTC),
+            config.refresh,
+            store=store,
+            offline=offline,
+            v3_url=config.api_v3_url,
+            note=note,
+        )
+        if offline and store is not None:
+            # Said once, up front: what is printed is only as new as the last sync.
+            note(f"offline: the local catalogue, {age_text(store)}")
         code = asyncio.run(_run(lookup, args))
         out.stream.flush()
         return code
@@ -62,6 +82,9 @@ def run(
     except KeyboardInterrupt:
         err.write("pkgtui: interrupted\n")
         return 130
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _check(args: argparse.Namespace) -> None:

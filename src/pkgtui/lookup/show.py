@@ -13,9 +13,11 @@ from ..api.models import Package
 from ..exit_codes import EXIT_OK
 from ..filtering import filter_items
 from ..format import dated, format_age, format_count, sparkline
+from ..store import StoreError
 from ..text import clean, is_web_url
 from .context import Lookup
 from .failures import from_api_error, not_found
+from .local import not_stored
 from .output import Output
 
 FIRST_NAMES = 5  # participants named in the summary; --participants lists them all
@@ -28,6 +30,7 @@ class Summary:
     package: Package
     category: tuple[int, str] | None  # (id, title)
     grids: list[tuple[int, str]]  # (id, title), in the package's order
+    users: int | None = None  # usage count ("Using this" on the website), when known
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,19 @@ class Field:
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     key = args.key.strip()
     participants_only = args.participants or args.filter is not None
-    raw, package = await _fetch_package(lookup, key)
+    stored = _from_store(lookup, key)
+    if stored is not None:
+        raw, package = stored
+    elif lookup.offline:
+        raise not_stored(lookup.store, f"package {clean(key)!r}")
+    else:
+        raw, package = await _fetch_package(lookup, key)
     if participants_only:
         return _print_participants(lookup.out, package, args.filter, args.json)
-    summary = await _with_context(lookup, raw, package)
+    if stored is not None:
+        summary = _context_from_store(lookup, raw, package)
+    else:
+        summary = await _with_context(lookup, raw, package)
     if args.json:
         lookup.out.json({"package": summary.raw, "derived": derived(summary, lookup)})
     elif lookup.out.color:
@@ -52,6 +64,44 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     else:
         _print_plain(lookup.out, summary, fields(summary, lookup))
     return EXIT_OK
+
+
+def _from_store(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package] | None:
+    """The package as the synced catalogue holds it (the API's object as served), or None."""
+    store = lookup.local
+    if store is None:
+        return None
+    try:
+        raw = store.package_raw(key)
+        package = store.package(key) if raw is not None else None
+    except (StoreError, ValueError):  # ValueError: a stored body that no longer decodes
+        return None
+    if raw is None or package is None:
+        return None
+    return raw, package
+
+
+def _context_from_store(lookup: Lookup, raw: dict[str, Any], package: Package) -> Summary:
+    """The category's and grids' titles, and the usage count, from the store; one it does
+    not hold is named by id, as when the API fails to give it."""
+    store = lookup.local
+    assert store is not None
+    category_id = package.category_id
+    category = None
+    grids: list[tuple[int, str]] = []
+    users = None
+    try:
+        if category_id is not None:
+            found = store.category(category_id)
+            category = category_id, found.display_title if found else f"Category {category_id}"
+        for grid_id in package.grid_ids:
+            grid = store.grid(grid_id)
+            grids.append((grid_id, grid.display_title if grid else f"Grid {grid_id}"))
+        users = store.usage_count(package.id)
+    except StoreError:
+        category = (category_id, f"Category {category_id}") if category_id is not None else None
+        grids = [(grid_id, f"Grid {grid_id}") for grid_id in package.grid_ids]
+    return Summary(raw, package, category, grids, users)
 
 
 async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package]:
@@ -85,14 +135,20 @@ async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -
         (grid_id, grid.display_title if not isinstance(grid, BaseException) else f"Grid {grid_id}")
         for grid_id, grid in zip(package.grid_ids, found_grids, strict=True)
     ]
-    return Summary(raw, package, found_category, titles)
+    users = None
+    if lookup.store is not None:  # the usage count a sync or a v3 grid fetch kept
+        try:
+            users = lookup.store.usage_count(package.id)
+        except StoreError:
+            users = None
+    return Summary(raw, package, found_category, titles, users)
 
 
 def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
     """Fields computed from the object (and the other objects it names), for --json."""
     package = summary.package
     age = package.last_commit_age_days(lookup.now)
-    return {
+    found = {
         "category": {"id": summary.category[0], "title": summary.category[1]} if summary.category else None,
         "grids": [{"id": grid_id, "title": title} for grid_id, title in summary.grids],
         "stars": package.stars,
@@ -104,6 +160,9 @@ def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
         "pypi_name": package.pypi_name,
         "as_of": lookup.now.isoformat(),
     }
+    if summary.users is not None:  # only when known: the API's own object has no such field
+        found["users"] = summary.users
+    return found
 
 
 def fields(summary: Summary, lookup: Lookup) -> list[Field]:
@@ -130,6 +189,7 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
         Field("Category", clean(summary.category[1]) if summary.category else "–"),
         Field("Stars", format_count(package.stars), "yellow"),
         Field("Forks", format_count(package.repo_forks)),
+        *([Field("Users", format_count(summary.users))] if summary.users is not None else []),
         last_commit,
         activity,
         Field("Participants", f"{len(names)}: {shown}" if names else "0"),
