@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from .api.errors import APIError
 from .config import Config
-from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
+from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from .format import moments_ago
 from .store import Status, Store, StoreError, catalogue_path
 from .text import clean
@@ -64,6 +64,11 @@ def run(
     try:
         if args.status:
             return print_status(out, path, config, warn)
+        if config.offline and not config.demo:
+            err.write(
+                "pkgtui sync: offline (--offline or `offline = true`): a sync needs the network; drop it\n"
+            )
+            return EXIT_USAGE
         if client is None:
             # No HTTP cache: the store is the copy, and a fresh cached page must not stand in
             # for the API's answer.

@@ -185,3 +185,12 @@ def test_completion_lists_stored_slugs_and_nothing_without_a_store(server):
         for package in Store(catalogue_file(load_config(api_url=server.url, env={}))).top_packages(5)
     ]
     assert server.log.paths == []
+
+
+def test_sync_offline_is_a_usage_error_without_a_request(server):
+    args = build_parser().parse_args(["sync", "--offline", "--api-url", server.url])
+    err = io.StringIO()
+    config = load_config(api_url=server.url, offline=True, env={})
+    assert run_sync(args, config, stdout=io.StringIO(), stderr=err) == EXIT_USAGE
+    assert err.getvalue().count("\n") == 1 and "needs the network" in err.getvalue()
+    assert server.log.paths == []
