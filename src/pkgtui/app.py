@@ -190,7 +190,7 @@ class PkgtuiApp(App[int]):
     def sync_due(self) -> bool:
         """A background sync is wanted: a store, auto_sync on, and the catalogue missing or
         older than catalogue_max_age."""
-        if self.store is None or not self.config.auto_sync:
+        if self.store is None or not self.config.auto_sync or self.config.offline:
             return False
         return self.store.last_sync() is None or self.store.is_stale(self.config.catalogue_max_age)
 

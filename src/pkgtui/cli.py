@@ -37,16 +37,16 @@ def _common_options() -> argparse.ArgumentParser:
         help="use the bundled sample data, no network",
     )
     group.add_argument(
-        "--offline",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="never use the network: serve the local catalogue (and the HTTP cache) only",
-    )
-    group.add_argument(
         "--refresh",
         action="store_true",
         default=argparse.SUPPRESS,
         help="ignore fresh cached responses and ask the API again",
+    )
+    group.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="never touch the network: the local catalogue (pkgtui sync) and the cache only",
     )
     group.add_argument(
         "--no-cache",

@@ -45,11 +45,9 @@ class Config:
     use_cache: bool = True
     catalogue_max_age: float = 86400.0  # seconds before the local catalogue is synced again
     auto_sync: bool = True  # the TUI syncs a stale catalogue in the background
+    offline: bool = False  # never touch the network: the local catalogue and the cache only
     api_v3_url: str | None = None  # None: the sibling v3/ of api_url
     demo: bool = False
-    # Never touch the network: the client's transport refuses every request at once (the
-    # HTTP cache and the catalogue store still answer), and the TUI does not sync.
-    offline: bool = False
     refresh: bool = False
     config_path: Path | None = None
     # The [keys] table as written (binding id -> keys); the app checks it against its bindings.
@@ -78,8 +76,8 @@ class Config:
             transport = OfflineTransport()
         return open_client(
             self.api_url,
-            demo=self.demo,
             transport=transport,
+            demo=self.demo,
             cache_file=self.cache_file,
             ttl=self.cache_ttl,
             timeout=self.timeout,
@@ -241,8 +239,8 @@ FILE_KEYS = {
     "keys": ("keys", _key_table),
     "catalogue_max_age": ("catalogue_max_age", _number(0, 365 * 86400)),
     "auto_sync": ("auto_sync", _boolean),
-    "api_v3_url": ("api_v3_url", _check_url),
     "offline": ("offline", _boolean),
+    "api_v3_url": ("api_v3_url", _check_url),
 }
 
 
@@ -286,12 +284,9 @@ def load_config(
             config = replace(config, api_url=_check_url(api_url))
         except ValueError as error:
             raise ValueError(f"--api-url {error}: {api_url!r}") from None
-    if offline:  # --offline wins over `offline = false` in the file
+    if offline:
         config = replace(config, offline=True)
-    if config.offline:
-        # A background sync could only fail: the store is served as it is.
-        config = replace(config, auto_sync=False)
-    elif not demo:  # the demo never touches the network, nor does --offline
+    if not demo and not config.offline:  # the demo never touches the network
         check_proxy(config.api_url, env)
     if use_cache is not None:
         config = replace(config, use_cache=use_cache)

@@ -57,6 +57,9 @@ def run(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     path = path or catalogue_file(config)
+    if config.offline and not args.status:
+        err.write("pkgtui sync: a sync needs the network; drop --offline (or offline = false)\n")
+        return EXIT_USAGE
 
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {clean(message)}\n")
@@ -64,11 +67,6 @@ def run(
     try:
         if args.status:
             return print_status(out, path, config, warn)
-        if config.offline and not config.demo:
-            err.write(
-                "pkgtui sync: offline (--offline or `offline = true`): a sync needs the network; drop it\n"
-            )
-            return EXIT_USAGE
         if client is None:
             # No HTTP cache: the store is the copy, and a fresh cached page must not stand in
             # for the API's answer.

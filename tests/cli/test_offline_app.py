@@ -20,7 +20,6 @@ def _screen_text(app) -> str:
 async def test_the_app_offline_asks_nothing_and_says_so(tmp_path):
     with LocalAPI() as server:
         config = load_config(api_url=server.url, offline=True, env={})
-        assert not config.auto_sync  # a sync could only fail offline
         app = create_app(config, clock=lambda: FIXED_NOW, user_data=UserDataFile(tmp_path / "u.json"))
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)

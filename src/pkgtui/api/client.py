@@ -315,8 +315,10 @@ class Client:
                 ) from error
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
-            except Offline as error:  # --offline: nothing to retry, nothing to wait for
-                raise NoConnection(f"not asking {self.host}: pkgtui is offline") from error
+            except Offline as error:
+                raise NoConnection(
+                    f"offline: {self.host} was not asked (drop --offline, or offline = false)"
+                ) from error
             except httpx.ProxyError as error:
                 raise NoConnection(
                     f"cannot reach {self.host} through the proxy: {_first_line(error)}"

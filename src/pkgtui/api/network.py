@@ -27,19 +27,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 
-
-class Offline(httpx.ConnectError):
-    """What :class:`OfflineTransport` raises: the client maps it to its no-connection error
-    at once, without the retries a real connection failure gets."""
-
-
-class OfflineTransport(httpx.AsyncBaseTransport):
-    """``--offline``: every request fails at once, before any socket or DNS look-up."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise Offline("offline (--offline or `offline = true`): the network is not used", request=request)
-
-
 _tls_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkgtui-tls")
 
 
@@ -184,6 +171,18 @@ DEFAULT_MAX_BODY = 64 * 1024 * 1024
 # stops at the cap, and the response's deadline can fire while it inflates.
 _INFLATE_STEP = 1024 * 1024
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings read_body can inflate under a cap
+
+
+class Offline(httpx.TransportError):
+    """``--offline``: no request leaves the machine (the client says so without retrying)."""
+
+
+class OfflineTransport(httpx.AsyncBaseTransport):
+    """The network for ``--offline``: every request fails at once, before any connection, so
+    that the disk cache (below which it sits) and the local catalogue are all there is."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise Offline("offline", request=request)
 
 
 class BodyTooLarge(httpx.TransportError):

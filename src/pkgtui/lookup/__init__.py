@@ -10,19 +10,22 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from ..api.client import Client
 from ..api.errors import APIError
 from ..config import Config
 from ..exit_codes import EXIT_OK
 from . import find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage
-from .local import age_text, open_catalogue
+from .local import age_text
 from .output import Output
+
+if TYPE_CHECKING:
+    from ..api.client import Client
+    from ..store import Store
 
 COMMANDS = {"show": show.run, "find": find.run, "grid": grid.run}
 
@@ -36,39 +39,47 @@ def run(
     stderr: IO[str] | None = None,
     client: Client | None = None,
     env: Mapping[str, str] | None = None,
+    store: Store | None = None,
 ) -> int:
-    """Run one lookup command and return its exit code. ``client``, if given, is closed here."""
+    """Run one lookup command and return its exit code. ``client``, if given, is closed here.
+    ``store``: the local catalogue to read first (else the synced one of ``config``, if any;
+    none when a ``client`` is given without it, as in tests)."""
     err = stderr or sys.stderr
     out = Output(stdout or sys.stdout, os.environ if env is None else env)
 
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {message}\n")
 
-    def note(message: str) -> None:
-        err.write(f"pkgtui: {message}\n")
+    given = client
 
-    store = None
+    def make_client() -> Client:
+        return given if given is not None else config.open_client(on_cache_warning=warn)
+
     try:
         _check(args)
         offline = config.offline and not config.demo  # the demo is local anyway
-        store = open_catalogue(config, warn)
-        if client is None:
-            client = config.open_client(on_cache_warning=warn)
+        # Offline, the store is all there is: --refresh cannot ask the API.
+        use_store = offline or not config.refresh
+        opened = synced_store(config, warn) if store is None and client is None and use_store else None
+        reader = (store or opened) if use_store else None
         lookup = Lookup(
-            client,
+            make_client,
             out,
             warn,
             now or datetime.now(UTC),
             config.refresh,
-            store=store,
+            reader,
             offline=offline,
             v3_url=config.api_v3_url,
-            note=note,
         )
-        if offline and store is not None:
+        if offline and reader is not None:
             # Said once, up front: what is printed is only as new as the last sync.
-            note(f"offline: the local catalogue, {age_text(store)}")
-        code = asyncio.run(_run(lookup, args))
+            err.write(f"pkgtui: offline: the local catalogue, {age_text(reader)}\n")
+        try:
+            code = asyncio.run(_run(lookup, args))
+        finally:
+            if opened is not None:
+                opened.close()
         out.stream.flush()
         return code
     except LookupFailed as failure:
@@ -82,9 +93,6 @@ def run(
     except KeyboardInterrupt:
         err.write("pkgtui: interrupted\n")
         return 130
-    finally:
-        if store is not None:
-            store.close()
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -95,10 +103,33 @@ def _check(args: argparse.Namespace) -> None:
         raise usage(f"pkgtui {args.command}: SLUG_OR_ID is empty; give a slug or an id")
 
 
+def synced_store(config: Config, warn: Callable[[str], None]) -> Store | None:
+    """The local catalogue of ``config``'s API when it holds a synced catalogue; None else
+    (never created by a lookup: a missing file stays missing)."""
+    if not config.use_cache:
+        return None
+    from ..store import Store, StoreError
+    from ..sync_command import catalogue_file
+
+    path = catalogue_file(config)
+    if not path.exists():
+        return None
+    try:
+        store = Store(path, on_warning=warn)
+    except StoreError as error:
+        warn(str(error))
+        return None
+    if store.last_sync() is None:
+        store.close()
+        return None
+    return store
+
+
 async def _run(lookup: Lookup, args: argparse.Namespace) -> int:
     try:
         return await COMMANDS[args.command](lookup, args)
     except APIError as error:  # anything a command did not put in its own words
         raise from_api_error(error, "an answer from the API") from None
     finally:
-        await lookup.client.aclose()
+        if lookup.client_made:
+            await lookup.client.aclose()

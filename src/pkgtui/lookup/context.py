@@ -1,32 +1,39 @@
-"""What every lookup command gets: the client, the output, the clock, how to warn, the store."""
+"""What every lookup command gets: the output, the clock, how to warn, the local catalogue
+when it can answer, and the API client (made only when a command asks the API)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from ..api.client import Client
-from ..store import Store
 from .output import Output
+
+if TYPE_CHECKING:
+    from ..api.client import Client
+    from ..store import Store
 
 
 @dataclass(frozen=True)
 class Lookup:
-    client: Client
+    make_client: Callable[[], Client]
     out: Output
     warn: Callable[[str], None]  # one line on stderr; the command carries on
     now: datetime
     refresh: bool = False
-    store: Store | None = None  # the synced catalogue, if there is one
-    offline: bool = False  # never ask the API (--offline)
-    v3_url: str | None = None
-    note: Callable[[str], None] = lambda message: None  # one line on stderr, not a warning
+    # The synced local catalogue, None without one or with --refresh: commands read it first
+    # and ask the API only for what it does not hold.
+    store: Store | None = None
+    offline: bool = False  # never ask the API (--offline): what the store lacks is an error
+    v3_url: str | None = None  # api_v3_url, for a grid's members in one request
+
+    @cached_property
+    def client(self) -> Client:
+        """The API client, made on first use: a lookup the store answers imports no HTTP."""
+        return self.make_client()
 
     @property
-    def local(self) -> Store | None:
-        """The store to answer from: the synced catalogue, unless --refresh asks the API
-        (offline, the store is all there is)."""
-        if self.store is None or (self.refresh and not self.offline):
-            return None
-        return self.store
+    def client_made(self) -> bool:
+        return "client" in self.__dict__

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..api.errors import APIError, BadResponse
-from ..api.models import Package, SearchResult
+from ..api.models import SearchResult
 from ..exit_codes import EXIT_OK
 from ..format import format_count
-from ..store import StoreError
 from ..text import clean
 from .context import Lookup
 from .failures import from_api_error, not_found
@@ -17,20 +16,17 @@ from .output import Output, cut, plain_table
 
 HEADERS = ("Title", "Stars", "Category", "Description")
 MAX_TITLE = 40  # cells; the description gets the rest of the terminal
+MAX_RESULTS = 10_000  # hits one find prints at most, whatever --limit says
 
 
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     term = " ".join(args.term).strip()
-    stored = _search_store(lookup, term, args.limit)
-    if stored is not None:
-        raw = stored
+    if lookup.store is not None:
+        raw = _search_store(lookup, term, args.limit)
     elif lookup.offline:
-        raise not_stored(lookup.store, f"search for {clean(term)!r}")
+        raise not_stored(None, f"search for {clean(term)!r}")
     else:
-        raw, skipped = await _search(lookup, term)
-        raw = raw[: args.limit]
-        if skipped:
-            lookup.warn(f"{skipped} skipped (bad data) in the search results for {clean(term)!r}")
+        raw = (await _search(lookup, term))[: args.limit]
     if not raw:
         if args.json:
             lookup.out.json([])
@@ -50,57 +46,56 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _search(lookup: Lookup, term: str) -> tuple[list[dict], int]:
-    """The results as served (a bare list, or a page's ``results``) that are objects, and how
-    many were not: one bad hit is left out and counted, not the end of the command."""
+async def _search(lookup: Lookup, term: str) -> list[dict]:
+    """The results as served (a bare list, or a page's ``results``), each checked to be an object."""
     try:
         data = await lookup.client.get_json("search/", {"q": term}, refresh=lookup.refresh)
         if isinstance(data, dict) and isinstance(data.get("results"), list):
             data = data["results"]
         if not isinstance(data, list):
             raise BadResponse(f"{lookup.client.host} sent search results of the wrong shape")
+        good = [item for item in data[:MAX_RESULTS] if _readable(item)]
+        if len(good) < min(len(data), MAX_RESULTS):
+            # One bad hit used to fail the whole command; now it is left out, and counted.
+            skipped = min(len(data), MAX_RESULTS) - len(good)
+            lookup.warn(
+                f"{skipped} search result{'s' * (skipped != 1)} skipped (bad data from {lookup.client.host})"
+            )
+        return good
     except APIError as error:
         raise from_api_error(error, f"search results for {clean(term)!r}") from None
-    good: list[dict] = []
-    for item in data:
-        try:
-            SearchResult.from_api(item)  # raises BadResponse for a non-object
-        except BadResponse:
-            continue
-        good.append(item)
-    return good, len(data) - len(good)
 
 
-def _search_store(lookup: Lookup, term: str, limit: int | None) -> list[dict] | None:
-    """The synced catalogue's ranked hits, as objects of the API's search shape (so --json
-    and the table read them alike); None when there is no catalogue to search. The whole
-    catalogue is searched: only ``--limit`` bounds the hits (the catalogue itself is bounded
-    by what a sync keeps)."""
-    store = lookup.local
-    if store is None:
-        return None
+def _readable(item: object) -> bool:
     try:
-        hits = store.search(term, limit)
-        categories = {category.id: category.display_title for category in store.categories()}
-        results = [_as_search_result(package, categories) for package in hits]
-    except StoreError:
-        return None
-    return results
+        SearchResult.from_api(item)
+    except BadResponse:
+        return False
+    return True
 
 
-def _as_search_result(package: Package, categories: dict[int, str]) -> dict:
-    category = categories.get(package.category_id, "") if package.category_id is not None else ""
-    return {
-        "item_type": "package",
-        "id": package.id,
-        "title": package.title,
-        "slug": package.slug,
-        "description": package.repo_description or "",
-        "category": category,
-        "repo_watchers": package.repo_watchers,
-        "repo_forks": package.repo_forks,
-        "last_committed": package.last_updated.isoformat() if package.last_updated else None,
-    }
+def _search_store(lookup: Lookup, term: str, limit: int | None) -> list[dict]:
+    """The local catalogue's ranked hits (the whole catalogue, no 20-hit cap), in the shape
+    of the API's search results, so ``--json`` and the table read the same either way."""
+    assert lookup.store is not None
+    store = lookup.store
+    hits = store.search(term, limit=min(limit or MAX_RESULTS, MAX_RESULTS))
+    categories = {category.id: category.display_title for category in store.categories()}
+    return [
+        {
+            "item_type": "package",
+            "title": package.title,
+            "slug": package.slug,
+            "description": package.repo_description,
+            "category": categories.get(package.category_id or 0, ""),
+            "absolute_url": f"/packages/p/{package.slug}/",
+            "repo_watchers": package.repo_watchers,
+            "repo_forks": package.repo_forks,
+            "usage": store.usage_count(package.id),
+            "last_committed": package.last_updated.isoformat() if package.last_updated else None,
+        }
+        for package in hits
+    ]
 
 
 def _cells(result: SearchResult) -> list[str]:

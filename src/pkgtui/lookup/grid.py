@@ -68,7 +68,7 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
 
 
 def _from_store(lookup: Lookup, key: str) -> GridView | None:
-    store = lookup.local
+    store = lookup.store
     if store is None:
         return None
     try:

@@ -13,7 +13,6 @@ from ..api.models import Package
 from ..exit_codes import EXIT_OK
 from ..filtering import filter_items
 from ..format import dated, format_age, format_count, sparkline
-from ..store import StoreError
 from ..text import clean, is_web_url
 from .context import Lookup
 from .failures import from_api_error, not_found
@@ -30,7 +29,7 @@ class Summary:
     package: Package
     category: tuple[int, str] | None  # (id, title)
     grids: list[tuple[int, str]]  # (id, title), in the package's order
-    users: int | None = None  # usage count ("Using this" on the website), when known
+    users: int | None = None  # "Using this" on the website (API v3, kept by the store)
 
 
 @dataclass(frozen=True)
@@ -44,19 +43,10 @@ class Field:
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     key = args.key.strip()
     participants_only = args.participants or args.filter is not None
-    stored = _from_store(lookup, key)
-    if stored is not None:
-        raw, package = stored
-    elif lookup.offline:
-        raise not_stored(lookup.store, f"package {clean(key)!r}")
-    else:
-        raw, package = await _fetch_package(lookup, key)
+    raw, package = await _fetch_package(lookup, key)
     if participants_only:
         return _print_participants(lookup.out, package, args.filter, args.json)
-    if stored is not None:
-        summary = _context_from_store(lookup, raw, package)
-    else:
-        summary = await _with_context(lookup, raw, package)
+    summary = await _with_context(lookup, raw, package)
     if args.json:
         lookup.out.json({"package": summary.raw, "derived": derived(summary, lookup)})
     elif lookup.out.color:
@@ -66,46 +56,17 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _from_store(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package] | None:
-    """The package as the synced catalogue holds it (the API's object as served), or None."""
-    store = lookup.local
-    if store is None:
-        return None
-    try:
-        raw = store.package_raw(key)
-        package = store.package(key) if raw is not None else None
-    except (StoreError, ValueError):  # ValueError: a stored body that no longer decodes
-        return None
-    if raw is None or package is None:
-        return None
-    return raw, package
-
-
-def _context_from_store(lookup: Lookup, raw: dict[str, Any], package: Package) -> Summary:
-    """The category's and grids' titles, and the usage count, from the store; one it does
-    not hold is named by id, as when the API fails to give it."""
-    store = lookup.local
-    assert store is not None
-    category_id = package.category_id
-    category = None
-    grids: list[tuple[int, str]] = []
-    users = None
-    try:
-        if category_id is not None:
-            found = store.category(category_id)
-            category = category_id, found.display_title if found else f"Category {category_id}"
-        for grid_id in package.grid_ids:
-            grid = store.grid(grid_id)
-            grids.append((grid_id, grid.display_title if grid else f"Grid {grid_id}"))
-        users = store.usage_count(package.id)
-    except StoreError:
-        category = (category_id, f"Category {category_id}") if category_id is not None else None
-        grids = [(grid_id, f"Grid {grid_id}") for grid_id in package.grid_ids]
-    return Summary(raw, package, category, grids, users)
-
-
 async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package]:
-    # The raw object is fetched (not client.package) so --json can print it as served.
+    # The raw object is read (not client.package) so --json can print it as served.
+    if lookup.store is not None:
+        stored = lookup.store.package_raw(key)
+        if stored is not None:
+            try:
+                return stored, Package.from_api(stored)
+            except APIError:
+                pass  # kept once but unreadable now: the API's copy instead
+    if lookup.offline:
+        raise not_stored(lookup.store, f"package {clean(key)!r}")
     try:
         raw = await lookup.client.get_json(f"packages/{quote(key, safe='')}/", refresh=lookup.refresh)
         return raw, Package.from_api(raw)
@@ -115,9 +76,21 @@ async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Pack
 
 
 async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -> Summary:
-    """The category's and the grids' titles, fetched concurrently; a failed one is named by id."""
-    client, refresh = lookup.client, lookup.refresh
+    """The category's and the grids' titles, from the local catalogue when it holds the
+    package, else fetched concurrently; a missing or failed one is named by id."""
     category_id = package.category_id
+    store = lookup.store
+    if store is not None and store.package(package.id) is not None:
+        kept = store.category(category_id) if category_id is not None else None
+        stored_category = None
+        if category_id is not None:
+            stored_category = (category_id, kept.display_title if kept else f"Category {category_id}")
+        stored_grids = []
+        for grid_id in package.grid_ids:
+            grid = store.grid(grid_id)
+            stored_grids.append((grid_id, grid.display_title if grid else f"Grid {grid_id}"))
+        return Summary(raw, package, stored_category, stored_grids, store.usage_count(package.id))
+    client, refresh = lookup.client, lookup.refresh
 
     async def category() -> tuple[int, str] | None:
         if category_id is None:
@@ -135,13 +108,7 @@ async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -
         (grid_id, grid.display_title if not isinstance(grid, BaseException) else f"Grid {grid_id}")
         for grid_id, grid in zip(package.grid_ids, found_grids, strict=True)
     ]
-    users = None
-    if lookup.store is not None:  # the usage count a sync or a v3 grid fetch kept
-        try:
-            users = lookup.store.usage_count(package.id)
-        except StoreError:
-            users = None
-    return Summary(raw, package, found_category, titles, users)
+    return Summary(raw, package, found_category, titles)
 
 
 def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
@@ -160,8 +127,8 @@ def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
         "pypi_name": package.pypi_name,
         "as_of": lookup.now.isoformat(),
     }
-    if summary.users is not None:  # only when known: the API's own object has no such field
-        found["users"] = summary.users
+    if summary.users is not None:  # only when known (the store's usage counts): the API has none
+        found["usage_count"] = summary.users
     return found
 
 
@@ -184,12 +151,14 @@ def fields(summary: Summary, lookup: Lookup) -> list[Field]:
     names = [clean(name) for name in package.participants]
     shown = ", ".join(names[:FIRST_NAMES]) + (", …" if len(names) > FIRST_NAMES else "")
     grids = ", ".join(clean(title) for _, title in summary.grids)
+    # Known from the local catalogue (API v3's usage counts); the API v4 object has none.
+    users = [Field("Users", format_count(summary.users))] if summary.users is not None else []
     return [
         Field("Version", clean(package.pypi_version or "") or "–", "bold"),
         Field("Category", clean(summary.category[1]) if summary.category else "–"),
         Field("Stars", format_count(package.stars), "yellow"),
         Field("Forks", format_count(package.repo_forks)),
-        *([Field("Users", format_count(summary.users))] if summary.users is not None else []),
+        *users,
         last_commit,
         activity,
         Field("Participants", f"{len(names)}: {shown}" if names else "0"),

@@ -38,6 +38,7 @@ from ..widgets import KeyFooter, MessageBox, SourceLine
 
 if TYPE_CHECKING:
     from ..app import PkgtuiApp
+    from ..store import Store
 
 REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
 
@@ -79,6 +80,8 @@ class DataScreen(Screen):
         # Work started by prefetch() and not yet taken by load(), by name: a request (a
         # future) or a fetch of many (a Started iterator).
         self._early: dict[str, asyncio.Future[Any] | Started[Any]] = {}
+        # Whether what is on screen was read from the local catalogue (then a new sync redraws it).
+        self.shown_from_store = False
 
     def prefetch(self) -> None:
         """Start the requests the first load needs first, before the screen is mounted.
@@ -87,6 +90,21 @@ class DataScreen(Screen):
         after that: a request started here is on the network meanwhile. Subclasses call
         :meth:`start_early` (or :meth:`keep_early` for a fetch of many); ``load`` takes
         them with :meth:`take_early`."""
+
+    @property
+    def catalogue(self) -> Store | None:
+        """The local catalogue, when it may answer this screen's first load: the store is
+        synced and the user did not ask for ``--refresh``. Screens read it before their first
+        frame (``show_cached``), with no request; None: load from the API as before."""
+        if self.first_refresh or not self.pkgtui.catalogue_synced():
+            return None
+        return self.pkgtui.store
+
+    def catalogue_is_stale(self) -> bool:
+        """Whether what the store holds is older than ``cache_ttl``: shown at once, and
+        refreshed in the background by screens that can do so cheaply."""
+        store = self.pkgtui.store
+        return store is not None and store.is_stale(self.pkgtui.config.cache_ttl)
 
     @property
     def first_refresh(self) -> bool:
@@ -129,10 +147,17 @@ class DataScreen(Screen):
         # this one: subclasses must not call it themselves (that loaded every screen twice,
         # the first worker cancelled by the second).
         refresh = self.first_refresh
+        self.shown_from_store = False
         if refresh or not self.show_cached():
             self.load(refresh=refresh)
+        # A sync committed a new catalogue: a screen drawn from the store draws itself again.
+        self.watch(self.pkgtui, "catalogue_version", self._catalogue_synced, init=False)
         # Drawn from the cache instead, what prefetch started stays untaken: on_unmount
         # cancels it and collects its outcome.
+
+    def _catalogue_synced(self, _version: int) -> None:
+        if self.shown_from_store:
+            self.show_cached()
 
     def show_cached(self) -> bool:
         """Draw the screen from fresh cached data before its first frame, without waiting;

@@ -143,14 +143,34 @@ class CategoryScreen(DataScreen):
     # -- loading ---------------------------------------------------------------------------
 
     def prefetch(self) -> None:
+        store = self.catalogue
+        if store is not None and store.category(self.key) is not None:
+            return  # show_cached draws it from the local catalogue, with no request
         refresh = self.first_refresh
         client = self.pkgtui.client
         self.start_early("category", client.category(self.key, refresh=refresh))
         if refresh or self.pkgtui.session.catalogue is None:
             self.keep_early("pages", Started(client.iter_package_pages(refresh=refresh)))
 
+    def show_cached(self) -> bool:
+        """From the local catalogue, before the first frame: the category and all its
+        packages, with no request. Kept fresh by the background sync (``catalogue_max_age``);
+        ``r`` loads from the API."""
+        store = self.catalogue
+        category = store.category(self.key) if store is not None else None
+        if store is None or category is None:
+            return False
+        self._set_category(category)
+        self.complete = False
+        self._set_packages([])
+        self._add_packages(store.category_packages(category.id))
+        self._finish_loading()
+        self.shown_from_store = True
+        return True
+
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
+        self.shown_from_store = False
         # The catalogue does not depend on the category: when it is needed, its first page is
         # asked for now (or was, by prefetch), so that round trip overlaps the category's own.
         known = None if refresh else self.pkgtui.session.catalogue

@@ -37,6 +37,7 @@ from ..comparison import (
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
 from ..sorting import sort_labels
+from ..store import GridView
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
@@ -136,7 +137,10 @@ class GridScreen(DataScreen):
     # -- loading -------------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        # Not when the cache holds the grid: show_cached draws it without a request.
+        # Not when the local catalogue or the cache holds the grid: show_cached draws it
+        # without a request.
+        if self._stored_view() is not None:
+            return
         client, refresh = self.pkgtui.client, self.first_refresh
         if refresh or client.peek_grid(self.key) is None:
             self.start_early("grid", client.grid(self.key, refresh=refresh))
@@ -156,8 +160,16 @@ class GridScreen(DataScreen):
             await early.aclose()  # the grid changed since home listed it
         return Started(self.pkgtui.client.iter_packages(ids, refresh=refresh))
 
+    def _stored_view(self) -> GridView | None:
+        """The grid and every one of its members from the local catalogue, or None when it
+        cannot answer (not synced, ``--refresh``, or a member it does not hold)."""
+        store = self.catalogue
+        view = store.grid_view(self.key) if store is not None else None
+        return view if view is not None and not view.missing else None
+
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
+        self.shown_from_store = False
         client = self.pkgtui.client
         self.packages.clear()
         self.failures.clear()
@@ -202,7 +214,16 @@ class GridScreen(DataScreen):
         """Draw the grid before the first frame when it and every member are fresh in the
         cache, reading them at once: then the screen opens complete, with no worker and no
         "Loading…" shown and replaced a few milliseconds later. False (nothing drawn) when
-        anything is missing; the worker then loads as usual."""
+        anything is missing; the worker then loads as usual. The local catalogue first: it
+        holds whole grids, kept fresh by the background sync; ``r`` loads from the API."""
+        view = self._stored_view()
+        if view is not None:
+            self._show_grid(view.grid)
+            self.failures.clear()
+            self.packages = {package.id: package for package in view.members}
+            self._loaded()
+            self.shown_from_store = True
+            return True
         client = self.pkgtui.client
         grid = client.peek_grid(self.key)
         members = dict.fromkeys(grid.package_ids) if grid is not None else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -26,6 +26,9 @@ from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
 from ..widgets.participants import ParticipantsPanel
 from .base import DataScreen
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 LABEL_WIDTH = 14
 
@@ -90,10 +93,60 @@ class PackageScreen(DataScreen):
     # -- loading -------------------------------------------------------------------------
 
     def prefetch(self) -> None:
+        store = self.catalogue
+        if store is not None and store.package(self.key) is not None:
+            return  # show_cached draws it from the local catalogue
         self.start_early("package", self.pkgtui.client.package(self.key, refresh=self.first_refresh))
+
+    def show_cached(self) -> bool:
+        """From the local catalogue, before the first frame: the package, its category's
+        and its grids' titles, with no request. Older than ``cache_ttl``, it is also asked
+        for again in the background and redrawn in place when it comes (one request)."""
+        store = self.catalogue
+        package = store.package(self.key) if store is not None else None
+        if store is None or package is None:
+            return False
+        self.package = package
+        self._show_package(package)
+        self._show_stored_titles(store, package)
+        self.query_one("#package-body").display = True
+        self.shown_from_store = True
+        if self.catalogue_is_stale():
+            self.revalidate()
+        return True
+
+    def _show_stored_titles(self, store: Store, package: Package) -> None:
+        category = store.category(package.category_id) if package.category_id is not None else None
+        if package.category_id is None:
+            self._show_category("–")
+        else:
+            self._show_category(
+                clean(category.display_title) if category else f"Category {package.category_id}"
+            )
+        grids = []
+        for grid_id in package.grid_ids:
+            grid = store.grid(grid_id)
+            grids.append((grid_id, clean(grid.display_title) if grid else f"Grid {grid_id}"))
+        self._show_grids(grids)
+
+    @work(exclusive=True, group="package-revalidate", exit_on_error=False)
+    async def revalidate(self) -> None:
+        """The stored package was old: ask the API again and redraw in place. A failure
+        leaves the stored copy on screen (it says nothing more than the status line does)."""
+        try:
+            package = await self.pkgtui.client.package(self.key)
+        except APIError:
+            return
+        store = self.pkgtui.store
+        if self.package is None or package == self.package or store is None:
+            return
+        self.package = package
+        self._show_package(package)
+        self._show_stored_titles(store, package)
 
     @work(exclusive=True, group="package", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
+        self.shown_from_store = False
         client = self.pkgtui.client
         self.show_loading(f"Loading package {clean(self.key)}…")
         try:

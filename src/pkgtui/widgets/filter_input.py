@@ -15,7 +15,8 @@ from textual.widgets import Input
 class FilterInput(Input):
     """An ``Input`` without borders whose cursor blink follows ``app.cursor_blink``
     (tests turn blinking off so snapshots are stable). Down moves on to the list below;
-    Enter submits and moves to the widget ``leave_to`` names."""
+    Enter submits and moves to the widget ``leave_to`` names; Esc clears the text, or with
+    none moves there too."""
 
     DEFAULT_CSS = """
     FilterInput {
@@ -31,6 +32,10 @@ class FilterInput(Input):
         # focused when it arrives, so keys typed right after Enter in the same burst (fast
         # typing, or SSH) reach the list only if the focus has moved by then.
         Binding("enter", "leave", "Done", show=False, priority=True, id="filter.enter"),
+        # One focus rule on every screen: Esc clears the text if there is any, else returns to
+        # the list (where q quits, ? helps, and Esc goes back). Shown, so the footer says how
+        # to get out of the box while typing.
+        Binding("escape", "escape", "Clear, then list", id="filter.escape"),
     ]
 
     # Input grows its virtual width with every character typed, and the base reactive
@@ -55,6 +60,16 @@ class FilterInput(Input):
         if target is not None:
             self.screen.set_focus(target)
         await self.action_submit()
+
+    def action_escape(self) -> None:
+        if self.value:
+            self.value = ""
+            return
+        target = self._leave_to() if self._leave_to is not None else None
+        if target is not None and target.focusable:
+            self.screen.set_focus(target)
+        else:
+            self.screen.focus_next()
 
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
