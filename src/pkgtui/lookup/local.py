@@ -8,39 +8,11 @@ asked: what the store lacks is one line naming the catalogue's age.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from ..config import Config
 from ..exit_codes import EXIT_NOT_FOUND, EXIT_USAGE
 from ..format import moments_ago
-from ..store import Store, StoreError
-from ..text import clean
+from ..store import Store
 from .failures import LookupFailed
-
-
-def open_catalogue(config: Config, warn: Callable[[str], None]) -> Store | None:
-    """The synced catalogue of ``config``'s API, or None (none yet, never synced, unusable).
-
-    A missing file is not created: a lookup must not leave an empty catalogue behind."""
-    from ..sync_command import catalogue_file
-
-    path = catalogue_file(config)
-    if not path.is_file():
-        return None
-    try:
-        store = Store(path, on_warning=warn)
-    except StoreError as error:
-        warn(f"the local catalogue cannot be used: {clean(str(error))}")
-        return None
-    try:
-        synced = store.last_sync()
-    except StoreError as error:
-        warn(f"the local catalogue cannot be read: {clean(str(error))}")
-        synced = None
-    if synced is None:
-        store.close()
-        return None
-    return store
 
 
 def age_text(store: Store | None, now: float | None = None) -> str:
