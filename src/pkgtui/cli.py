@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         epilog=(
             "Config file: $PKGTUI_CONFIG or <user config dir>/pkgtui/config.toml "
-            "(keys: api_url, cache_ttl, concurrency, timeout, theme, cache)."
+            "(keys: api_url, cache_ttl, concurrency, timeout, theme, cache, offline)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"pkgtui {__version__}")
@@ -105,7 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser("find", parents=[common], help="search packages and print a table")
     find.add_argument("term", nargs="+", metavar="TERM")
     find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
-    find.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results")
+    find.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="at most N results (default: every hit of the local catalogue; the API stops at 20)",
+    )
 
     # pkgtui's own files and the shell (pkgtui.housekeeping): no config, no network.
     paths = commands.add_parser("paths", help="print where pkgtui keeps its files")

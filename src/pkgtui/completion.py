@@ -14,9 +14,11 @@ Package, grid and category slugs are completed by running the hidden ``pkgtui co
 from __future__ import annotations
 
 import argparse
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from .exit_codes import EXIT_OK, EXIT_USAGE
@@ -420,11 +422,52 @@ def safe_slugs(slugs: Iterable[str], limit: int = MAX_SLUGS) -> list[str]:
     return list(seen)
 
 
-def catalogue_slugs(kind: str) -> list[str]:
-    """The slugs of ``kind`` to complete. They are to be read from the catalogue store, which
-    pkgtui does not have yet, so there are none: the scripts already ask, and will complete
-    slugs once this reads them (through ``safe_slugs``)."""
-    return []
+# Slugs offered a Tab press: the whole catalogue (~5,500 packages) with room, and a bound.
+MAX_SLUGS = 10_000
+
+
+def catalogue_slugs(kind: str, env: Mapping[str, str] | None = None, limit: int = MAX_SLUGS) -> list[str]:
+    """Up to ``limit`` slugs of ``kind`` from the synced catalogue store (packages most
+    starred first); none, and no error, when there is no catalogue. Never the network, and
+    neither the HTTP stack nor the config module is loaded: this runs on every Tab press."""
+    try:
+        path = _catalogue_file(os.environ if env is None else env)
+        if not path.is_file():  # never create an empty catalogue
+            return []
+        from .store import Store
+
+        with Store(path) as store:
+            if store.last_sync() is None:
+                return []
+            if kind == "package":
+                slugs = [package.slug for package in store.top_packages(limit)]
+            elif kind == "grid":
+                slugs = [grid.slug for grid in store.grids()]
+            else:
+                slugs = [category.slug for category in store.categories()]
+    except Exception:  # noqa: BLE001 (a Tab press must never print an error or a traceback)
+        return []
+    return [slug for slug in slugs if slug][:limit]
+
+
+def _catalogue_file(env: Mapping[str, str]) -> Path:
+    """The catalogue of the API root pkgtui would use: ``PKGTUI_API_URL``, else the config
+    file's ``api_url``, else the default (read here without the config module's checks: a
+    bad value only means a catalogue file that does not exist)."""
+    from .api.results import DEFAULT_API_URL
+    from .paths import config_file_path
+    from .store import catalogue_path
+
+    url = env.get("PKGTUI_API_URL") or ""
+    if not url:
+        try:
+            import tomllib
+
+            value = tomllib.loads(config_file_path(env).read_text(encoding="utf-8")).get("api_url")
+        except (OSError, UnicodeDecodeError, ValueError):
+            value = None
+        url = value if isinstance(value, str) and value else DEFAULT_API_URL
+    return catalogue_path(url)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, stdout: TextIO, stderr: TextIO) -> int:

@@ -60,6 +60,7 @@ def run_lookup(
         demo=getattr(args, "demo", False),
         refresh=getattr(args, "refresh", False),
         use_cache=False if getattr(args, "no_cache", False) else None,
+        offline=getattr(args, "offline", False),
         env={},
     )
     stdout = TerminalStream() if terminal else io.StringIO()

@@ -16,7 +16,7 @@ from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
 from pkgtui.cli import build_parser
 from pkgtui.config import load_config
-from pkgtui.exit_codes import EXIT_API, EXIT_OK, EXIT_USAGE
+from pkgtui.exit_codes import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from pkgtui.store import Store
 from pkgtui.sync_command import catalogue_file
 from tests.conftest import FIXED_NOW
@@ -158,9 +158,10 @@ def test_offline_serves_the_store_and_says_what_is_missing(local_api, capsys):
     capsys.readouterr()
     assert main(["show", "django-otp", "--api-url", local_api.url, "--offline"]) == EXIT_OK
     assert capsys.readouterr().out.startswith("django-otp\n")
-    assert main(["show", "no-such-package", "--api-url", local_api.url, "--offline"]) == EXIT_API
+    assert main(["show", "no-such-package", "--api-url", local_api.url, "--offline"]) == EXIT_NOT_FOUND
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "offline" in err
+    # the catalogue's age, said once, then what is missing
+    assert err.count("\n") == 2 and "not in the local catalogue" in err and "drop --offline" in err
     assert main(["sync", "--api-url", local_api.url, "--offline"]) == EXIT_USAGE
     assert len(local_api.log.paths) == before  # not one request while offline
 

@@ -20,6 +20,7 @@ from ..exit_codes import EXIT_OK
 from . import find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage
+from .local import age_text
 from .output import Output
 
 if TYPE_CHECKING:
@@ -56,11 +57,24 @@ def run(
 
     try:
         _check(args)
-        opened = (
-            synced_store(config, warn) if store is None and client is None and not config.refresh else None
+        offline = config.offline and not config.demo  # the demo is local anyway
+        # Offline, the store is all there is: --refresh cannot ask the API.
+        use_store = offline or not config.refresh
+        opened = synced_store(config, warn) if store is None and client is None and use_store else None
+        reader = (store or opened) if use_store else None
+        lookup = Lookup(
+            make_client,
+            out,
+            warn,
+            now or datetime.now(UTC),
+            config.refresh,
+            reader,
+            offline=offline,
+            v3_url=config.api_v3_url,
         )
-        reader = None if config.refresh else (store or opened)
-        lookup = Lookup(make_client, out, warn, now or datetime.now(UTC), config.refresh, reader)
+        if offline and reader is not None:
+            # Said once, up front: what is printed is only as new as the last sync.
+            err.write(f"pkgtui: offline: the local catalogue, {age_text(reader)}\n")
         try:
             code = asyncio.run(_run(lookup, args))
         finally:

@@ -26,6 +26,8 @@ class Lookup:
     # The synced local catalogue, None without one or with --refresh: commands read it first
     # and ask the API only for what it does not hold.
     store: Store | None = None
+    offline: bool = False  # never ask the API (--offline): what the store lacks is an error
+    v3_url: str | None = None  # api_v3_url, for a grid's members in one request
 
     @cached_property
     def client(self) -> Client:

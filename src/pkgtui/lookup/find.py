@@ -11,6 +11,7 @@ from ..format import format_count
 from ..text import clean
 from .context import Lookup
 from .failures import from_api_error, not_found
+from .local import not_stored
 from .output import Output, cut, plain_table
 
 HEADERS = ("Title", "Stars", "Category", "Description")
@@ -22,6 +23,8 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     term = " ".join(args.term).strip()
     if lookup.store is not None:
         raw = _search_store(lookup, term, args.limit)
+    elif lookup.offline:
+        raise not_stored(None, f"search for {clean(term)!r}")
     else:
         raw = (await _search(lookup, term))[: args.limit]
     if not raw:

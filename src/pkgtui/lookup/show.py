@@ -16,6 +16,7 @@ from ..format import dated, format_age, format_count, sparkline
 from ..text import clean, is_web_url
 from .context import Lookup
 from .failures import from_api_error, not_found
+from .local import not_stored
 from .output import Output
 
 FIRST_NAMES = 5  # participants named in the summary; --participants lists them all
@@ -64,6 +65,8 @@ async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Pack
                 return stored, Package.from_api(stored)
             except APIError:
                 pass  # kept once but unreadable now: the API's copy instead
+    if lookup.offline:
+        raise not_stored(lookup.store, f"package {clean(key)!r}")
     try:
         raw = await lookup.client.get_json(f"packages/{quote(key, safe='')}/", refresh=lookup.refresh)
         return raw, Package.from_api(raw)
@@ -112,7 +115,7 @@ def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
     """Fields computed from the object (and the other objects it names), for --json."""
     package = summary.package
     age = package.last_commit_age_days(lookup.now)
-    return {
+    found = {
         "category": {"id": summary.category[0], "title": summary.category[1]} if summary.category else None,
         "grids": [{"id": grid_id, "title": title} for grid_id, title in summary.grids],
         "stars": package.stars,
@@ -122,9 +125,11 @@ def derived(summary: Summary, lookup: Lookup) -> dict[str, Any]:
         "commits_52_weeks": package.commits_total if package.commits_over_52 else None,
         "participants_count": len(package.participants),
         "pypi_name": package.pypi_name,
-        "usage_count": summary.users,
         "as_of": lookup.now.isoformat(),
     }
+    if summary.users is not None:  # only when known (the store's usage counts): the API has none
+        found["usage_count"] = summary.users
+    return found
 
 
 def fields(summary: Summary, lookup: Lookup) -> list[Field]:
