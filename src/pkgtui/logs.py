@@ -18,6 +18,7 @@ from pathlib import Path
 MAX_BYTES = 5 * 1024 * 1024
 LOGGER = logging.getLogger("pkgtui")
 _file: Path | None = None
+_handlers: list[logging.Handler] = []
 
 
 def requested(option: str | None, env: Mapping[str, str] = os.environ) -> str | None:
@@ -37,6 +38,7 @@ def start(path: str) -> Path:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     LOGGER.addHandler(handler)
+    _handlers.append(handler)
     LOGGER.setLevel(logging.DEBUG)
     LOGGER.propagate = False  # never on the terminal the TUI draws on
     _file = target.resolve()
@@ -49,8 +51,11 @@ def current() -> Path | None:
 
 
 def stop() -> None:
+    """Stop logging to the file (the package's NullHandler stays: see pkgtui/__init__.py)."""
     global _file
-    for handler in list(LOGGER.handlers):
+    while _handlers:
+        handler = _handlers.pop()
         LOGGER.removeHandler(handler)
         handler.close()
+    LOGGER.setLevel(logging.NOTSET)
     _file = None

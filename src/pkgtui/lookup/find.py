@@ -55,6 +55,8 @@ async def _search(lookup: Lookup, term: str) -> list[dict]:
         if not isinstance(data, list):
             raise BadResponse(f"{lookup.client.host} sent search results of the wrong shape")
         good = [item for item in data[:MAX_RESULTS] if _readable(item)]
+        if data and not good:  # not one hit readable: the answer itself is bad (say why)
+            SearchResult.from_api(data[0])
         if len(good) < min(len(data), MAX_RESULTS):
             # One bad hit used to fail the whole command; now it is left out, and counted.
             skipped = min(len(data), MAX_RESULTS) - len(good)
