@@ -102,6 +102,16 @@ COLUMNS: tuple[Measure, ...] = (
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 
+# "Users": how many use a package (the website's "Using this", API v3's usage_count). The API
+# v4 object has no such field, so it is not a Measure of a Package: the grid screen shows it
+# as an extra column when the local catalogue knows a count for one of its packages.
+USERS_LABEL = "Users"
+
+
+def users_text(count: int | None) -> str:
+    return format_count(count) if count is not None else "–"
+
+
 # Markers that carry the meaning without colour (NO_COLOR terminals, plain output).
 BEST_MARK = "★"
 STALE_MARK = "⚠"

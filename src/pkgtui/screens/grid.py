@@ -26,6 +26,7 @@ from ..comparison import (
     COLUMN_KEYS,
     COLUMNS,
     STALE_MARK,
+    USERS_LABEL,
     BestValues,
     activity_buckets,
     best_values,
@@ -33,11 +34,12 @@ from ..comparison import (
     is_best,
     next_sort_key,
     sort_packages,
+    users_text,
 )
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
 from ..sorting import sort_labels
-from ..store import GridView
+from ..store import GridView, Store
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
@@ -64,6 +66,8 @@ TABLE_COLUMNS: dict[str, Column] = {
     "commits": Column("Commits", 8, align="right", hide_below=64),
     "participants": Column("People", 7, align="right", hide_below=76),
 }
+# Shown after the comparison columns when a usage count is known (see comparison.users_text).
+USERS_COLUMN = Column(USERS_LABEL, 7, align="right", hide_below=80)
 
 BEST_STYLE = Style(bold=True, color="green")
 STALE_STYLE = Style(color="yellow")
@@ -107,6 +111,8 @@ class GridScreen(DataScreen):
         # The members prefetch asked for, from home's copy of the grid (see _members).
         self._early_member_ids: tuple[int, ...] = ()
         self._heading: tuple[str, str] | None = None  # (title, description) on screen
+        # Usage counts ("Users") the local catalogue knows, by package id: a column when any.
+        self.usage: dict[int, int] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -146,19 +152,41 @@ class GridScreen(DataScreen):
             self.start_early("grid", client.grid(self.key, refresh=refresh))
             # Home's list of grids names each grid's members: they are asked for now, beside
             # the grid itself, rather than one round trip later (load checks the grid agrees).
+            # With a synced store, the members come from API v3's whole grid in one request once
+            # the grid has answered (see _members): not one v4 request a member started here.
             known = self.pkgtui.session.find_grid(self.key)
-            if known is not None and known.package_ids:
+            if self._matching_store() is None and known is not None and known.package_ids:
                 self._early_member_ids = known.package_ids
                 self.keep_early("members", Started(client.iter_packages(known.package_ids, refresh=refresh)))
 
-    async def _members(self, ids: tuple[int, ...], refresh: bool) -> Started[Fetched[Package]]:
-        """The fetch of ``ids``: the one prefetch started, if it asked for the same members."""
+    async def _members(self, grid: Grid, refresh: bool) -> Started[Fetched[Package]]:
+        """The fetch of ``grid``'s members: the one prefetch started, if it asked for the same
+        members; else, with a synced store, API v3's whole grid in one request (members it cannot
+        match, or every one when v3 is unavailable, from v4 one by one), each kept in the store."""
+        ids = grid.package_ids
         early: Started[Fetched[Package]] | None = self.take_early("members")
         if early is not None:
             if set(self._early_member_ids) == set(ids):
                 return early
             await early.aclose()  # the grid changed since home listed it
+        store = self._matching_store()
+        if store is not None:
+            # Imported here: it brings the HTTP client, which a warm start must not import
+            # before its first paint (tests/store/test_layering.py).
+            from ..store import fetch_grid_members
+
+            return Started(
+                fetch_grid_members(
+                    self.pkgtui.client, store, grid, refresh=refresh, v3_url=self.pkgtui.config.api_v3_url
+                )
+            )
         return Started(self.pkgtui.client.iter_packages(ids, refresh=refresh))
+
+    def _matching_store(self) -> Store | None:
+        """The store API v3's members are matched through (v3 names packages by slug, the
+        store knows their ids): a synced one. None: v4, one request a member (an empty store
+        would match nothing, and v3 would be one request more)."""
+        return self.pkgtui.store if self.pkgtui.catalogue_synced() else None
 
     def _stored_view(self) -> GridView | None:
         """The grid and every one of its members from the local catalogue, or None when it
@@ -170,6 +198,8 @@ class GridScreen(DataScreen):
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.shown_from_store = False
+        # r while a stale grid is being revalidated: this load replaces that one.
+        self.workers.cancel_group(self, "grid-revalidate")
         client = self.pkgtui.client
         self.packages.clear()
         self.failures.clear()
@@ -194,7 +224,7 @@ class GridScreen(DataScreen):
         progress = self.query_one("#grid-progress", LoadProgress)
         progress.update_progress(0, len(ids), "packages")
         self._progress = (0, len(ids))
-        members = await self._members(ids, refresh)
+        members = await self._members(grid, refresh)
         try:
             async for fetched in members:
                 if fetched.value is not None:
@@ -208,6 +238,7 @@ class GridScreen(DataScreen):
             await members.aclose()
         self._progress = None
         progress.finish()
+        self._read_usage()
         self._loaded()
 
     def show_cached(self) -> bool:
@@ -221,8 +252,11 @@ class GridScreen(DataScreen):
             self._show_grid(view.grid)
             self.failures.clear()
             self.packages = {package.id: package for package in view.members}
+            self._read_usage()
             self._loaded()
             self.shown_from_store = True
+            if self.catalogue_is_stale():
+                self.revalidate()
             return True
         client = self.pkgtui.client
         grid = client.peek_grid(self.key)
@@ -240,6 +274,47 @@ class GridScreen(DataScreen):
         self.pkgtui.session.add_packages(packages)
         self._loaded()
         return True
+
+    @work(exclusive=True, group="grid-revalidate", exit_on_error=False)
+    async def revalidate(self) -> None:
+        """The stored grid was old: ask the API for it again (the grid, then its members in
+        one v3 request where it answers) and redraw the rows in place as they come, each kept
+        in the store. A failure leaves the stored copy on screen, row by row."""
+        client = self.pkgtui.client
+        try:
+            grid = await client.grid(self.key)
+        except APIError:
+            return
+        self._show_grid(grid)
+        ids = set(grid.package_ids)
+        # A member the grid no longer names goes; one it names now arrives below.
+        self.packages = {key: package for key, package in self.packages.items() if key in ids}
+        members = await self._members(grid, refresh=False)
+        try:
+            async for fetched in members:
+                if fetched.value is not None and fetched.value != self.packages.get(fetched.value.id):
+                    self.packages[fetched.value.id] = fetched.value
+                    self.pkgtui.session.add_packages([fetched.value])
+                    self._redraws.request()
+        finally:
+            await members.aclose()
+        self._read_usage()
+        self._draw()
+
+    def _read_usage(self) -> None:
+        """The usage counts of the packages on screen, from the store (v3 wrote them there,
+        by a sync or by this screen's own fetch); none without a store."""
+        store = self.pkgtui.store
+        usage: dict[int, int] = {}
+        if store is not None:
+            for key in self.packages:
+                count = store.usage_count(key)
+                if count is not None:
+                    usage[key] = count
+        self.usage = usage
+        columns = [TABLE_COLUMNS[col.key] for col in COLUMNS] + ([USERS_COLUMN] if usage else [])
+        if len(columns) != len(self.table.columns):
+            self.table.columns = columns  # labels follow in _draw_labels
 
     def _loaded(self) -> None:
         """Everything has arrived (or failed): say so and draw the rows."""
@@ -291,7 +366,7 @@ class GridScreen(DataScreen):
         # A failed member is found by its id or slug, with the rule of every filter.
         for index in filter_indices([haystack(clean(str(key))) for key, _ in failures], query):
             key, error = failures[index]
-            rows.append(self._failed_cells(key, error))
+            rows.append(self._failed_cells(key, error) + ([Text("")] if self.usage else []))
             keys.append(failed_key(key))
         self.table.set_rows(rows, keys)
         if self._progress is not None:
@@ -327,6 +402,7 @@ class GridScreen(DataScreen):
             tuple(is_best(col, package, best, now) for col in COLUMNS),
             package.is_stale(now),
             column("last_commit").text(package, now),
+            self.usage.get(package.id) if self.usage else False,
         )
         cached = self._cell_cache.get(package.id)
         if cached is not None and cached[0] is package and cached[1] == shown:
@@ -350,6 +426,8 @@ class GridScreen(DataScreen):
             if is_best(col, package, best, now):
                 cell = Text.assemble((BEST_MARK, BEST_STYLE), (cell.plain, BEST_STYLE))
             cells.append(cell)
+        if self.usage:
+            cells.append(Text(users_text(self.usage.get(package.id))))
         return cells
 
     @staticmethod
@@ -364,7 +442,7 @@ class GridScreen(DataScreen):
         return self.sort_reverse if self.sort_reverse is not None else bool(col.higher_is_better)
 
     def _draw_labels(self) -> None:
-        labels = [TABLE_COLUMNS[col.key].label for col in COLUMNS]
+        labels = [TABLE_COLUMNS[col.key].label for col in COLUMNS] + ([USERS_LABEL] if self.usage else [])
         self.table.set_labels(
             sort_labels(labels, COLUMN_KEYS.index(self.sort_key), self._direction_descending())
         )
@@ -389,6 +467,8 @@ class GridScreen(DataScreen):
 
     @on(VirtualTable.HeaderClicked, "#grid-table")
     def _sort_by_header(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.column >= len(COLUMNS):
+            return  # Users: known for some packages only, so not a sort column
         key = COLUMNS[event.column].key
         if key == self.sort_key:
             self.action_reverse_sort()

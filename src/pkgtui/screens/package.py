@@ -10,6 +10,7 @@ import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+import msgspec
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from ..api import APIError, Package
 from ..api.errors import NotFound
 from ..comparison import STALE_MARK
 from ..format import dated, format_count
+from ..store import StoreError
 from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
 from ..widgets.participants import ParticipantsPanel
@@ -140,9 +142,19 @@ class PackageScreen(DataScreen):
         store = self.pkgtui.store
         if self.package is None or package == self.package or store is None:
             return
+        self._keep(store, package)
         self.package = package
         self._show_package(package)
         self._show_stored_titles(store, package)
+
+    @staticmethod
+    def _keep(store: Store, package: Package) -> None:
+        """The refreshed copy goes into the store, so the next screen opens with it; a store
+        that cannot be written is no reason to fail the screen (the copy is on screen)."""
+        try:
+            store.put_packages([(package, msgspec.json.encode(package))])
+        except StoreError:
+            pass
 
     @work(exclusive=True, group="package", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
