@@ -61,7 +61,7 @@ async def test_package_shows_every_field():
         ]
         assert options(app, "#package-links") == [
             "Repository    https://github.com/django-otp/django-otp",
-            "PyPI          http://pypi.python.org/pypi/django-otp",
+            "PyPI          https://pypi.org/project/django-otp/",
             "Documentation https://django-otp-official.readthedocs.io/",
         ]
         assert options(app, "#package-grids") == ["Grid 7", "Grid 426"]
@@ -197,11 +197,11 @@ async def test_y_copies_the_focused_link_and_o_opens_it():
         links.focus()
         await pilot.press("j")  # Repository -> PyPI
         await pilot.press("y")
-        assert app.clipboard == "http://pypi.python.org/pypi/django-otp"
+        assert app.clipboard == "https://pypi.org/project/django-otp/"
         await pilot.press("o")
-        assert opened == ["http://pypi.python.org/pypi/django-otp"]
+        assert opened == ["https://pypi.org/project/django-otp/"]
         await pilot.press("enter")
-        assert opened[-1] == "http://pypi.python.org/pypi/django-otp"
+        assert opened[-1] == "https://pypi.org/project/django-otp/"
 
 
 async def test_non_web_links_are_listed_but_never_opened():

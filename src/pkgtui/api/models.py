@@ -41,6 +41,10 @@ def _id_from_url(url: str, kind: str | None) -> int | None:
     return int(match.group(2))
 
 
+# PEP 508's project name, ASCII only (as api/pypi.py checks it before asking PyPI).
+_PYPI_PROJECT_NAME = re.compile(r"[A-Z0-9](?:[A-Z0-9._-]{0,198}[A-Z0-9])?", re.IGNORECASE | re.ASCII)
+
+
 def pypi_name_from_url(url: object) -> str | None:
     """The project name in ``pypi.python.org/pypi/X``, ``pypi.org/project/X/`` and the like."""
     if not isinstance(url, str) or not url.strip():
@@ -348,6 +352,16 @@ class Package(
     @property
     def pypi_name(self) -> str | None:
         return pypi_name_from_url(self.pypi_url)
+
+    @property
+    def pypi_project_url(self) -> str | None:
+        """``https://pypi.org/project/<name>/``: the API still sends the legacy
+        ``http://pypi.python.org/pypi/<name>``, which redirects (and over plain http). None
+        unless the name is a PEP 508 project name, so nothing odd is put in a link."""
+        name = self.pypi_name
+        if name is None or not _PYPI_PROJECT_NAME.fullmatch(name):
+            return None
+        return f"https://pypi.org/project/{name}/"
 
     @property
     def commits_total(self) -> int:

@@ -410,4 +410,4 @@ class GridScreen(DataScreen):
         package = self.packages.get(self.table.cursor_key) if isinstance(self.table.cursor_key, int) else None
         if package is None:
             return None
-        return package.repo_url or package.pypi_url or package.documentation_url
+        return package.repo_url or (package.pypi_project_url or package.pypi_url) or package.documentation_url
