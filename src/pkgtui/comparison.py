@@ -102,9 +102,11 @@ COLUMNS: tuple[Measure, ...] = (
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 
-# Markers that carry the meaning without colour (NO_COLOR terminals, plain output).
-BEST_MARK = "★"
+# Markers that carry the meaning without colour (NO_COLOR terminals, plain output). One
+# meaning each: a star read as GitHub stars beside a star count, and "failed" has its own.
+BEST_MARK = "◆"
 STALE_MARK = "⚠"
+FAILED_MARK = "✗"
 
 
 def column(key: str) -> Measure:
