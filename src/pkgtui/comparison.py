@@ -112,9 +112,11 @@ def users_text(count: int | None) -> str:
     return format_count(count) if count is not None else "–"
 
 
-# Markers that carry the meaning without colour (NO_COLOR terminals, plain output).
-BEST_MARK = "★"
+# Markers that carry the meaning without colour (NO_COLOR terminals, plain output). One
+# meaning each: a star read as GitHub stars beside a star count, and "failed" has its own.
+BEST_MARK = "◆"
 STALE_MARK = "⚠"
+FAILED_MARK = "✗"
 
 
 def column(key: str) -> Measure:

@@ -49,12 +49,12 @@ async def test_grid_shows_title_members_best_and_stale_markers():
         table = table_of(app)
         # Sorted by stars, most first.
         assert table.keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
-        assert column_texts(table, "stars") == ["★1,853", "621", "402", "28"]
-        assert column_texts(table, "last_commit") == ["★1 mo ago", "1 mo ago", "1 y ago", "12 y ago"]
+        assert column_texts(table, "stars") == ["◆1,853", "621", "402", "28"]
+        assert column_texts(table, "last_commit") == ["◆1 mo ago", "1 mo ago", "1 y ago", "12 y ago"]
         names = column_texts(table, "name")
         assert names[0] == "django-two-factor-auth" and names[2] == "⚠ django-stronghold"
         assert names[3] == "⚠ django-twostepauth"
-        assert column_texts(table, "commits") == ["★69", "18", "0", "0"]
+        assert column_texts(table, "commits") == ["◆69", "18", "0", "0"]
         assert all(len(text) == 13 for text in column_texts(table, "activity"))
         assert not message_of(app).display
         legend = plain(screen.query_one("#grid-legend").render())
@@ -68,10 +68,10 @@ async def test_s_cycles_the_sort_column_and_S_reverses_it():
         table = table_of(app)
         await pilot.press("s")  # stars -> forks
         assert app.screen.sort_key == "forks"
-        assert column_texts(table, "forks") == ["★460", "117", "46", "6"]
+        assert column_texts(table, "forks") == ["◆460", "117", "46", "6"]
         assert table._labels[COLUMN_KEYS.index("forks")] == "Forks▼"
         await pilot.press("S")
-        assert column_texts(table, "forks") == ["6", "46", "117", "★460"]
+        assert column_texts(table, "forks") == ["6", "46", "117", "◆460"]
         assert table._labels[COLUMN_KEYS.index("forks")] == "Forks▲"
         for _ in range(len(COLUMN_KEYS) - COLUMN_KEYS.index("forks")):  # forks -> ... -> name
             await pilot.press("s")
@@ -159,7 +159,7 @@ async def test_a_failed_member_shows_as_a_row_and_retry_fetches_it():
         table = table_of(app)
         assert table.keys == [TWO_FACTOR, STRONGHOLD, TWOSTEP, f"failed:{OTP}"]
         failed = column_texts(table, "name")[-1]
-        assert failed.startswith(f"⚠ package {OTP} failed:") and "server error (HTTP 503)" in failed
+        assert failed.startswith(f"✗ package {OTP} failed:") and "server error (HTTP 503)" in failed
         assert message_of(app).kind == "error"
         assert message_of(app).text == "1 of 4 packages could not be loaded — press r to retry"
         transport.failures.clear()
@@ -359,3 +359,69 @@ async def test_a_grid_not_seen_before_is_titled_when_it_arrives(make_app):
         grid_answer.set()
         await settle(pilot)
         assert str(screen.query_one("#grid-title", Static).render()) == "Grid 7"
+
+
+async def test_marks_are_distinct_and_the_legend_names_each_one_shown():
+    app, transport = scripted_app(GRID_7)
+    transport.failures[rf"/packages/{OTP}/$"] = 503
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        best = column_texts(table, "stars")[0][0]
+        stale = column_texts(table, "name")[1][0]
+        failed = column_texts(table, "name")[-1][0]
+        assert len({best, stale, failed}) == 3
+        first_line, website = plain(app.screen.query_one("#grid-legend").render()).splitlines()
+        for mark, word in ((best, "best"), (stale, "stale"), (failed, "failed")):
+            assert f"{mark} {word}" in first_line
+        assert "website" in website and "o " in website
+
+
+async def test_the_legend_names_failed_only_when_a_member_failed():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "failed" not in plain(app.screen.query_one("#grid-legend").render())
+
+
+async def test_o_opens_and_y_copies_the_grids_web_page(monkeypatch):
+    app, _ = scripted_app(GRID_7)
+    opened: list[str] = []
+    copied: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        slug = app.screen.grid.slug
+        await pilot.press("o")
+        await pilot.press("y")
+        assert opened == copied == [f"https://djangopackages.org/grids/g/{slug}/"]
+
+
+async def test_a_grid_slug_that_is_not_a_slug_makes_no_link(monkeypatch):
+    grids = derive_grids(sample_packages())
+    for grid in grids:
+        if grid["id"] == 7:
+            grid["slug"] = "x/../../evil?q=\x1b[31m"
+    app, _ = scripted_app(GRID_7, DemoAPI(grids=grids))
+    opened: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == []
+        assert any("Nothing here has a URL" in n.message for n in app._notifications)
+
+
+async def test_names_are_not_cut_at_80_columns_and_the_legend_names_hidden_columns():
+    app, _ = scripted_app(GRID_7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        widths = dict(table.column_widths(table.size.width - 1))
+        name = COLUMN_KEYS.index("name")
+        assert widths[name] >= max(len(n) for n in column_texts(table, "name"))
+        hidden = table.hidden_columns()
+        assert hidden
+        legend = plain(app.screen.query_one("#grid-legend").render())
+        assert f"hidden: {', '.join(hidden)}" in " ".join(legend.split())

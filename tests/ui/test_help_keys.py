@@ -22,7 +22,9 @@ async def test_help_from_a_filter_box_lists_its_keys_but_not_textuals_editing_ke
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text", Static).render())
-        assert "To the list" in text and "Clear, then list" in text  # the box's own keys
+        # The box's own (Esc there clears, then returns to the list: the screen's Back is for
+        # the list), and the screen's.
+        assert "To the list" in text and "Clear, then list" in text and "Filter" in text
         assert "Delete character left" not in text  # Textual's Input, the usual editing keys
         assert "Sort" not in text  # "s" types an s in the box
 

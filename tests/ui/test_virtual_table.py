@@ -119,6 +119,25 @@ def test_layout_gives_flexible_columns_the_rest_and_drops_columns_when_narrow():
     assert table.column_widths(20) == [(0, 14), (1, 5)]
 
 
+def test_a_flexible_column_below_its_min_width_drops_optional_columns_soonest_hidden_first():
+    columns = [
+        Column("Name", min_width=20),
+        Column("Must", width=5),
+        Column("Often", width=4, hide_below=10),
+        Column("Rarely", width=4, hide_below=30),
+    ]
+    table = VirtualTable(columns)
+    # 40: 40 - 13 - 3 gaps = 24 for Name, enough: all shown.
+    assert [i for i, _ in table.column_widths(40)] == [0, 1, 2, 3]
+    # 32: Name would get 16 < 20, so "Rarely" (hidden soonest) goes: 32 - 9 - 2 = 21.
+    assert table.column_widths(32) == [(0, 21), (1, 5), (2, 4)]
+    assert table.hidden_columns(32) == ["Rarely"]
+    # 24: both optional columns go; "Must" stays even though Name is still short.
+    assert table.column_widths(24) == [(0, 18), (1, 5)]
+    table.set_min_width(0, 8)
+    assert [i for i, _ in table.column_widths(32)] == [0, 1, 2, 3]
+
+
 def test_subset_indexes_without_copying_and_finds_values_in_order():
     base = ["a", "b", "c", "d", "e"]
     view = Subset(base, [4, 0, 2])

@@ -84,7 +84,10 @@ class DemoAPI:
         grids: Iterable[JSON] | None = None,
         base_url: str = DEMO_BASE_URL,
     ) -> None:
-        self.packages = list(sample_packages() if packages is None else packages)
+        # Copies: the sample data is read once per process and shared, and a test that changes
+        # what its server serves must not change it for every later test (seen: a star count
+        # raised by one test showed in the next test's snapshots).
+        self.packages = [dict(p) for p in (sample_packages() if packages is None else packages)]
         self.categories = list(sample_categories() if categories is None else categories)
         self.grids = list(derive_grids(self.packages) if grids is None else grids)
         self.base_url = base_url

@@ -42,7 +42,8 @@ def _id_from_url(url: str, kind: str | None) -> int | None:
 
 
 _PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
-_PYPI_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?", re.ASCII)
+# PEP 508's project name, ASCII only (as api/pypi.py checks it before asking PyPI).
+_PYPI_PROJECT_NAME = re.compile(r"[A-Z0-9](?:[A-Z0-9._-]{0,198}[A-Z0-9])?", re.IGNORECASE | re.ASCII)
 
 
 def pypi_name_from_url(url: object) -> str | None:
@@ -354,10 +355,19 @@ class Package(
         return pypi_name_from_url(self.pypi_url)
 
     @property
+    def pypi_project_url(self) -> str | None:
+        """``https://pypi.org/project/<name>/``: the API still sends the legacy
+        ``http://pypi.python.org/pypi/<name>``, which redirects (and over plain http). None
+        unless the name is a PEP 508 project name, so nothing odd is put in a link."""
+        name = self.pypi_name
+        if name is None or not _PYPI_PROJECT_NAME.fullmatch(name):
+            return None
+        return f"https://pypi.org/project/{name}/"
+
+    @property
     def pypi_page_url(self) -> str | None:
-        """The package's PyPI page as PyPI links it today, ``https://pypi.org/project/<name>/``,
-        when ``pypi_url`` is on one of PyPI's hosts (most entries still hold the legacy
-        ``http://pypi.python.org/pypi/<name>``); else ``pypi_url`` as it is."""
+        """The link to show for ``pypi_url``: :attr:`pypi_project_url` when it is on one of
+        PyPI's hosts, else ``pypi_url`` as it is (a link elsewhere is not rewritten)."""
         url = self.pypi_url
         if not url:
             return url
@@ -365,10 +375,7 @@ class Package(
             host = (urlsplit(url.strip()).hostname or "").lower()
         except ValueError:
             return url
-        name = self.pypi_name
-        if host in _PYPI_HOSTS and name and _PYPI_NAME.fullmatch(name):
-            return f"https://pypi.org/project/{name}/"
-        return url
+        return (self.pypi_project_url or url) if host in _PYPI_HOSTS else url
 
     @property
     def commits_total(self) -> int:

@@ -7,10 +7,12 @@ come from :mod:`pkgtui.comparison`, shared with ``pkgtui grid --plain``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -25,6 +27,7 @@ from ..comparison import (
     BEST_MARK,
     COLUMN_KEYS,
     COLUMNS,
+    FAILED_MARK,
     STALE_MARK,
     USERS_LABEL,
     BestValues,
@@ -47,6 +50,8 @@ from .base import DataScreen
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
 ACTIVITY_CELLS = 13
+# A name wider than this is cut rather than dropping yet more columns.
+NAME_MOST = 40
 # How long arrivals are gathered before the table is redrawn (many rows arrive at once).
 REDRAW_DELAY = 0.05
 # Members read from the cache before the first frame, at most. Each read holds the event loop
@@ -74,6 +79,17 @@ STALE_STYLE = Style(color="yellow")
 FAILED_STYLE = Style(color="red")
 
 
+WEBSITE = "https://djangopackages.org"
+WEBSITE_LINE = "Feature comparisons are on the website: o opens this grid there."
+# A Django slug: anything else (escapes, slashes, a query) makes no link.
+_SLUG = re.compile(r"[A-Za-z0-9_-]{1,200}", re.ASCII)
+
+
+def grid_page_url(slug: str) -> str | None:
+    """The grid's page on djangopackages.org (upstream ``grid/urls.py``: ``grids/g/<slug>/``)."""
+    return f"{WEBSITE}/grids/g/{slug}/" if _SLUG.fullmatch(slug) else None
+
+
 def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
@@ -90,6 +106,8 @@ class GridScreen(DataScreen):
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),
         (STALE_MARK, "stale: no commit for a year or more"),
+        (FAILED_MARK, "this package could not be loaded"),
+        ("o / y", "open / copy this grid's page on djangopackages.org (its feature comparison)"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -113,6 +131,7 @@ class GridScreen(DataScreen):
         self._heading: tuple[str, str] | None = None  # (title, description) on screen
         # Usage counts ("Users") the local catalogue knows, by package id: a column when any.
         self.usage: dict[int, int] = {}
+        self._shown = 0  # rows the legend last counted
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading grid…"), id="grid-title")
@@ -368,6 +387,10 @@ class GridScreen(DataScreen):
             key, error = failures[index]
             rows.append(self._failed_cells(key, error) + ([Text("")] if self.usage else []))
             keys.append(failed_key(key))
+        # Names are never cut while a number column can go instead: the longest of all the
+        # grid's (not only the filtered ones, so a filter does not reshuffle the columns).
+        longest = max((self._name_width(p, now) for p in self.packages.values()), default=0)
+        self.table.set_min_width(COLUMN_KEYS.index("name"), max(12, min(NAME_MOST, longest)))
         self.table.set_rows(rows, keys)
         if self._progress is not None:
             done, total = self._progress
@@ -378,6 +401,15 @@ class GridScreen(DataScreen):
             )
         self._draw_labels()
         self._draw_legend(len(ordered))
+
+    @staticmethod
+    def _name_width(package: Package, now: datetime) -> int:
+        stale = len(STALE_MARK) + 1 if package.is_stale(now) else 0
+        return cell_len(column("name").text(package, now)) + stale + 1  # + a best mark
+
+    def on_resize(self) -> None:
+        # The columns a width hides are named in the legend: after the table has its new size.
+        self.call_after_refresh(lambda: self._draw_legend(self._shown))
 
     def _matching(self, packages: list[Package], query: str) -> list[Package]:
         if not query.strip():
@@ -433,7 +465,7 @@ class GridScreen(DataScreen):
     @staticmethod
     def _failed_cells(key: int | str, error: APIError) -> list[Text]:
         message = Text(
-            f"{STALE_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE
+            f"{FAILED_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE
         )
         return [message] + [Text("") for _ in COLUMNS[1:]]
 
@@ -448,10 +480,17 @@ class GridScreen(DataScreen):
         )
 
     def _draw_legend(self, shown: int) -> None:
+        self._shown = shown
         total = len(self.packages)
         count = count_of(shown, total)
         sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
         legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
+        if self.failures:
+            legend += f" · {FAILED_MARK} failed"
+        if self.table.size.width and (hidden := self.table.hidden_columns()):
+            legend += f" · hidden: {', '.join(hidden)} (wider shows them)"
+        # Neither API serves the grids' feature rows: say where they are, and the key to go there.
+        legend += f"\n{WEBSITE_LINE}"
         self.query_one("#grid-legend", Static).update(Text(legend))
 
     # -- actions -------------------------------------------------------------------------
@@ -487,7 +526,7 @@ class GridScreen(DataScreen):
             self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
 
     def focused_url(self) -> str | None:
-        package = self.packages.get(self.table.cursor_key) if isinstance(self.table.cursor_key, int) else None
-        if package is None:
-            return None
-        return package.repo_url or package.pypi_page_url or package.documentation_url
+        """The grid's own page on the website, which holds what this screen cannot show: the
+        feature comparison. (A package's links are one Enter away, on its screen.)"""
+        grid = self.grid or self.pkgtui.session.find_grid(self.key)
+        return grid_page_url(grid.slug) if grid is not None else None

@@ -56,6 +56,7 @@ class PackageScreen(DataScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_order", "Sort", id="package.participants_order"),
+        Binding("p", "copy_pip", "Copy pip install", id="package.copy_pip"),
         Binding("j", "scroll_body(1)", "Down", show=False, id="package.down"),
         Binding("k", "scroll_body(-1)", "Up", show=False, id="package.up"),
         Binding("g", "scroll_body_end(0)", "Top", show=False, id="package.top"),
@@ -243,6 +244,8 @@ class PackageScreen(DataScreen):
         self.links.clear()
         for option_id, label, url in (
             ("repo", "Repository", package.repo_url),
+            # The current page for the project, not the legacy pypi.python.org one the API
+            # sends; a link elsewhere, or a name that is not a project name, is kept as sent.
             ("pypi", "PyPI", package.pypi_page_url),
             ("docs", "Documentation", package.documentation_url),
         ):
@@ -282,6 +285,20 @@ class PackageScreen(DataScreen):
     def action_cycle_order(self) -> None:
         order = self.query_one(ParticipantsPanel).cycle_order()
         self.notify(f"Participants: {order}", timeout=2)
+
+    def action_copy_pip(self) -> None:
+        """``pip install <name>`` to the clipboard (OSC 52, through the terminal) and on
+        screen, so it can be copied by hand where the terminal ignores OSC 52."""
+        package = self.package
+        if package is None:
+            self.notify("The package has not loaded yet.", timeout=3)
+            return
+        if package.pypi_project_url is None:
+            self.notify("This package names no PyPI project.", timeout=3)
+            return
+        command = f"pip install {package.pypi_name}"
+        self.pkgtui.copy_to_clipboard(command)
+        self.notify(command, title="Copied (via the terminal)", markup=False, timeout=8)
 
     def action_scroll_body(self, step: int) -> None:
         body = self.query_one("#package-body", VerticalScroll)

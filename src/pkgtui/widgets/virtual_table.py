@@ -12,7 +12,7 @@ so the cursor stays on the same row when the rows are filtered, sorted or extend
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, Literal, TypeVar
 
 from rich.cells import cell_len, set_cell_size
@@ -232,6 +232,20 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
+    def set_min_width(self, column: int, width: int) -> None:
+        """The width below which flexible ``column`` drops optional columns rather than be cut
+        (see column_widths): e.g. the longest name in the rows."""
+        if self.columns[column].min_width == width:
+            return
+        self.columns[column] = replace(self.columns[column], min_width=width)
+        self._line_cache.clear()
+        self.refresh()
+
+    def hidden_columns(self, width: int | None = None) -> list[str]:
+        """The labels of the columns not shown at ``width`` (default: the table's own)."""
+        shown = {i for i, _ in self.column_widths(self._table_width() if width is None else width)}
+        return [column.label for i, column in enumerate(self.columns) if i not in shown]
+
     def set_empty_text(self, text: str) -> None:
         self.empty_text = text
         self.refresh()
@@ -309,10 +323,23 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
     def column_widths(self, width: int) -> list[tuple[int, int]]:
         """(column index, width) of each shown column, for a table ``width`` cells wide."""
         shown = [i for i, column in enumerate(self.columns) if width >= column.hide_below]
-        gaps = max(0, len(shown) - 1)
-        fixed = sum(self.columns[i].width or 0 for i in shown)
         flexible = [i for i in shown if self.columns[i].width is None]
-        spare = max(0, width - fixed - gaps)
+
+        def spare_of(shown: list[int]) -> int:
+            fixed = sum(self.columns[i].width or 0 for i in shown)
+            return max(0, width - fixed - max(0, len(shown) - 1))
+
+        # A flexible column narrower than its min_width (a name that would be cut) first
+        # drops the optional fixed columns, the one hidden soonest first: a name cut loses
+        # more than a number.
+        optional = sorted(
+            (i for i in shown if self.columns[i].width is not None and self.columns[i].hide_below),
+            key=lambda i: (self.columns[i].hide_below, i),
+        )
+        need = sum(self.columns[i].min_width for i in flexible)
+        while flexible and optional and spare_of(shown) < need:
+            shown.remove(optional.pop())
+        spare = spare_of(shown)
         widths: dict[int, int] = {}
         for n, i in enumerate(flexible):
             share = spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
