@@ -83,6 +83,7 @@ def _search_store(lookup: Lookup, term: str, limit: int | None) -> list[dict]:
     store = lookup.store
     hits = store.search(term, limit=min(limit or MAX_RESULTS, MAX_RESULTS))
     categories = {category.id: category.display_title for category in store.categories()}
+    usage = store.usage_counts(package.id for package in hits)  # one query, not one a hit
     return [
         {
             "item_type": "package",
@@ -93,7 +94,7 @@ def _search_store(lookup: Lookup, term: str, limit: int | None) -> list[dict]:
             "absolute_url": f"/packages/p/{package.slug}/",
             "repo_watchers": package.repo_watchers,
             "repo_forks": package.repo_forks,
-            "usage": store.usage_count(package.id),
+            "usage": usage.get(package.id),
             "last_committed": package.last_updated.isoformat() if package.last_updated else None,
         }
         for package in hits

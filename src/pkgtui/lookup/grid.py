@@ -82,12 +82,8 @@ def _users(lookup: Lookup, packages: list[Package]) -> dict[int, int] | None:
     grid fetch just made); None when none is known, and the column is then left out."""
     if lookup.store is None:
         return None
-    found: dict[int, int] = {}
     try:
-        for package in packages[:MAX_MEMBERS]:
-            count = lookup.store.usage_count(package.id)
-            if count is not None:
-                found[package.id] = count
+        found = lookup.store.usage_counts(package.id for package in packages[:MAX_MEMBERS])
     except StoreError:
         return None
     return found or None

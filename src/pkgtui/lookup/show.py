@@ -43,10 +43,10 @@ class Field:
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     key = args.key.strip()
     participants_only = args.participants or args.filter is not None
-    raw, package = await _fetch_package(lookup, key)
+    raw, package, stored = await _fetch_package(lookup, key)
     if participants_only:
         return _print_participants(lookup.out, package, args.filter, args.json)
-    summary = await _with_context(lookup, raw, package)
+    summary = await _with_context(lookup, raw, package, stored)
     if args.json:
         lookup.out.json({"package": summary.raw, "derived": derived(summary, lookup)})
     elif lookup.out.color:
@@ -56,31 +56,32 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package]:
+async def _fetch_package(lookup: Lookup, key: str) -> tuple[dict[str, Any], Package, bool]:
+    """The object as served, the package, and whether the local catalogue answered."""
     # The raw object is read (not client.package) so --json can print it as served.
     if lookup.store is not None:
         stored = lookup.store.package_raw(key)
         if stored is not None:
             try:
-                return stored, Package.from_api(stored)
+                return stored, Package.from_api(stored), True
             except APIError:
                 pass  # kept once but unreadable now: the API's copy instead
     if lookup.offline:
         raise not_stored(lookup.store, f"package {clean(key)!r}")
     try:
         raw = await lookup.client.get_json(f"packages/{quote(key, safe='')}/", refresh=lookup.refresh)
-        return raw, Package.from_api(raw)
+        return raw, Package.from_api(raw), False
     except APIError as error:
         hint = f"check the slug or id, or search with: pkgtui find {clean(key)}"
         raise from_api_error(error, f"package {clean(key)!r}", not_found_hint=hint) from None
 
 
-async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package) -> Summary:
+async def _with_context(lookup: Lookup, raw: dict[str, Any], package: Package, stored: bool) -> Summary:
     """The category's and the grids' titles, from the local catalogue when it holds the
     package, else fetched concurrently; a missing or failed one is named by id."""
     category_id = package.category_id
     store = lookup.store
-    if store is not None and store.package(package.id) is not None:
+    if store is not None and stored:
         kept = store.category(category_id) if category_id is not None else None
         stored_category = None
         if category_id is not None:

@@ -324,12 +324,7 @@ class GridScreen(DataScreen):
         """The usage counts of the packages on screen, from the store (v3 wrote them there,
         by a sync or by this screen's own fetch); none without a store."""
         store = self.pkgtui.store
-        usage: dict[int, int] = {}
-        if store is not None:
-            for key in self.packages:
-                count = store.usage_count(key)
-                if count is not None:
-                    usage[key] = count
+        usage = store.usage_counts(self.packages) if store is not None else {}
         self.usage = usage
         columns = [TABLE_COLUMNS[col.key] for col in COLUMNS] + ([USERS_COLUMN] if usage else [])
         if len(columns) != len(self.table.columns):

@@ -378,21 +378,15 @@ class Store:
         text = str(key).strip()
         return next((category for category in self.categories() if category.answers_to(text)), None)
 
+    def _packages(self, where: str, params: tuple[Any, ...]) -> list[Package]:
+        """Packages read with ``SELECT ... FROM packages p JOIN package_json j`` and ``where``
+        (its filter, order and limit), decoded; [] if the file is found damaged."""
+        sql = f"SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id {where}"
+        return self._read(lambda c: decode_packages([row[0] for row in c.execute(sql, params)]), [])
+
     def category_packages(self, category_id: int) -> list[Package]:
         """Every package of a category, in the API's order."""
-        return self._read(
-            lambda c: decode_packages(
-                [
-                    row[0]
-                    for row in c.execute(
-                        "SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id "
-                        "WHERE p.category_id = ? ORDER BY p.position",
-                        (category_id,),
-                    )
-                ]
-            ),
-            [],
-        )
+        return self._packages("WHERE p.category_id = ? ORDER BY p.position", (category_id,))
 
     def grids(self) -> list[Grid]:
         return self._read(
@@ -494,19 +488,7 @@ class Store:
 
     def top_packages(self, limit: int) -> list[Package]:
         """The ``limit`` most-starred packages, most first (the catalogue's rank)."""
-        return self._read(
-            lambda c: decode_packages(
-                [
-                    row[0]
-                    for row in c.execute(
-                        "SELECT j.raw FROM packages p JOIN package_json j ON j.id = p.id "
-                        "WHERE p.rank IS NOT NULL ORDER BY p.rank LIMIT ?",
-                        (max(0, limit),),
-                    )
-                ]
-            ),
-            [],
-        )
+        return self._packages("WHERE p.rank IS NOT NULL ORDER BY p.rank LIMIT ?", (max(0, limit),))
 
     def pypi_facts(self, names: Iterable[str]) -> dict[str, StoredFacts]:
         """What is kept for each of ``names`` (normalized PyPI names); a name with nothing
@@ -563,6 +545,24 @@ class Store:
             None,
         )
         return row[0] if row else None
+
+    def usage_counts(self, package_ids: Iterable[int]) -> dict[int, int]:
+        """The known usage counts of ``package_ids``, in one query per 500 (unknown: left out)."""
+        wanted = list(dict.fromkeys(package_ids))
+        found: dict[int, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+
+            def query(c: sqlite3.Connection, chunk: list[int] = chunk) -> list[tuple[int, int]]:
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    f"SELECT id, usage_count FROM packages WHERE usage_count IS NOT NULL AND id IN ({marks})"
+                )
+                return c.execute(sql, chunk).fetchall()
+
+            empty: list[tuple[int, int]] = []
+            found.update(self._read(query, empty))
+        return found
 
     def ids_by_slug(self, kind: str, slugs: Iterable[str]) -> dict[str, int]:
         """``{slug: id}`` for the packages, grids or categories with these slugs."""
