@@ -27,7 +27,7 @@ from .api.results import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
-from .format import moments_ago
+from .format import moments_ago, skipped_text
 from .session import Session
 from .store import Store
 from .target import StartTarget
@@ -111,6 +111,7 @@ class PkgtuiApp(App[int]):
         # first use; tests hand in a transport.
         self._pypi_transport = pypi_transport
         self._pypi_http: httpx.AsyncClient | None = None
+        self.sync_skipped = 0
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
@@ -266,6 +267,7 @@ class PkgtuiApp(App[int]):
             result.requests,
             time.perf_counter() - started,
         )
+        self.sync_skipped = result.skipped
         self.catalogue_status = self._synced_text()
         self.catalogue_version += 1
 
@@ -286,7 +288,10 @@ class PkgtuiApp(App[int]):
         if synced is None:
             return ""
         count = self.store.status().packages
-        return f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
+        text = f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
+        if self.sync_skipped:  # this run's sync left out items that could not be read
+            text += f" ({skipped_text(self.sync_skipped)})"
+        return text
 
     def _store_warning(self, message: str) -> None:
         self.call_later(self.notify, message, title="Catalogue", severity="warning", markup=False, timeout=10)
