@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 # The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
 # a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
+# What the catalogue store keeps, by API path (relative to the v4 or v3 root).
+STORE_KEPT_PATHS = ("categories/", "grids/", "packages/")
 _log = logging.getLogger("pkgtui.app")
 SIGNAL_EXITS = {
     signal.SIGTERM: EXIT_TERMINATED,
@@ -175,7 +177,19 @@ class PkgtuiApp(App[int]):
 
     def _adopt(self, client: Client) -> None:
         client.listeners.append(self._on_response)
+        if client.cache is not None:
+            client.cache.kept_elsewhere = self._kept_by_store
         self._client = client
+
+    def _kept_by_store(self, url: str) -> bool:
+        """Whether the synced catalogue keeps what ``url`` answers (categories, grids,
+        packages, v4 or v3): then the HTTP cache keeps no copy of it (one home per object;
+        search answers, and everything before the first sync, are still cached)."""
+        path = urlsplit(url).path
+        for root in (urlsplit(self.config.api_url).path, urlsplit(self.config.v3_url).path):
+            if path.startswith(root) and path[len(root) :].startswith(STORE_KEPT_PATHS):
+                return self.catalogue_synced()
+        return False
 
     def _open_store(self) -> Store | None:
         if not self.config.use_cache:
