@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Static
 
 from pkgtui.screens import base
 from pkgtui.screens.category import CategoryScreen
@@ -17,7 +16,7 @@ from .conftest import settle
 
 
 def help_text(app) -> str:
-    return str(app.screen.query_one("#help-text", Static).render())
+    return app.screen.plain_text
 
 
 @pytest.mark.parametrize("key", ["question_mark", "f1"])

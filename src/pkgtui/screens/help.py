@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +24,9 @@ HIDDEN_ACTIONS = {
     "page_left",
     "page_right",
 }
+
+# Textual's own words for its focus keys, in the words of the rest of the help.
+PLAIN_DESCRIPTIONS = {"Focus Next": "Next box or list", "Focus Previous": "Previous box or list"}
 
 # Always available, handled outside any one screen's BINDINGS.
 GLOBAL_KEYS = [("ctrl+p", "Command palette: jump to a category, grid or package")]
@@ -45,13 +49,20 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
             continue
         if isinstance(active.node, Input) and binding.id is None:
             continue
-        keys = rows.setdefault((binding.action, binding.description), [])
+        description = PLAIN_DESCRIPTIONS.get(binding.description, binding.description)
+        keys = rows.setdefault((binding.action, description), [])
         key = app.get_key_display(binding)
         if key not in keys:
             keys.append(key)
     result = [(" ".join(keys), description) for (_, description), keys in rows.items()]
-    result.extend(GLOBAL_KEYS)
-    result.extend(getattr(screen, "HELP_NOTES", []))
+    # A screen's note on a key already listed says more about it: it replaces that row's
+    # words rather than listing the key twice.
+    for keys, note in [*GLOBAL_KEYS, *getattr(screen, "HELP_NOTES", [])]:
+        listed = next((n for n, (shown, _) in enumerate(result) if shown == keys), None)
+        if listed is None:
+            result.append((keys, note))
+        else:
+            result[listed] = (keys, note)
     return result
 
 
@@ -79,15 +90,23 @@ class HelpScreen(ModalScreen[None]):
         return cls(title, binding_rows(screen))
 
     def compose(self) -> ComposeResult:
-        width = max((len(keys) for keys, _ in self.rows), default=8)
-        text = Text()
-        text.append(f"Keys: {self.help_title}\n\n", style="bold")
+        # Two columns, so a description that wraps stays under its own column.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
         for keys, description in self.rows:
-            text.append(keys.ljust(width + 2), style="bold")
-            text.append(description + "\n")
-        text.append("\nEsc, q, ? or F1 closes this help.", style="dim")
+            table.add_row(keys, description)
         with VerticalScroll(id="help-body"):
-            yield Static(text, id="help-text")
+            yield Static(Text(f"Keys: {self.help_title}\n", style="bold"), id="help-heading")
+            yield Static(table, id="help-text")
+            yield Static(Text("\nEsc, q, ? or F1 closes this help.", style="dim"), id="help-closing")
+
+    @property
+    def plain_text(self) -> str:
+        """What the help says: its title, then one "keys  description" line a row."""
+        width = max((len(keys) for keys, _ in self.rows), default=8)
+        rows = [f"{keys.ljust(width)}  {description}" for keys, description in self.rows]
+        return "\n".join([f"Keys: {self.help_title}", "", *rows])
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
