@@ -26,3 +26,5 @@ async def test_the_app_offline_asks_nothing_and_says_so(tmp_path):
             text = _screen_text(app)
         assert server.log.paths == []
     assert "offline" in text, text
+    # The user chose offline: the words are about the catalogue, not a broken network.
+    assert "check the network" not in text and "pkgtui sync" in text, text

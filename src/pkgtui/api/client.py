@@ -33,6 +33,7 @@ from .errors import (
     BadResponse,
     CutOff,
     NoConnection,
+    NotAskedOffline,
     NotFound,
     NotJSON,
     RateLimited,
@@ -354,7 +355,7 @@ class Client:
             except httpx.TimeoutException as error:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
             except Offline as error:
-                raise NoConnection(
+                raise NotAskedOffline(
                     f"offline: {self.host} was not asked (drop --offline, or offline = false)"
                 ) from error
             except httpx.ProxyError as error:

@@ -42,6 +42,13 @@ class NoConnection(APIError):
     hint = "check the network or the API URL, then press r to retry"
 
 
+class NotAskedOffline(NoConnection):
+    """``--offline`` (or ``offline = true``): the API was not asked, by the user's choice;
+    the network may be fine, so the hint is about the catalogue, not the network."""
+
+    hint = "not in the local catalogue: sync it while online (pkgtui sync), or drop --offline"
+
+
 class BadResponse(APIError):
     """Malformed or truncated JSON, or JSON of the wrong shape.
 

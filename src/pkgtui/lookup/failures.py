@@ -10,6 +10,7 @@ from ..api.errors import (
     BadResponse,
     CutOff,
     NoConnection,
+    NotAskedOffline,
     NotFound,
     NotJSON,
     RateLimited,
@@ -58,6 +59,8 @@ def _hint(error: APIError) -> str:
         return "run it again then" if error.retry_after else "wait a moment and run it again"
     if isinstance(error, Timeout):
         return "run it again, or raise `timeout` in the config file"
+    if isinstance(error, NotAskedOffline):
+        return "run pkgtui sync while online, or drop --offline"
     if isinstance(error, NoConnection):
         return "check the network and --api-url, or try --demo for the sample data"
     if isinstance(error, ServerError):
