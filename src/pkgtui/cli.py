@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
         )
 
+    compare = commands.add_parser(
+        "compare",
+        parents=[common],
+        help="print packages from any grids side by side (no SLUG: your compare list)",
+    )
+    compare.add_argument("slugs", nargs="*", metavar="SLUG")
+    fmt = compare.add_mutually_exclusive_group()
+    for name in ("plain", "json", "csv"):
+        fmt.add_argument(
+            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
+        )
+
     search = commands.add_parser("search", parents=[common], help="open the browser on search results")
     search.add_argument("term", nargs="+", metavar="TERM")
 
@@ -247,7 +259,7 @@ def _run_command(args: argparse.Namespace) -> int:
         from . import readiness_command
 
         return readiness_command.run(args, config)
-    if command in ("show", "find") or (command == "grid" and args.format):
+    if command in ("show", "find", "compare") or (command == "grid" and args.format):
         from . import lookup
 
         return lookup.run(args, config)
