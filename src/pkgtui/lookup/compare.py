@@ -64,15 +64,18 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
                 found[str(fetched.key)] = fetched.value
             elif fetched.error is not None:
                 failed[fetched.key] = fetched.error
-    for key, error in failed.items():
+    packages = [found[slug] for slug in slugs if slug in found]
+    failures = list(failed.items())
+    if not packages and failures:
+        # Nothing to print: the first failure is the error (and the exit code), the rest warnings.
+        first, failures = failures[0], failures[1:]
+    for key, error in failures:
         if is_bad_data(error):
             lookup.warn(f"package {clean(str(key))!r} left out: its answer is not a package (bad data)")
         else:
             lookup.warn(f"package {clean(str(key))!r} left out: {clean(error.message)}")
-    packages = [found[slug] for slug in slugs if slug in found]
     if not packages:
         if failed:
-            first = next(iter(failed.items()))
             raise from_api_error(first[1], f"package {clean(str(first[0]))!r}")
         raise LookupFailed("none of the packages is in the local catalogue", EXIT_NOT_FOUND)
     packages = comparison.sort_packages(packages, DEFAULT_SORT, now=lookup.now)
