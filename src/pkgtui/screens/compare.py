@@ -139,15 +139,14 @@ class CompareScreen(GridScreen):
         self._loaded()
 
     def _loaded(self) -> None:
-        if not self.slugs:
-            self.clear_message()
-            self.table.set_empty_text("The compare list is empty: m on a package, anywhere, marks it.")
-        elif self.failures:
+        if self.failures:
             failed = len(self.failures)
             self.show_error(f"{failed} of {len(self.slugs)} packages could not be loaded — press r to retry")
         else:
             self.clear_message()
         self._draw()
+        if not self.slugs:  # after _draw, which says "No packages loaded." for an empty grid
+            self.table.set_empty_text("The compare list is empty: m on a package, anywhere, marks it.")
 
     # -- the list ------------------------------------------------------------------------
 
