@@ -242,7 +242,12 @@ class DataScreen(Screen):
         # In a text box "/" is text, not a key binding (None: listed in help, not run here).
         if action == "focus_filter" and isinstance(self.focused, Input):
             return None
-        return True
+        # A list screen is neither a package nor a grid: no B there, nor in its help.
+        return action != "bookmark_screen" or self.has_screen_subject()
+
+    def has_screen_subject(self) -> bool:
+        """Whether this kind of screen shows one package or grid (B bookmarks it)."""
+        return type(self).screen_subject is not DataScreen.screen_subject
 
     def action_focus_filter(self) -> None:
         try:

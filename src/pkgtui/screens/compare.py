@@ -163,6 +163,9 @@ class CompareScreen(GridScreen):
     def screen_subject(self) -> Subject | None:
         return None  # the list is not a grid: nothing to bookmark, nothing for the history
 
+    def has_screen_subject(self) -> bool:
+        return False
+
     def user_data_changed(self, data: UserData) -> None:
         """A package was taken off (or the list cleared): its row goes, the rest stay."""
         kept = set(data.compare)

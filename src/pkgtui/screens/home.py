@@ -40,6 +40,7 @@ DIM = Style(dim=True)  # a Style, not the name "dim": the table draws styled cel
 # Entries home lists of the user's bookmarks and history (the file keeps more: 1,000 and 100).
 HOME_BOOKMARKS = 50
 HOME_RECENT = 20
+KIND_FROM = 36  # the lists' Kind column goes below this width, so names stay whole at 60 columns
 COMPARE_ROW = ("compare", "")  # the key of the bookmarks list's "Compare (N)" entry
 # A search hit's name is never cut while the description can give way: the Title column is as
 # wide as the longest name shown, within these bounds.
@@ -87,14 +88,14 @@ class HomeScreen(DataScreen):
             with Vertical(id="bookmarks-pane"):
                 yield Static("Bookmarks", classes="section-title", id="bookmarks-title", markup=False)
                 yield VirtualTable(
-                    [Column("Bookmark", min_width=12), Column("Kind", width=7)],
+                    [Column("Bookmark", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
                     empty_text="b on a package or grid bookmarks it.",
                     id="bookmarks",
                 )
             with Vertical(id="recent-pane"):
                 yield Static("Recent", classes="section-title", id="recent-title", markup=False)
                 yield VirtualTable(
-                    [Column("Opened", min_width=12), Column("Kind", width=7)],
+                    [Column("Opened", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
                     empty_text="Packages and grids you open.",
                     id="recent",
                 )
