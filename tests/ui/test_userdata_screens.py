@@ -222,3 +222,28 @@ async def test_search_results_keep_names_whole_and_show_descriptions_from_80_col
         await settle(pilot)
         status = narrow.screen.query_one("#results-status")
         assert status.display and "hidden: Category" in str(status.render())
+
+
+async def test_the_palette_opens_the_compare_list_and_clears_the_history(tmp_path):
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).add_to_compare("django-otp")
+    UserDataFile(path).record_visit("package", "django-mfa", "django-mfa")
+    app, _ = make(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"clear recent")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert UserDataFile(path).read().history == ()
+        assert app.screen.query_one("#recent", VirtualTable).row_count == 0
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"compare (1)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert [p.slug for p in app.screen.packages.values()] == ["django-otp"]
