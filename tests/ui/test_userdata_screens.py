@@ -247,3 +247,31 @@ async def test_the_palette_opens_the_compare_list_and_clears_the_history(tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
         assert [p.slug for p in app.screen.packages.values()] == ["django-otp"]
+
+
+async def test_with_a_synced_catalogue_the_compare_list_opens_with_no_request(tmp_path):
+    from .test_home_store import _app, _synced_store
+
+    store = await _synced_store(tmp_path)
+    data = UserDataFile(tmp_path / "userdata.json")  # the file _app hands the app
+    for slug in ("django-otp", "django-mfa", "not-in-the-catalogue"):
+        data.add_to_compare(slug)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        transport.paths.clear()
+        app.open_screen("compare", "")
+        await settle(pilot)
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        # Two from the store; only the one it lacks is asked of the API (and fails, said so).
+        assert transport.paths == ["/api/v4/packages/not-in-the-catalogue/?"]
+        assert sorted(p.slug for p in compare.packages.values()) == ["django-mfa", "django-otp"]
+        assert list(compare.failures) == ["not-in-the-catalogue"]
+        assert compare.message.kind == "error"
+        # m on the failed row takes it off the list too.
+        compare.table.focus()
+        await pilot.press("end", "m")
+        await settle(pilot)
+        assert list(UserDataFile(tmp_path / "userdata.json").read().compare) == ["django-otp", "django-mfa"]
+        assert compare.message.kind != "error"
