@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 
-from pkgtui.api.demo import sample_packages
+from pkgtui.api.demo import DemoAPI, sample_packages
 from pkgtui.exit_codes import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from pkgtui.store import Store
 from pkgtui.userdata import UserDataFile
 from tests.cli.conftest import run_lookup, visible
+from tests.cli.test_store_lookups import CountingTransport, run
+from tests.store.conftest import sync_from
 
 GRID_7 = [p for p in sample_packages() if "https://djangopackages.org/api/v4/grids/7/" in p["grids"]]
 GRID_7_SLUGS = [p["slug"] for p in GRID_7]
@@ -89,3 +93,18 @@ def test_a_damaged_user_data_file_is_a_warning_not_a_crash():
 def test_too_many_slugs_is_a_usage_error():
     result = run_lookup(["compare", *[f"p{i}" for i in range(51)], "--demo"])
     assert result.code == EXIT_USAGE and "at most 50" in result.err
+
+
+def test_a_synced_catalogue_answers_with_no_request(tmp_path):
+
+    path = tmp_path / "catalogue.sqlite"
+    asyncio.run(sync_from(DemoAPI(), path, usage=False))
+    store = Store(path)
+    transport = CountingTransport(DemoAPI())
+    code, out, err = run(["compare", "django-otp", "django-mfa", "--csv"], store=store, transport=transport)
+    assert (code, err, transport.paths) == (EXIT_OK, "", [])
+    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == ["django-otp", "django-mfa"]
+    # What the store lacks comes from the API: one request for it alone.
+    code, out, err = run(["compare", "django-otp", "not-stored", "--csv"], store=store, transport=transport)
+    assert code == EXIT_OK and transport.paths == ["/api/v4/packages/not-stored/"]
+    store.close()
