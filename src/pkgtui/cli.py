@@ -95,6 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         parents=[common],
         help="print packages from any grids side by side (no SLUG: your compare list)",
+        description=(
+            "Print packages from any grids or categories in the grid comparison table (the columns,\n"
+            "sort and best values of pkgtui grid, with its --plain, --csv and --json). With no SLUG,\n"
+            "the compare list the browser keeps (m on a package marks it)."
+        ),
+        epilog=(
+            "examples:\n  pkgtui compare django-otp django-two-factor-auth django-mfa\n"
+            "  pkgtui compare --csv\n\nexit codes:\n  0   printed\n  1   none of the packages found\n"
+            "  2   bad arguments, or no SLUG and an empty compare list\n"
+            "  3   the network or the API failed (after retries), or an internal error\n"
+            "  130 interrupted (Ctrl+C)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compare.add_argument("slugs", nargs="*", metavar="SLUG")
     fmt = compare.add_mutually_exclusive_group()
