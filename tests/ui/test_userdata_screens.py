@@ -275,3 +275,42 @@ async def test_with_a_synced_catalogue_the_compare_list_opens_with_no_request(tm
         await settle(pilot)
         assert list(UserDataFile(tmp_path / "userdata.json").read().compare) == ["django-otp", "django-mfa"]
         assert compare.message.kind != "error"
+
+
+async def test_on_home_b_takes_the_grid_or_search_hit_under_the_cursor_and_a_recent_grid_opens(tmp_path):
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).record_visit("grid", "grid-7", "Grid 7")
+    app, _ = make(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        grids = home.query_one("#grids", VirtualTable)
+        grids.focus()
+        await pilot.press("b")
+        await pilot.press("m")  # a grid is not a package: said, nothing marked
+        await settle(pilot)
+        first_grid = app.session.grids[grids.cursor_key]
+        assert [(b.kind, b.slug) for b in UserDataFile(path).read().bookmarks] == [("grid", first_grid.slug)]
+        assert UserDataFile(path).read().compare == ()
+        assert any("Only packages go on the compare list" in m for m in messages(app))
+        home.query_one("#categories", VirtualTable).focus()
+        await pilot.press("b")  # a category is neither
+        assert any(m.startswith("Nothing here to bookmark") for m in messages(app))
+
+        await pilot.press("slash", *"two-factor", "enter")
+        await settle(pilot)
+        assert app.focused is home.query_one("#results", VirtualTable)
+        await pilot.press("b", "m")
+        await settle(pilot)
+        saved = UserDataFile(path).read()
+        assert saved.bookmarked("package", "django-two-factor-auth")
+        assert saved.compare == ("django-two-factor-auth",)
+
+        await pilot.press("escape", "escape")  # clear the search, back to the lists
+        await settle(pilot)
+        recent = home.query_one("#recent", VirtualTable)
+        recent.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GridScreen) and app.screen.grid is not None
+        assert app.screen.grid.id == 7
