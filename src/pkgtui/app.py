@@ -376,6 +376,10 @@ class PkgtuiApp(App[int]):
             from .screens.package import PackageScreen
 
             return PackageScreen(key)
+        if kind == "compare":  # the user's compare list (key unused)
+            from .screens.compare import CompareScreen
+
+            return CompareScreen()
         raise ValueError(f"no screen for {kind!r}")
 
     def site_url(self, path: str) -> str:

@@ -91,6 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
         )
 
+    compare = commands.add_parser(
+        "compare",
+        parents=[common],
+        help="print packages from any grids side by side (no SLUG: your compare list)",
+        description=(
+            "Print packages from any grids or categories in the grid comparison table (the columns,\n"
+            "sort and best values of pkgtui grid, with its --plain, --csv and --json). With no SLUG,\n"
+            "the compare list the browser keeps (m on a package marks it)."
+        ),
+        epilog=(
+            "examples:\n  pkgtui compare django-otp django-two-factor-auth django-mfa\n"
+            "  pkgtui compare --csv\n\nexit codes:\n  0   printed\n  1   none of the packages found\n"
+            "  2   bad arguments, or no SLUG and an empty compare list\n"
+            "  3   the network or the API failed (after retries), or an internal error\n"
+            "  130 interrupted (Ctrl+C)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("slugs", nargs="*", metavar="SLUG")
+    fmt = compare.add_mutually_exclusive_group()
+    for name in ("plain", "json", "csv"):
+        fmt.add_argument(
+            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
+        )
+
     search = commands.add_parser("search", parents=[common], help="open the browser on search results")
     search.add_argument("term", nargs="+", metavar="TERM")
 
@@ -247,7 +272,7 @@ def _run_command(args: argparse.Namespace) -> int:
         from . import readiness_command
 
         return readiness_command.run(args, config)
-    if command in ("show", "find") or (command == "grid" and args.format):
+    if command in ("show", "find", "compare") or (command == "grid" and args.format):
         from . import lookup
 
         return lookup.run(args, config)

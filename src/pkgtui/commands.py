@@ -1,4 +1,5 @@
-"""The command palette's jump provider: any category, grid or package the app knows by name.
+"""The command palette's jump provider: any category, grid or package the app knows by name,
+and the user's own: "Compare (N)" (the compare list), each bookmark, and clearing the history.
 
 With a synced local catalogue it searches every package there (the store's ranked search);
 else what the session has already loaded (categories and grids from home, packages seen on
@@ -7,7 +8,7 @@ category, grid and search screens). It never fetches on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -15,6 +16,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from .text import clean
+from .userdata import UserData, UserDataError
 
 if TYPE_CHECKING:
     from .app import PkgtuiApp
@@ -35,7 +37,38 @@ def _highlight(matcher: Matcher, text: str) -> Content:
 
 
 class JumpProvider(Provider):
-    """Open a category, grid or package screen by name."""
+    """Open a category, grid or package screen by name; the user's lists and commands."""
+
+    _user_data: UserData | None = None  # read once each time the palette opens (startup)
+
+    async def startup(self) -> None:
+        store = self.pkgtui.user_data
+        self._user_data = store.read()
+        store.take_warnings()  # said on screen where the data is shown (home), not in the palette
+
+    def _user_commands(self) -> Iterator[tuple[str, Callable[[], None]]]:
+        """(text, what it does) for the compare list, each bookmark and clearing the history."""
+        data = self._user_data or UserData()
+        count = len(data.compare)
+        yield (
+            f"Compare ({count}): the packages marked with m",
+            partial(self._open, "compare", ""),
+        )
+        for mark in reversed(data.bookmarks):
+            yield f"Bookmark: {clean(mark.title)} ({mark.kind})", partial(self._open, mark.kind, mark.slug)
+        if data.history:
+            yield "Clear recent history", self._clear_history
+
+    def _clear_history(self) -> None:
+        try:
+            self.pkgtui.user_data.clear_history()
+        except UserDataError as error:
+            self.pkgtui.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.pkgtui.notify("Cleared the recent list.", timeout=3)
+        refill = getattr(self.pkgtui.screen, "user_data_changed", None)
+        if callable(refill):  # home shows the recent list: it goes at once
+            refill(self.pkgtui.user_data.read())
 
     def _targets(self) -> Iterator[tuple[str, str, str, str]]:
         """(kind, key, name, help) for everything known, categories first."""
@@ -66,6 +99,8 @@ class JumpProvider(Provider):
         self.pkgtui.open_screen(kind, key)
 
     async def discover(self) -> Hits:
+        for text, command in self._user_commands():
+            yield DiscoveryHit(Content(text), command, text=text)
         for kind, key, name, help_text in self._targets():
             if kind == "package":
                 break
@@ -74,6 +109,10 @@ class JumpProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         hits: list[Hit] = []
+        for text, command in self._user_commands():
+            score = matcher.match(text)
+            if score > 0:
+                hits.append(Hit(score, _highlight(matcher, text), command, text=text, help=None))
         first_letter = query.strip()[:1].casefold()
         for kind, key, name, help_text in self._targets():
             if first_letter and first_letter not in name.casefold():

@@ -121,6 +121,7 @@ CASES = [
             "package",
             "category",
             "grid",
+            "compare",
             "search",
             "show",
             "find",

@@ -70,9 +70,10 @@ async def test_search_results_show_title_description_stars_category(make_app):
         assert results.row_count >= 1
         first = [str(c) for c in results.row(0)]
         assert first[0] == "django-two-factor-auth"
-        assert first[1] == "package" and first[2] == "1,853" and first[3] == "App"
+        # No Type column (every hit is a package); the category as every screen says it, plural.
+        assert first[1] == "1,853" and first[2] == "Apps"
         package = next(p for p in DemoAPI().packages if p["slug"] == "django-two-factor-auth")
-        assert first[4] == package["repo_description"].strip()
+        assert first[3] == package["repo_description"].strip()
         assert app.screen.query_one("#filter", Input).value == "two-factor"
 
 

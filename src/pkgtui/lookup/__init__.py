@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING
 from ..api.errors import APIError
 from ..config import Config
 from ..exit_codes import EXIT_OK
-from . import find, grid, show
+from . import compare, find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage
 from .local import age_text
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..api.client import Client
     from ..store import Store
 
-COMMANDS = {"show": show.run, "find": find.run, "grid": grid.run}
+COMMANDS = {"show": show.run, "find": find.run, "grid": grid.run, "compare": compare.run}
 
 
 def run(

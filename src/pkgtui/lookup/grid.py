@@ -52,11 +52,20 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
                 raise from_api_error(error, f"grid {clean(key)!r}", not_found_hint=hint) from None
         packages, failed = await _members(lookup, grid)
     packages = comparison.sort_packages(packages, DEFAULT_SORT, now=lookup.now)
+    print_grid(lookup, args.format, grid, packages, failed)
+    return EXIT_OK
+
+
+def print_grid(
+    lookup: Lookup, fmt: str, grid: Grid, packages: list[Package], failed: dict[int | str, APIError]
+) -> None:
+    """The comparison table of ``packages`` (sorted already) as ``fmt`` says; shared with
+    ``pkgtui compare``, whose list is printed as a grid."""
     users = _users(lookup, packages)
     out = lookup.out
-    if args.format == "json":
+    if fmt == "json":
         out.json(_as_json(grid, packages, failed, lookup, users))
-    elif args.format == "csv":
+    elif fmt == "csv":
         writer = csv.writer(out.stream, lineterminator="\n")
         writer.writerow([col.label for col in comparison.COLUMNS] + (["Users"] if users else []))
         writer.writerows(_csv_rows(packages, lookup, users))
@@ -64,7 +73,6 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
         _print_styled(out, grid, packages, lookup, users)
     else:
         _print_plain(out, grid, packages, lookup, users)
-    return EXIT_OK
 
 
 def _from_store(lookup: Lookup, key: str) -> GridView | None:

@@ -14,14 +14,19 @@ A subclass
   the screen, so Textual cancels them when the screen is popped;
 - catches ``APIError`` in ``load`` and calls :meth:`show_error` (words, never a traceback);
 - returns the URL under the cursor from :meth:`focused_url` (for ``o`` and ``y``);
-- names its filter input ``#filter`` (or sets ``FILTER_ID``) for ``/``.
+- names its filter input ``#filter`` (or sets ``FILTER_ID``) for ``/``;
+- returns what ``b`` bookmarks and ``m`` marks from :meth:`subject` (the package or grid under
+  the cursor, else the screen's own) and its own package or grid from :meth:`screen_subject`
+  (for ``B``, and for the history: a screen with one is recorded as visited once it shows it);
+- redraws what depends on the user's data in :meth:`user_data_changed`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -29,12 +34,13 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
-from ..api import APIError
+from ..api import APIError, Grid, Package
 from ..api.results import Started, cancel_and_wait
 from ..format import skipped_text
 from ..text import clean, is_web_url
+from ..userdata import Kind, UserData, UserDataError, UserDataFile
 from ..widgets import KeyFooter, MessageBox, SourceLine
 
 if TYPE_CHECKING:
@@ -47,6 +53,23 @@ REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
 def is_remote_session(env: Mapping[str, str] = os.environ) -> bool:
     """Over SSH a browser would open on the server, not on the user's machine."""
     return any(env.get(name) for name in REMOTE_SESSION_VARIABLES)
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A package or grid the user can bookmark, mark for comparing, or has visited."""
+
+    kind: Kind
+    slug: str
+    title: str
+
+    @classmethod
+    def of_package(cls, package: Package) -> Subject:
+        return cls("package", package.slug, clean(package.display_title))
+
+    @classmethod
+    def of_grid(cls, grid: Grid) -> Subject:
+        return cls("grid", grid.slug, clean(grid.display_title))
 
 
 class DataScreen(Screen):
@@ -64,6 +87,11 @@ class DataScreen(Screen):
         Binding("f1", "help", "Help", show=False, id="screen.help_f1"),
         Binding("o", "open_url", "Open in browser", show=False, id="screen.open_url"),
         Binding("y", "copy_url", "Copy URL", show=False, id="screen.copy_url"),
+        Binding("b", "bookmark", "Bookmark on/off", show=False, id="screen.bookmark"),
+        Binding(
+            "B", "bookmark_screen", "Bookmark this screen on/off", show=False, id="screen.bookmark_screen"
+        ),
+        Binding("m", "mark_compare", "Compare list on/off", show=False, id="screen.compare_mark"),
     ]
 
     @property
@@ -83,6 +111,8 @@ class DataScreen(Screen):
         self._early: dict[str, asyncio.Future[Any] | Started[Any]] = {}
         # Whether what is on screen was read from the local catalogue (then a new sync redraws it).
         self.shown_from_store = False
+        # The package or grid this screen recorded in the history (once per screen).
+        self._visit_recorded: Subject | None = None
 
     def prefetch(self) -> None:
         """Start the requests the first load needs first, before the screen is mounted.
@@ -151,6 +181,8 @@ class DataScreen(Screen):
         self.shown_from_store = False
         if refresh or not self.show_cached():
             self.load(refresh=refresh)
+        else:
+            self.record_visit()
         # A sync committed a new catalogue: a screen drawn from the store draws itself again.
         self.watch(self.pkgtui, "catalogue_version", self._catalogue_synced, init=False)
         # Drawn from the cache instead, what prefetch started stays untaken: on_unmount
@@ -168,6 +200,8 @@ class DataScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble; the app reports failures for every screen.
         self.pkgtui.worker_state_changed(event)
+        if event.state is WorkerState.SUCCESS:
+            self.record_visit()  # a load that showed the screen's package or grid
 
     def load(self, refresh: bool = False) -> object:
         """Fetch what the screen shows; subclasses make this a worker (and return it)."""
@@ -215,7 +249,12 @@ class DataScreen(Screen):
         # In a text box "/" is text, not a key binding (None: listed in help, not run here).
         if action == "focus_filter" and isinstance(self.focused, Input):
             return None
-        return True
+        # A list screen is neither a package nor a grid: no B there, nor in its help.
+        return action != "bookmark_screen" or self.has_screen_subject()
+
+    def has_screen_subject(self) -> bool:
+        """Whether this kind of screen shows one package or grid (B bookmarks it)."""
+        return type(self).screen_subject is not DataScreen.screen_subject
 
     def action_focus_filter(self) -> None:
         try:
@@ -266,3 +305,94 @@ class DataScreen(Screen):
             return
         self.pkgtui.open_url(url)
         self.notify(url, title="Opening in browser", markup=False, timeout=4)
+
+    # -- the user's data: bookmarks, the compare list, history ----------------------------
+
+    def subject(self) -> Subject | None:
+        """What ``b`` and ``m`` act on: the package or grid under the cursor, else the
+        screen's own (see :meth:`screen_subject`)."""
+        return self.screen_subject()
+
+    def screen_subject(self) -> Subject | None:
+        """The package or grid this screen shows (None on lists): for ``B`` and the history."""
+        return None
+
+    def user_data_changed(self, data: UserData) -> None:
+        """The user's data changed (``b``, ``m``, a clear): redraw what shows it."""
+
+    def change_user_data(self, change: Callable[[UserDataFile], UserData]) -> UserData | None:
+        """Apply one change to the user's data file; its problems as words on screen
+        (literal: they quote paths), and None when it could not be saved."""
+        store = self.pkgtui.user_data
+        try:
+            data = change(store)
+        except UserDataError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False, timeout=8)
+            data = None
+        for warning in store.take_warnings():
+            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+        if data is not None:
+            self.user_data_changed(data)
+        return data
+
+    def action_bookmark(self) -> None:
+        self._toggle_bookmark(self.subject())
+
+    def action_bookmark_screen(self) -> None:
+        self._toggle_bookmark(self.screen_subject())
+
+    def _toggle_bookmark(self, subject: Subject | None) -> None:
+        if subject is None:
+            self.notify("Nothing here to bookmark: packages and grids can be.", timeout=3)
+            return
+        if not subject.slug:
+            self.notify(f"{subject.title} has no slug to keep a bookmark by.", markup=False, timeout=4)
+            return
+        if self.pkgtui.user_data.read().bookmarked(subject.kind, subject.slug):
+            if self.change_user_data(lambda store: store.remove_bookmark(subject.kind, subject.slug)):
+                self.notify(f"Removed the bookmark on {subject.title}", markup=False, timeout=3)
+        elif self.change_user_data(
+            lambda store: store.add_bookmark(subject.kind, subject.slug, subject.title)
+        ):
+            self.notify(f"Bookmarked {subject.title}", markup=False, timeout=3)
+
+    def action_mark_compare(self) -> None:
+        subject = self.subject()
+        if subject is None or subject.kind != "package":
+            self.notify("Only packages go on the compare list: put the cursor on one.", timeout=3)
+            return
+        if not subject.slug:
+            self.notify(f"{subject.title} has no slug to compare it by.", markup=False, timeout=4)
+            return
+        if subject.slug in self.pkgtui.user_data.read().compare:
+            data = self.change_user_data(lambda store: store.remove_from_compare(subject.slug))
+            verb = "Taken off"
+        else:
+            data = self.change_user_data(lambda store: store.add_to_compare(subject.slug))
+            verb = "Marked"
+        if data is not None:
+            count = len(data.compare)
+            self.notify(
+                f"{verb} {subject.title}: {count} package{'s' * (count != 1)} on the compare list",
+                markup=False,
+                timeout=3,
+            )
+
+    def record_visit(self) -> None:
+        """Put this screen's package or grid at the front of the history, once, when it is
+        shown. In a thread: the file is written and flushed to disk, off the event loop."""
+        subject = self.screen_subject()
+        if subject is None or not subject.slug or subject == self._visit_recorded:
+            return
+        self._visit_recorded = subject
+        store = self.pkgtui.user_data
+        app = self.pkgtui
+
+        def record() -> None:
+            try:
+                store.record_visit(subject.kind, subject.slug, subject.title)
+            except UserDataError as error:
+                message = f"The visit was not kept in the history: {error}"
+                app.call_from_thread(app.notify, message, title="Your data", severity="warning", markup=False)
+
+        app.run_worker(record, thread=True, group="history", exit_on_error=False)

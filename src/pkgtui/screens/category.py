@@ -25,7 +25,7 @@ from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from ..widgets.redraw import RedrawThrottle
-from .base import DataScreen
+from .base import DataScreen, Subject
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
@@ -401,6 +401,11 @@ class CategoryScreen(DataScreen):
     @on(VirtualTable.Selected, "#packages")
     def _open_package(self, event: VirtualTable.Selected) -> None:
         self.pkgtui.open_screen("package", str(event.key))
+
+    def subject(self) -> Subject | None:
+        key = self.query_one("#packages", VirtualTable).cursor_key
+        package = next((p for p in self.packages if p.id == key), None) if key is not None else None
+        return Subject.of_package(package) if package is not None else None
 
     def focused_url(self) -> str | None:
         table = self.query_one("#packages", VirtualTable)

@@ -46,7 +46,7 @@ from ..store import GridView, Store
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
-from .base import DataScreen
+from .base import DataScreen, Subject
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
 ACTIVITY_CELLS = 13
@@ -102,6 +102,8 @@ class GridScreen(DataScreen):
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="grid.reverse_sort"),
     ]
     AUTO_FOCUS = "#grid-table"
+    # The legend's last line (the compare screen, a subclass, says something else there).
+    LEGEND_NOTE: ClassVar[str] = WEBSITE_LINE
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),
@@ -485,7 +487,7 @@ class GridScreen(DataScreen):
         if self.table.size.width and (hidden := self.table.hidden_columns()):
             legend += f" · hidden: {', '.join(hidden)} (wider shows them)"
         # Neither API serves the grids' feature rows: say where they are, and the key to go there.
-        legend += f"\n{WEBSITE_LINE}"
+        legend += f"\n{self.LEGEND_NOTE}"
         self.query_one("#grid-legend", Static).update(Text(legend))
 
     # -- actions -------------------------------------------------------------------------
@@ -519,6 +521,15 @@ class GridScreen(DataScreen):
             self.pkgtui.open_screen("package", str(event.key))
         elif event.key is not None:
             self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
+
+    def subject(self) -> Subject | None:
+        """The package under the cursor; the grid when the table has no focus or no row."""
+        key = self.table.cursor_key if self.focused is self.table else None
+        package = self.packages.get(key) if isinstance(key, int) else None
+        return Subject.of_package(package) if package is not None else self.screen_subject()
+
+    def screen_subject(self) -> Subject | None:
+        return Subject.of_grid(self.grid) if self.grid is not None else None
 
     def focused_url(self) -> str | None:
         """The grid's own page on the website, which holds what this screen cannot show: the

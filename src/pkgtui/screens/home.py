@@ -1,19 +1,23 @@
-"""Home: the categories, every grid, and a search box.
+"""Home: the user's bookmarks and recent screens, the categories, every grid, and a search box.
 
 Typing in the box filters the grids at once and, after a short pause, asks the API's
-``search/?q=``; while the box holds text the categories give way to the search results.
+``search/?q=``; while the box holds text the categories (and the user's lists) give way to
+the search results. The bookmarks list starts with a "Compare (N)" entry when packages are
+marked for comparing; ``H`` clears the recent list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import ClassVar, cast
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -23,8 +27,9 @@ from ..format import format_count
 from ..sorting import natural_key
 from ..store import CategoryCount
 from ..text import clean
+from ..userdata import Kind, UserData
 from ..widgets import Column, FilterInput, VirtualTable
-from .base import DataScreen
+from .base import DataScreen, Subject
 
 SEARCH_DEBOUNCE = 0.35  # seconds of no typing before the API is asked
 API_SEARCH_CAP = 20  # the API's search/ answers at most this many hits
@@ -32,6 +37,14 @@ API_SEARCH_CAP = 20  # the API's search/ answers at most this many hits
 # ~2 µs, and no one scrolls past the first thousand hits of a query.
 MAX_LOCAL_RESULTS = 1000
 DIM = Style(dim=True)  # a Style, not the name "dim": the table draws styled cells without Rich's parser
+# Entries home lists of the user's bookmarks and history (the file keeps more: 1,000 and 100).
+HOME_BOOKMARKS = 50
+HOME_RECENT = 20
+KIND_FROM = 36  # the lists' Kind column goes below this width, so names stay whole at 60 columns
+COMPARE_ROW = ("compare", "")  # the key of the bookmarks list's "Compare (N)" entry
+# A search hit's name is never cut while the description can give way: the Title column is as
+# wide as the longest name shown, within these bounds.
+TITLE_LEAST, TITLE_MOST = 12, 40
 
 
 class HomeScreen(DataScreen):
@@ -40,10 +53,12 @@ class HomeScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Clear search", show=False, id="home.clear"),
         Binding("backspace", "back", "Clear search", show=False, id="home.clear_backspace"),
+        Binding("H", "clear_history", "Clear recent", show=False, id="home.clear_history"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
         ("enter", "In the search box: go to the results"),
+        ("b / m", "on a package or grid: bookmark it / mark a package for the compare list"),
     ]
 
     def __init__(self, search: str = "") -> None:
@@ -57,6 +72,10 @@ class HomeScreen(DataScreen):
         self._search_timer: Timer | None = None
         # Each category's package count from the local catalogue, when one is synced.
         self._store_counts: dict[int, int | None] = {}
+        self._capped = False  # whether the API's search stopped at its cap
+        self._has_yours = False  # whether there is anything of the user's to list
+        # The user's lists as shown: (kind, slug) -> title, for b and m on their rows.
+        self._yours: dict[Hashable, Subject] = {}
 
     def compose_body(self) -> ComposeResult:
         yield FilterInput(
@@ -65,6 +84,21 @@ class HomeScreen(DataScreen):
             id="filter",
             leave_to=self._query_leads_to,
         )
+        with Horizontal(id="yours-pane"):
+            with Vertical(id="bookmarks-pane"):
+                yield Static("Bookmarks", classes="section-title", id="bookmarks-title", markup=False)
+                yield VirtualTable(
+                    [Column("Bookmark", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
+                    empty_text="b on a package or grid bookmarks it.",
+                    id="bookmarks",
+                )
+            with Vertical(id="recent-pane"):
+                yield Static("Recent", classes="section-title", id="recent-title", markup=False)
+                yield VirtualTable(
+                    [Column("Opened", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
+                    empty_text="Packages and grids you open.",
+                    id="recent",
+                )
         with Vertical(id="categories-pane"):
             yield Static("Categories", classes="section-title", id="categories-title")
             yield VirtualTable(
@@ -92,7 +126,6 @@ class HomeScreen(DataScreen):
             yield VirtualTable(
                 [
                     Column("Title", width=24),
-                    Column("Type", width=7, hide_below=70),
                     Column("Stars", width=7, align="right"),
                     Column("Category", width=12, hide_below=64),
                     Column("Description", min_width=10),
@@ -100,12 +133,14 @@ class HomeScreen(DataScreen):
                 empty_text="Type to search.",
                 id="results",
             )
+            yield Static("", id="results-status", markup=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Home"
         # With a synced local catalogue, the first frame shows it: no request, no worker.
         self._from_store()
         self.watch(self.pkgtui, "catalogue_version", self._catalogue_changed, init=False)
+        self._fill_yours(self._read_user_data())
         self._show_search_panes(bool(self.initial_search))
         if self.initial_search:
             self.query_one("#results", VirtualTable).focus()
@@ -116,6 +151,52 @@ class HomeScreen(DataScreen):
         # Package counts become known once a category screen has loaded the catalogue.
         if self.categories:
             self._fill_categories()
+        # What was opened, bookmarked or marked on the screens above.
+        self._fill_yours(self._read_user_data())
+
+    # -- the user's lists ------------------------------------------------------------------
+
+    def _read_user_data(self) -> UserData:
+        store = self.pkgtui.user_data
+        data = store.read()
+        for warning in store.take_warnings():
+            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+        return data
+
+    def user_data_changed(self, data: UserData) -> None:
+        self._fill_yours(data)
+
+    def _fill_yours(self, data: UserData) -> None:
+        """The Bookmarks list ("Compare (N)" first, then the newest bookmarks) and the Recent one."""
+        self._yours = {}
+        rows: list[tuple[str, str]] = []
+        keys: list[Hashable] = []
+        if data.compare:
+            rows.append((f"Compare ({len(data.compare)})", "list"))
+            keys.append(COMPARE_ROW)
+        for mark in reversed(data.bookmarks[-HOME_BOOKMARKS:]):
+            self._yours[(mark.kind, mark.slug)] = Subject(mark.kind, mark.slug, clean(mark.title))
+            rows.append((clean(mark.title), mark.kind))
+            keys.append((mark.kind, mark.slug))
+        self.query_one("#bookmarks", VirtualTable).set_rows(rows, keys)
+        count = len(data.bookmarks)
+        shown = f"{HOME_BOOKMARKS} newest of {count:,}" if count > HOME_BOOKMARKS else f"{count:,}"
+        self.query_one("#bookmarks-title", Static).update(f"Bookmarks ({shown})")
+        recent = data.history[:HOME_RECENT]
+        for visit in recent:
+            self._yours.setdefault(
+                (visit.kind, visit.slug), Subject(visit.kind, visit.slug, clean(visit.title))
+            )
+        self.query_one("#recent", VirtualTable).set_rows(
+            [(clean(v.title), v.kind) for v in recent], [(v.kind, v.slug) for v in recent]
+        )
+        self.query_one("#recent-title", Static).update("Recent (H clears)" if recent else "Recent")
+        self._has_yours = bool(data.compare or data.bookmarks or data.history)
+        self._show_search_panes(bool(self.query_text))
+
+    def action_clear_history(self) -> None:
+        if self.change_user_data(lambda store: store.clear_history()) is not None:
+            self.notify("Cleared the recent list.", timeout=3)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -293,36 +374,57 @@ class HomeScreen(DataScreen):
         self, results: list[SearchResult], query: str, *, total: int | None = None, local: bool = False
     ) -> None:
         self.results = results
+        # The API names a hit's category by its singular title ("App"); every other screen
+        # says the plural ("Apps"), as the categories list does.
+        plural = {clean(c.title): clean(c.display_title) for c in self.categories if c.title}
         rows = [
             (
                 clean(r.display_title),
-                clean(r.item_type),
                 format_count(r.repo_watchers) if r.item_type == "package" else "",
-                clean(r.category),
+                plural.get(clean(r.category), clean(r.category)) if r.item_type == "package" else "grid",
                 clean(r.description),
             )
             for r in results
         ]
         table = self.query_one("#results", VirtualTable)
+        longest = max((cell_len(row[0]) for row in rows), default=0)
+        title_width = max(TITLE_LEAST, min(TITLE_MOST, longest))
+        if table.columns[0].width != title_width:
+            table.columns[0] = Column("Title", width=title_width)
+            table.set_labels([c.label for c in table.columns])  # and forget lines of the old widths
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
         table.set_rows(rows, keep_cursor=False)
+        self._capped = False
         if query:
             total = len(results) if total is None else total
             if local:
                 count = f"{len(results):,} of {total:,}" if total > len(results) else f"{total:,}"
-                where = "in the local catalogue"
+                where = " in the local catalogue"
             else:
-                count = f"{total:,}"
+                count, where = f"{total:,}", ""
                 # The API's search stops at 20 hits; a synced catalogue has no such cap.
-                where = (
-                    "(the API stops at 20; pkgtui sync searches everything)"
-                    if total >= API_SEARCH_CAP
-                    else ""
-                )
-            title = f"Search results for {query!r} ({count})" + (f" {where}" if where else "")
-            self.query_one("#results-title", Static).update(title)
+                self._capped = total >= API_SEARCH_CAP
+            self.query_one("#results-title", Static).update(f"Search results for {query!r} ({count}){where}")
+        self._update_results_status()
+
+    def _update_results_status(self) -> None:
+        """Under the results: that the API capped them, and the columns this width hides."""
+        parts = []
+        if self._capped:
+            parts.append(f"the API stops at {API_SEARCH_CAP} hits: pkgtui sync searches everything")
+        table = self.query_one("#results", VirtualTable)
+        if table.row_count and table.size.width and (hidden := table.hidden_columns()):
+            parts.append(f"hidden: {', '.join(hidden)} (wider shows them)")
+        status = self.query_one("#results-status", Static)
+        status.update(" · ".join(parts))
+        status.display = bool(parts)
+
+    def on_resize(self) -> None:
+        # The columns a width hides are named under the results: after the table has its new size.
+        self.call_after_refresh(self._update_results_status)
 
     def _show_search_panes(self, searching: bool) -> None:
+        self.query_one("#yours-pane").display = not searching and self._has_yours
         self.query_one("#categories-pane").display = not searching
         self.query_one("#results-pane").display = searching
 
@@ -335,6 +437,15 @@ class HomeScreen(DataScreen):
     @on(VirtualTable.Selected, "#grids")
     def _open_grid(self, event: VirtualTable.Selected) -> None:
         self.pkgtui.open_screen("grid", str(event.key))
+
+    @on(VirtualTable.Selected, "#bookmarks")
+    @on(VirtualTable.Selected, "#recent")
+    def _open_yours(self, event: VirtualTable.Selected) -> None:
+        if event.key == COMPARE_ROW:
+            self.pkgtui.open_screen("compare", "")
+        elif isinstance(event.key, tuple):
+            kind, slug = event.key
+            self.pkgtui.open_screen(kind, slug)
 
     @on(VirtualTable.Selected, "#results")
     def _open_result(self, event: VirtualTable.Selected) -> None:
@@ -351,6 +462,23 @@ class HomeScreen(DataScreen):
         if box.value:
             box.value = ""
             box.focus()
+
+    def subject(self) -> Subject | None:
+        """The package or grid under the cursor of the focused list (categories are neither)."""
+        focused = self.focused
+        if not isinstance(focused, VirtualTable) or focused.cursor_key is None:
+            return None
+        key = focused.cursor_key
+        if focused.id in ("bookmarks", "recent"):
+            return self._yours.get(key)
+        if focused.id == "grids":
+            grid = self.pkgtui.session.grids.get(cast(int, key))
+            return Subject.of_grid(grid) if grid is not None else None
+        if focused.id == "results" and 0 <= focused.cursor < len(self.results):
+            result = self.results[focused.cursor]
+            kind: Kind = "grid" if result.item_type == "grid" else "package"
+            return Subject(kind, result.slug, clean(result.display_title))
+        return None
 
     def focused_url(self) -> str | None:
         focused = self.focused

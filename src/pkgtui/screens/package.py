@@ -27,7 +27,7 @@ from ..store import StoreError
 from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
 from ..widgets.participants import ParticipantsPanel
-from .base import DataScreen
+from .base import DataScreen, Subject
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -310,6 +310,9 @@ class PackageScreen(DataScreen):
             body.scroll_end(animate=False)
         else:
             body.scroll_home(animate=False)
+
+    def screen_subject(self) -> Subject | None:
+        return Subject.of_package(self.package) if self.package is not None else None
 
     def focused_url(self) -> str | None:
         links = self.query_one("#package-links", NavList)
