@@ -50,6 +50,9 @@ def run(
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {message}\n")
 
+    def note(message: str) -> None:
+        err.write(f"pkgtui {args.command}: {message}\n")
+
     given = client
 
     def make_client() -> Client:
@@ -66,6 +69,7 @@ def run(
             make_client,
             out,
             warn,
+            note,
             now or datetime.now(UTC),
             config.refresh,
             reader,
@@ -96,11 +100,12 @@ def run(
 
 
 def _check(args: argparse.Namespace) -> None:
-    """Usage errors argparse cannot see: blank names and terms."""
+    """Usage errors argparse cannot see: blank names and terms. (Their messages go without
+    the ``pkgtui COMMAND:`` prefix, which ``run`` puts in front of every failure.)"""
     if args.command == "find" and not " ".join(args.term).strip():
-        raise usage("pkgtui find: TERM is empty; give a word to search for")
+        raise usage("TERM is empty; give a word to search for")
     if args.command in ("show", "grid") and not args.key.strip():
-        raise usage(f"pkgtui {args.command}: SLUG_OR_ID is empty; give a slug or an id")
+        raise usage("SLUG_OR_ID is empty; give a slug or an id")
 
 
 def synced_store(config: Config, warn: Callable[[str], None]) -> Store | None:

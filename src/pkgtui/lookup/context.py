@@ -21,6 +21,8 @@ class Lookup:
     make_client: Callable[[], Client]
     out: Output
     warn: Callable[[str], None]  # one line on stderr; the command carries on
+    # One line on stderr about the output itself (the columns left out to fit the width).
+    note: Callable[[str], None]
     now: datetime
     refresh: bool = False
     # The synced local catalogue, None without one or with --refresh: commands read it first
