@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -34,11 +34,14 @@ from .target import StartTarget
 from .userdata import UserDataError, UserDataFile
 
 if TYPE_CHECKING:
+    import httpx
     from textual.theme import Theme
     from textual.timer import Timer
     from textual.worker import Worker
 
     from .api.client import Client
+    from .api.models import Package
+    from .api.pypi import FactsResult
     from .screens.base import DataScreen
     from .store import SyncProgress
 
@@ -89,6 +92,7 @@ class PkgtuiApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         user_data: UserDataFile | None = None,
         store: Store | None = None,
+        pypi_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -103,6 +107,10 @@ class PkgtuiApp(App[int]):
         self._client: Client | None = None
         if client is not None:
             self._adopt(client)
+        # PyPI, the second source: its own client (another host, its own bound), made on
+        # first use; tests hand in a transport.
+        self._pypi_transport = pypi_transport
+        self._pypi_http: httpx.AsyncClient | None = None
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
@@ -132,6 +140,37 @@ class PkgtuiApp(App[int]):
         if self._client is not None:
             return self._client.host
         return urlsplit(self.config.api_url).hostname or self.config.api_url
+
+    @property
+    def pypi_allowed(self) -> bool:
+        return self.config.pypi_allowed and self.store is not None
+
+    async def fetch_pypi_facts(
+        self,
+        packages: Sequence[Package],
+        *,
+        refresh: bool = False,
+        on_result: Callable[[FactsResult], None] | None = None,
+    ) -> int:
+        """Fetch PyPI's facts for those of ``packages`` whose kept facts are stale (all of
+        them with ``refresh``) into the store, calling ``on_result`` as each arrives; screens
+        then read them from the store (:func:`pkgtui.facts.stored_rows`). Returns how many
+        were asked for: 0 when PyPI is off, offline, or everything kept is fresh."""
+        if not self.pypi_allowed or self.store is None:
+            return 0
+        from .facts import fetch_into_store, stale_names
+
+        names = stale_names(self.store, packages, 0 if refresh else self.config.cache_ttl)
+        if not names:
+            return 0
+        if self._pypi_http is None:
+            from .api.pypi import open_pypi_client
+
+            self._pypi_http = open_pypi_client(transport=self._pypi_transport, timeout=self.config.timeout)
+        await fetch_into_store(
+            self.store, names, base_url=self.config.pypi_url, http=self._pypi_http, on_result=on_result
+        )
+        return len(names)
 
     def _adopt(self, client: Client) -> None:
         client.listeners.append(self._on_response)
@@ -359,6 +398,8 @@ class PkgtuiApp(App[int]):
             await cancel_and_wait([unused])
         if self._client is not None:
             await self._client.aclose()
+        if self._pypi_http is not None:
+            await self._pypi_http.aclose()
         gc_pauses.release()
 
     def refreeze_soon(self) -> None:
@@ -446,9 +487,18 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     user_data: UserDataFile | None = None,
     store: Store | None = None,
+    pypi_transport: httpx.AsyncBaseTransport | None = None,
 ) -> PkgtuiApp:
     """The one factory shared by the CLI and the tests."""
-    return PkgtuiApp(config, client=client, target=target, clock=clock, user_data=user_data, store=store)
+    return PkgtuiApp(
+        config,
+        client=client,
+        target=target,
+        clock=clock,
+        user_data=user_data,
+        store=store,
+        pypi_transport=pypi_transport,
+    )
 
 
 def terminal_problem() -> str | None:

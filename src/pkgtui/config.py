@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from .api.client import Client
 
 ENV_API_URL = "PKGTUI_API_URL"
+ENV_PYPI_URL = "PKGTUI_PYPI_URL"
+# api/pypi.py's DEFAULT_PYPI_URL, written out so that reading the config imports no httpx.
+DEFAULT_PYPI_URL = "https://pypi.org/pypi/"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Config:
     auto_sync: bool = True  # the TUI syncs a stale catalogue in the background
     offline: bool = False  # never touch the network: the local catalogue and the cache only
     api_v3_url: str | None = None  # None: the sibling v3/ of api_url
+    pypi_url: str = DEFAULT_PYPI_URL  # PyPI's JSON API, the second, optional source
+    use_pypi: bool = True  # `pypi = false`: never ask PyPI (facts kept in the store still show)
     demo: bool = False
     refresh: bool = False
     config_path: Path | None = None
@@ -57,6 +62,12 @@ class Config:
     @property
     def cache_file(self) -> Path | None:
         return http_cache_file() if self.use_cache and not self.demo else None
+
+    @property
+    def pypi_allowed(self) -> bool:
+        """Whether PyPI may be asked: not offline, not turned off, not the demo (whose facts
+        are shipped)."""
+        return self.use_pypi and not self.offline and not self.demo
 
     @property
     def v3_url(self) -> str:
@@ -241,6 +252,8 @@ FILE_KEYS = {
     "auto_sync": ("auto_sync", _boolean),
     "offline": ("offline", _boolean),
     "api_v3_url": ("api_v3_url", _check_url),
+    "pypi_url": ("pypi_url", _check_url),
+    "pypi": ("use_pypi", _boolean),
 }
 
 
@@ -284,6 +297,11 @@ def load_config(
             config = replace(config, api_url=_check_url(api_url))
         except ValueError as error:
             raise ValueError(f"--api-url {error}: {api_url!r}") from None
+    if env.get(ENV_PYPI_URL):
+        try:
+            config = replace(config, pypi_url=_check_url(env[ENV_PYPI_URL]))
+        except ValueError as error:
+            raise ValueError(f"environment variable {ENV_PYPI_URL} {error}: {env[ENV_PYPI_URL]!r}") from None
     if offline:
         config = replace(config, offline=True)
     if not demo and not config.offline:  # the demo never touches the network

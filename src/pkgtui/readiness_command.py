@@ -18,7 +18,6 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
@@ -26,20 +25,17 @@ from .exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 if TYPE_CHECKING:
     import httpx
 
-    from .api.errors import APIError
     from .api.models import Package
-    from .api.pypi import PyPIFacts
     from .config import Config
+    from .facts import FactsRow as Row
     from .lookup.output import Output
     from .readiness import Product
     from .store import Store
-    from .store.store import StoredFacts
 
 # What follows ``add_parser`` is imported in ``run``: building the command line (for every
 # command, and for shell completion) must not load the HTTP stack (tests/cli/test_completion.py).
 
 SCHEMA_VERSION = 1
-NOT_ON_PYPI = "not on PyPI"
 DEFAULT_TOP = 50
 MAX_PACKAGES = 1000  # PyPI requests one command may make: a bound, and politeness to PyPI
 STATUS_WORDS = {  # by Readiness value
@@ -48,14 +44,6 @@ STATUS_WORDS = {  # by Readiness value
     "skips": "skips it",
     "silent": "says nothing",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    package: Package
-    pypi_name: str | None
-    facts: PyPIFacts | None
-    problem: str | None  # why there are no facts, or why the last fetch failed
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -131,7 +119,7 @@ def run(
         return EXIT_USAGE
     from .api import pypi
 
-    base_url = (args.pypi_url or env.get("PKGTUI_PYPI_URL") or pypi.DEFAULT_PYPI_URL).strip()
+    base_url = (args.pypi_url or env.get("PKGTUI_PYPI_URL") or config.pypi_url).strip()
     try:
         pypi.facts_url("django", base_url)
     except ValueError as error:
@@ -157,7 +145,7 @@ def run(
                 f"pkgtui readiness: no {selection} in the local catalogue (synced {moments_ago(time.time() - synced.timestamp())})\n"
             )
             return EXIT_NOT_FOUND
-        offline = bool(getattr(config, "offline", False))
+        offline = config.offline or not config.use_pypi
         rows = asyncio.run(_facts(store, packages, base_url, config.cache_ttl, offline, transport))
     finally:
         store.close()
@@ -209,72 +197,11 @@ async def _facts(
     offline: bool,
     transport: httpx.AsyncBaseTransport | None,
 ) -> list[Row]:
-    from .api import pypi
+    from .facts import facts_for
 
-    names: dict[int, str | None] = {}
-    reasons: dict[int, str] = {}
-    for package in packages:
-        project = pypi.project_name(package.pypi_url)
-        names[package.id] = project.normalized
-        if project.normalized is None:
-            reasons[package.id] = "no PyPI name in its djangopackages entry"
-    wanted = [name for name in names.values() if name is not None]
-    kept = store.pypi_facts(wanted)
-    now = time.time()
-    stale = [name for name in dict.fromkeys(wanted) if not _fresh(kept.get(name), now, max_age)]
-    fetched: dict[str, pypi.FactsResult] = {}
-    if stale and not offline:
-        http = pypi.open_pypi_client(transport=transport)
-        try:
-            previous: dict[str, PyPIFacts] = {}
-            for name in stale:
-                if name in kept and (old := kept[name].facts) is not None:
-                    previous[name] = old
-            results = await pypi.fetch_many(http, stale, previous=previous, base_url=base_url)
-        finally:
-            await http.aclose()
-        fetched = {result.name: result for result in results}
-        store.put_pypi_facts(
-            (r.name, r.facts, _reason(r.error) if r.error is not None else None) for r in results
-        )
-    rows = []
-    for package in packages:
-        pypi_name = names[package.id]
-        facts: PyPIFacts | None = None
-        problem: str | None = reasons.get(package.id)
-        if pypi_name is not None:
-            result = fetched.get(pypi_name)
-            if result is not None and result.facts is not None:
-                facts = result.facts
-            else:
-                facts = kept[pypi_name].facts if pypi_name in kept else None
-                error = result.error if result is not None else None
-                problem = (
-                    _reason(error)
-                    if error is not None
-                    else (kept[pypi_name].error if pypi_name in kept else None)
-                )
-                if facts is None and problem is None:
-                    problem = "PyPI facts not kept (offline)" if offline else "no answer from PyPI"
-        rows.append(Row(package, pypi_name, facts, problem))
-    return rows
-
-
-def _fresh(kept: StoredFacts | None, now: float, max_age: float) -> bool:
-    """Whether what is kept needs no new fetch: facts, or "not on PyPI", younger than
-    ``max_age``. A failed fetch (5xx, a timeout) is tried again the next time."""
-    if kept is None or now - kept.fetched_at > max_age:
-        return False
-    return kept.facts is not None or kept.error == NOT_ON_PYPI
-
-
-def _reason(error: APIError | None) -> str:
-    if error is None:
-        return ""
-    from .api.errors import NotFound
-    from .text import clean
-
-    return NOT_ON_PYPI if isinstance(error, NotFound) else clean(error.message)[:120]
+    return await facts_for(
+        store, packages, base_url=base_url, max_age=max_age, offline=offline, transport=transport
+    )
 
 
 def _declared(row: Row, product: Product) -> tuple[str, ...]:

@@ -583,11 +583,13 @@ async def fetch_many(
     *,
     concurrency: int = DEFAULT_PYPI_CONCURRENCY,
     previous: Mapping[str, PyPIFacts] | None = None,
+    on_result: Callable[[FactsResult], None] | None = None,
     **options: Any,
 ) -> list[FactsResult]:
     """:func:`fetch_facts` for each of ``names`` (each once, in their order), at most
     ``concurrency`` at a time. One failure never fails the batch: it is that name's result.
-    ``previous`` maps names to facts to revalidate; ``options`` go to :func:`fetch_facts`."""
+    ``previous`` maps names to facts to revalidate; ``on_result`` is called with each result
+    as it arrives (to keep or show it at once); ``options`` go to :func:`fetch_facts`."""
     unique = list(dict.fromkeys(names))
     gate = asyncio.Semaphore(max(1, concurrency))
     known = previous or {}
@@ -595,8 +597,11 @@ async def fetch_many(
     async def one(name: str) -> FactsResult:
         async with gate:
             try:
-                return FactsResult(name, await fetch_facts(http, name, previous=known.get(name), **options))
+                result = FactsResult(name, await fetch_facts(http, name, previous=known.get(name), **options))
             except APIError as error:
-                return FactsResult(name, error=error)
+                result = FactsResult(name, error=error)
+        if on_result is not None:
+            on_result(result)
+        return result
 
     return list(await asyncio.gather(*(one(name) for name in unique)))
