@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--filter", metavar="TEXT", help="only participants whose name contains TEXT (implies --participants)"
     )
+    show.add_argument(
+        "--pypi-url",
+        metavar="URL",
+        help="PyPI's JSON API root for the package's PyPI facts (default $PKGTUI_PYPI_URL, the config's "
+        "pypi_url, or https://pypi.org/pypi/)",
+    )
 
     find = commands.add_parser("find", parents=[common], help="search packages and print a table")
     find.add_argument("term", nargs="+", metavar="TERM")
