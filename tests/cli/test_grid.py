@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime
 
 import httpx
@@ -208,3 +209,20 @@ def test_member_fetch_failures_from_the_network_exit_3():
     result = run_lookup(["grid", "7", "--plain"], client=client)
     assert (result.code, result.out) == (EXIT_API, "")
     assert "server error" in result.err.splitlines()[-1]
+
+
+def test_readme_documents_the_csv_columns_and_json_keys():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    csv_part = readme.split("**`grid --csv`**", 1)[1].split("\n\n", 1)[0]
+    documented = re.findall(r"`([a-z_0-9]+)`", csv_part)
+    assert [name for name in documented if name in (*CSV_FIELDS, "users", "weekly_commits")] == [
+        *CSV_FIELDS,
+        "users",
+        "weekly_commits",
+    ]
+    json_part = readme.split("**`grid --json`**", 1)[1].split("\n\n", 1)[0]
+    data = json.loads(run_lookup(["grid", "7", "--demo", "--json"]).out)
+    for key in [*data, *data["packages"][0]]:
+        assert re.search(rf"\b{key}\b", json_part), f"{key} not in the README's grid --json"
