@@ -62,8 +62,10 @@ async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     raw, package, stored = await _fetch_package(lookup, key)
     if participants_only:
         return _print_participants(lookup.out, package, args.filter, args.json)
-    summary = await _with_context(lookup, raw, package, stored)
-    facts, problem = await _pypi_facts(lookup, package)
+    # The category's and grids' titles and PyPI's facts are asked at the same time.
+    summary, (facts, problem) = await asyncio.gather(
+        _with_context(lookup, raw, package, stored), _pypi_facts(lookup, package)
+    )
     summary = Summary(summary.raw, package, summary.category, summary.grids, summary.users, facts, problem)
     if args.json:
         lookup.out.json(
