@@ -27,7 +27,7 @@ from .api.results import cancel_and_wait
 from .commands import JumpProvider
 from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
-from .format import moments_ago
+from .format import moments_ago, skipped_text
 from .session import Session
 from .store import Store
 from .target import StartTarget
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 # The signals that end the TUI, and the exit status each gives (128 + the signal's number, as
 # a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
+# What the catalogue store keeps, by API path (relative to the v4 or v3 root).
+STORE_KEPT_PATHS = ("categories/", "grids/", "packages/")
 _log = logging.getLogger("pkgtui.app")
 SIGNAL_EXITS = {
     signal.SIGTERM: EXIT_TERMINATED,
@@ -111,6 +113,7 @@ class PkgtuiApp(App[int]):
         # first use; tests hand in a transport.
         self._pypi_transport = pypi_transport
         self._pypi_http: httpx.AsyncClient | None = None
+        self.sync_skipped = 0
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
@@ -174,7 +177,19 @@ class PkgtuiApp(App[int]):
 
     def _adopt(self, client: Client) -> None:
         client.listeners.append(self._on_response)
+        if client.cache is not None:
+            client.cache.kept_elsewhere = self._kept_by_store
         self._client = client
+
+    def _kept_by_store(self, url: str) -> bool:
+        """Whether the synced catalogue keeps what ``url`` answers (categories, grids,
+        packages, v4 or v3): then the HTTP cache keeps no copy of it (one home per object;
+        search answers, and everything before the first sync, are still cached)."""
+        path = urlsplit(url).path
+        for root in (urlsplit(self.config.api_url).path, urlsplit(self.config.v3_url).path):
+            if path.startswith(root) and path[len(root) :].startswith(STORE_KEPT_PATHS):
+                return self.catalogue_synced()
+        return False
 
     def _open_store(self) -> Store | None:
         if not self.config.use_cache:
@@ -266,6 +281,7 @@ class PkgtuiApp(App[int]):
             result.requests,
             time.perf_counter() - started,
         )
+        self.sync_skipped = result.skipped
         self.catalogue_status = self._synced_text()
         self.catalogue_version += 1
 
@@ -286,7 +302,10 @@ class PkgtuiApp(App[int]):
         if synced is None:
             return ""
         count = self.store.status().packages
-        return f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
+        text = f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
+        if self.sync_skipped:  # this run's sync left out items that could not be read
+            text += f" ({skipped_text(self.sync_skipped)})"
+        return text
 
     def _store_warning(self, message: str) -> None:
         self.call_later(self.notify, message, title="Catalogue", severity="warning", markup=False, timeout=10)

@@ -103,3 +103,19 @@ def count_of(shown: int, total: int, noun: str = "package") -> str:
     """``1 package``, ``40 packages``, or ``3 of 40 packages`` when a filter hides some."""
     word = noun if total == 1 else f"{noun}s"
     return f"{total:,} {word}" if shown == total else f"{shown:,} of {total:,} {word}"
+
+
+_ONE = {
+    "items": "item",
+    "categories": "category",
+    "grids": "grid",
+    "packages": "package",
+    "results": "result",
+}
+
+
+def skipped_text(count: int, what: str = "items") -> str:
+    """E.g. "2 unreadable items left out" (``what`` in the plural); "" for none."""
+    if count <= 0:
+        return ""
+    return f"{count:,} unreadable {_ONE.get(what, what) if count == 1 else what} left out"

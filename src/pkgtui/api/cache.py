@@ -107,6 +107,10 @@ class CachingTransport(httpx.AsyncBaseTransport):
         # when its response came (kept in _save_holds, by key, until it is done).
         self._holds: list[asyncio.Event] = []
         self._save_holds: dict[str, tuple[asyncio.Event, ...]] = {}
+        # URLs whose objects another home keeps (the app's synced catalogue store): such a
+        # request goes straight to the network, is neither read from nor written to this
+        # file, so nothing is kept twice. Asked per request, as the store fills or empties.
+        self.kept_elsewhere: Callable[[str], bool] | None = None
 
     # -- storage, opened in the background and dropped on any failure ---------------------
 
@@ -224,6 +228,8 @@ class CachingTransport(httpx.AsyncBaseTransport):
         await. None when there is none, or the cache is not open yet or is being written
         for that URL. A screen uses it to draw cached data in its first frame instead of
         flashing "Loading…" and drawing again a few milliseconds later."""
+        if self._passes_by(url):
+            return None
         key = cache_key(url)
         storage = self._storage or self._opened_already()
         if storage is None or self._disabled or key in self._saving:
@@ -318,8 +324,11 @@ class CachingTransport(httpx.AsyncBaseTransport):
 
     # -- the transport -------------------------------------------------------------------
 
+    def _passes_by(self, url: str) -> bool:
+        return self.kept_elsewhere is not None and self.kept_elsewhere(url)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method != "GET":
+        if request.method != "GET" or self._passes_by(str(request.url)):
             return await self.next_transport.handle_async_request(request)
         key = cache_key(str(request.url))
         cached = await self._lookup(key)

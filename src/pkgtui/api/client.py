@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -147,6 +147,8 @@ class Client:
         self.page_size = max(1, page_size)
         self._sleep = sleep
         self.listeners: list[Callable[[ResponseInfo], None]] = []
+        # Requests in flight, shared by (URL, refresh, how the answer is read): see _fetch.
+        self._in_flight: dict[tuple[str, bool, object], _Shared] = {}
         # Checked as each response arrives: httpx builds the next request of a redirect (and
         # raises InvalidURL on a "javascript:" one) before returning the response.
         http.event_hooks = {
@@ -187,7 +189,7 @@ class Client:
             check(data)
             return data
 
-        return await self._fetch(path, params, refresh, parse)
+        return await self._fetch(path, params, refresh, parse, kind="json")
 
     async def _get_parsed(
         self,
@@ -204,9 +206,45 @@ class Client:
             value = fast(response.content)
             return value if value is not None else lenient(self._decode(response))
 
-        return await self._fetch(path, params, refresh, parse)
+        return await self._fetch(path, params, refresh, parse, kind=lenient)
 
     async def _fetch(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        refresh: bool,
+        parse: Callable[[httpx.Response], T],
+        *,
+        kind: object,
+    ) -> T:
+        """The parsed answer to GET ``path``, with one request for every caller that asks for
+        the same URL, read the same way (``kind``), while it is in flight: a screen's prefetch
+        and its own load, or a grid's member and the package screen opened on it, share it.
+        A caller that gives up (its screen closed) leaves the request to the others; the last
+        one to give up cancels it. The value is shared too: models are frozen."""
+        key = (self._url(path, params), refresh, kind)
+        shared = self._in_flight.get(key)
+        if shared is None:
+            shared = _Shared(asyncio.ensure_future(self._fetch_unshared(path, params, refresh, parse)))
+            self._in_flight[key] = shared
+            shared.future.add_done_callback(lambda done: self._landed(key, shared))
+        shared.waiting += 1
+        try:
+            return cast(T, await asyncio.shield(shared.future))
+        except asyncio.CancelledError:
+            if shared.waiting == 1:
+                shared.future.cancel()  # nobody else wants it
+            raise
+        finally:
+            shared.waiting -= 1
+
+    def _landed(self, key: tuple[str, bool, object], shared: _Shared) -> None:
+        if self._in_flight.get(key) is shared:
+            del self._in_flight[key]
+        if not shared.future.cancelled():
+            shared.future.exception()  # retrieved here, so an answer nobody waited for is not "lost"
+
+    async def _fetch_unshared(
         self,
         path: str,
         params: dict[str, Any] | None,
@@ -646,6 +684,16 @@ class Client:
         data = await self.get_json("search/", {"q": term.strip()}, refresh=refresh)
         results = data["results"] if isinstance(data, dict) else data  # get_json checked: a list
         return _read_items(results, SearchResult.from_api)
+
+
+class _Shared:
+    """A request in flight and how many callers wait for it (see ``Client._fetch``)."""
+
+    __slots__ = ("future", "waiting")
+
+    def __init__(self, future: asyncio.Future[Any]) -> None:
+        self.future = future
+        self.waiting = 0
 
 
 class _Attempts:

@@ -33,6 +33,7 @@ from textual.worker import Worker
 
 from ..api import APIError
 from ..api.results import Started, cancel_and_wait
+from ..format import skipped_text
 from ..text import clean, is_web_url
 from ..widgets import KeyFooter, MessageBox, SourceLine
 
@@ -186,6 +187,12 @@ class DataScreen(Screen):
 
     def show_empty(self, text: str) -> None:
         self.message.show_empty(text)
+
+    def note_skipped(self, count: int, what: str = "items") -> None:
+        """Say on the status line that ``count`` of the API's ``what`` could not be read and
+        were left out of what is shown (0 says nothing)."""
+        for line in self.query(SourceLine):
+            line.skipped = skipped_text(count, what)
 
     def clear_message(self) -> None:
         self.message.clear()

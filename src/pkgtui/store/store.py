@@ -606,11 +606,12 @@ class Store:
             )
             count = "SELECT count(*) FROM package_text WHERE package_text MATCH ?"
             plan = _SearchPlan(query, cap, tuple(exact), starts, anywhere)
-            starting = c.execute(count + plan.not_exact, (starts,)).fetchone()[0]
-            # Every title or slug that starts with the query holds all its words too: the
-            # rows holding them, less those starting so, are the third tier.
+            # Every title or slug that starts with the query holds all its words too, so the
+            # rows holding them are tiers 2 and 3 together: one count, not one per tier (a
+            # count of "django" visits all 20,000 rows; the second pass doubled the time of
+            # such queries: "django" 2.7 -> 1.1 ms on the bench's 20,000, best of 15).
             holding = c.execute(count + plan.not_exact, (anywhere,)).fetchone()[0]
-            total = len(exact) + starting + max(0, holding - starting)
+            total = len(exact) + holding
             results = SearchResults(self, plan, total if cap < 0 else min(cap, total), self._generation(c))
             results._fetch(c, 0, self._ids_by_rank(c))  # the first window, in the same snapshot
             return results

@@ -36,6 +36,9 @@ class SourceLine(Static):
     demo: reactive[bool] = reactive(False)
     stale_age: reactive[float | None] = reactive(None)
     catalogue: reactive[str] = reactive("")
+    # E.g. "2 unreadable items left out": what the screen's lists lost (issue 14: a list is
+    # shown without the items that could not be read, and the screen says how many).
+    skipped: reactive[str] = reactive("")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", markup=False, id=id, classes=classes)
@@ -58,7 +61,8 @@ class SourceLine(Static):
     def render(self) -> str:
         source = source_text(self.host, demo=self.demo, stale_age=self.stale_age)
         # The sync's words can quote an error from the network: shown literally, cleaned.
-        return f"{source} · {clean(self.catalogue)}" if self.catalogue else source
+        parts = [source, clean(self.catalogue), self.skipped]
+        return " · ".join(part for part in parts if part)
 
     def watch_stale_age(self, value: float | None) -> None:
         self.set_class(value is not None and not self.demo, "-offline")
