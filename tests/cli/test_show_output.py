@@ -220,6 +220,9 @@ def test_a_pypi_url_that_is_not_http_is_a_usage_error():
     result = show("django-otp", "--pypi-url", "file:///etc/passwd", pypi=FakePyPI())
     assert (result.code, result.out) == (EXIT_USAGE, "")
     assert result.err.count("\n") == 1 and "http(s)" in result.err
+    # said even where PyPI would not be asked: a typo is a typo
+    demo = run_lookup(["show", "django-otp", "--demo", "--pypi-url", "ftp://pypi.test/"])
+    assert (demo.code, demo.out) == (EXIT_USAGE, "") and "http(s)" in demo.err
 
 
 @pytest.fixture

@@ -118,12 +118,13 @@ def _check(args: argparse.Namespace) -> None:
 def _pypi_url(args: argparse.Namespace, config: Config) -> str | None:
     """PyPI's root for facts (``--pypi-url``, else the config's, which has PKGTUI_PYPI_URL),
     or None when PyPI may not be asked."""
+    given = (getattr(args, "pypi_url", None) or "").strip()
+    # A bad --pypi-url is said even when PyPI is not asked (offline, the demo): it is a typo.
+    if given and not given.lower().startswith(("http://", "https://")):
+        raise usage(f"--pypi-url must be an http(s) URL: {clean(given)[:80]!r}")
     if not config.pypi_allowed:
         return None
-    url = (getattr(args, "pypi_url", None) or config.pypi_url).strip()
-    if not url.lower().startswith(("http://", "https://")):
-        raise usage(f"--pypi-url must be an http(s) URL: {clean(url)[:80]!r}")
-    return url
+    return given or config.pypi_url
 
 
 def _pypi_off(config: Config) -> str | None:
