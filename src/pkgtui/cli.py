@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from . import __version__
 from .completion import SHELLS, SLUG_KINDS
-from .exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+from .exit_codes import EXIT_API, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from .help_text import BROWSER_EXITS, INTERRUPTED, LOOKUP_EXITS, PRINT_EXITS, command_help
 from .target import StartTarget
 
 # How much of an unexpected error's message the one line quotes.
@@ -71,18 +72,50 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         epilog=(
             "Config file: $PKGTUI_CONFIG or <user config dir>/pkgtui/config.toml "
-            "(keys: api_url, cache_ttl, concurrency, timeout, theme, cache, offline)."
+            "(keys: api_url, cache_ttl, concurrency, timeout, theme, cache, offline, pypi, pypi_url). "
+            "pkgtui COMMAND --help gives each command's examples and exit codes."
         ),
     )
     parser.add_argument("--version", action="version", version=f"pkgtui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for kind, noun in (("package", "a package"), ("category", "a category")):
-        sub = commands.add_parser(kind, parents=[common], help=f"open the browser on {noun}")
+    for kind, noun, example in (
+        ("package", "a package", "django-otp"),
+        ("category", "a category", "apps"),
+    ):
+        sub = commands.add_parser(
+            kind,
+            parents=[common],
+            help=f"open the browser on {noun}",
+            **command_help(
+                f"Open the full-screen browser on {noun}, given by its slug or its id. Esc goes back "
+                "from there, q quits, ? lists the keys.",
+                [f"pkgtui {kind} {example}", f"pkgtui {kind} {example} --demo"],
+                BROWSER_EXITS,
+            ),
+        )
         sub.add_argument("key", metavar="SLUG_OR_ID")
 
     grid = commands.add_parser(
-        "grid", parents=[common], help="open the browser on a grid, or print it with --plain/--json/--csv"
+        "grid",
+        parents=[common],
+        help="open the browser on a grid, or print it with --plain/--json/--csv",
+        **command_help(
+            "Open the browser on a grid's comparison table, or print the table and exit with "
+            "--plain (text fitted to the width: whole columns left out, named on stderr, never a "
+            "name or a number cut), --csv or --json (every value typed, dates ISO 8601, the 52 "
+            "weekly commit counts as numbers; see the README's output formats).",
+            [
+                "pkgtui grid two-factor-authentication",
+                "pkgtui grid 7 --plain",
+                "pkgtui grid two-factor-authentication --csv > grid.csv",
+            ],
+            (
+                (EXIT_OK, "printed, or the browser closed normally"),
+                *LOOKUP_EXITS[1:-1],
+                *(exit for exit in BROWSER_EXITS if exit[0] > EXIT_API),
+            ),
+        ),
     )
     grid.add_argument("key", metavar="SLUG_OR_ID")
     fmt = grid.add_mutually_exclusive_group()
@@ -95,19 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         parents=[common],
         help="print packages from any grids side by side (no SLUG: your compare list)",
-        description=(
-            "Print packages from any grids or categories in the grid comparison table (the columns,\n"
-            "sort and best values of pkgtui grid, with its --plain, --csv and --json). With no SLUG,\n"
-            "the compare list the browser keeps (m on a package marks it)."
+        **command_help(
+            "Print packages from any grids or categories in the grid comparison table (the "
+            "columns, sort and best values of pkgtui grid, with its --plain, --csv and --json). "
+            "With no SLUG, the compare list the browser keeps (m on a package marks it).",
+            ["pkgtui compare django-otp django-two-factor-auth django-mfa", "pkgtui compare --csv"],
+            (
+                (EXIT_OK, "printed"),
+                (EXIT_NOT_FOUND, "none of the packages found"),
+                (EXIT_USAGE, "bad arguments, or no SLUG and an empty compare list"),
+                (EXIT_API, "the network or the API failed (after retries), or an internal error"),
+                (EXIT_INTERRUPTED, "interrupted (Ctrl+C)"),
+            ),
         ),
-        epilog=(
-            "examples:\n  pkgtui compare django-otp django-two-factor-auth django-mfa\n"
-            "  pkgtui compare --csv\n\nexit codes:\n  0   printed\n  1   none of the packages found\n"
-            "  2   bad arguments, or no SLUG and an empty compare list\n"
-            "  3   the network or the API failed (after retries), or an internal error\n"
-            "  130 interrupted (Ctrl+C)"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compare.add_argument("slugs", nargs="*", metavar="SLUG")
     fmt = compare.add_mutually_exclusive_group()
@@ -116,18 +149,66 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
         )
 
-    search = commands.add_parser("search", parents=[common], help="open the browser on search results")
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="open the browser on search results",
+        **command_help(
+            "Open the browser on the search results for TERM (several words are one term). To "
+            "print them instead, use pkgtui find.",
+            ["pkgtui search two factor", "pkgtui search rest --demo"],
+            BROWSER_EXITS,
+        ),
+    )
     search.add_argument("term", nargs="+", metavar="TERM")
 
-    show = commands.add_parser("show", parents=[common], help="print a package summary and exit")
+    show = commands.add_parser(
+        "show",
+        parents=[common],
+        help="print a package summary and exit",
+        **command_help(
+            "Print a package's summary: version, category, stars, forks, users, last commit, a "
+            "year of commit activity, its PyPI facts (latest release and its date, releases, "
+            "licence, Python and Django versions, status; store first, asked of PyPI when stale "
+            "unless offline or pypi = false), participants, grids and links. Laid out for "
+            "$COLUMNS (else the terminal's width, else 100); URLs and numbers are never cut.\n\n"
+            "--json prints the API object as served, computed fields under derived, and PyPI's "
+            "facts under pypi (null when unknown, pypi_problem says why), with schema_version.",
+            [
+                "pkgtui show django-otp",
+                "pkgtui show django-otp --json",
+                "pkgtui show django-otp --participants --filter ar",
+            ],
+            LOOKUP_EXITS,
+        ),
+    )
     show.add_argument("key", metavar="SLUG_OR_ID")
     show.add_argument("--json", action="store_true", help="print the API object and derived fields as JSON")
     show.add_argument("--participants", action="store_true", help="list every participant, one a line")
     show.add_argument(
         "--filter", metavar="TEXT", help="only participants whose name contains TEXT (implies --participants)"
     )
+    show.add_argument(
+        "--pypi-url",
+        metavar="URL",
+        help="PyPI's JSON API root for the package's PyPI facts (default $PKGTUI_PYPI_URL, the config's "
+        "pypi_url, or https://pypi.org/pypi/)",
+    )
 
-    find = commands.add_parser("find", parents=[common], help="search packages and print a table")
+    find = commands.add_parser(
+        "find",
+        parents=[common],
+        help="search packages and print a table",
+        **command_help(
+            "Search packages and print title, stars, category and description; only the "
+            "description is cut to the width, and columns that do not fit are left out whole "
+            "(named on stderr). Once synced it searches the whole local catalogue; before, the "
+            "API, which stops at 20 hits (stderr says so). --json prints the hits as served, "
+            "with schema_version.",
+            ["pkgtui find two factor", "pkgtui find auth --limit 5", "pkgtui find rest --json"],
+            LOOKUP_EXITS,
+        ),
+    )
     find.add_argument("term", nargs="+", metavar="TERM")
     find.add_argument("--json", action="store_true", help="print the raw search results as JSON")
     find.add_argument(
@@ -139,20 +220,88 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     # pkgtui's own files and the shell (pkgtui.housekeeping): no config, no network.
-    paths = commands.add_parser("paths", help="print where pkgtui keeps its files")
+    paths = commands.add_parser(
+        "paths",
+        help="print where pkgtui keeps its files",
+        **command_help(
+            "Print where pkgtui keeps its config, cache, catalogue, state and your data.",
+            ["pkgtui paths", "pkgtui paths --json"],
+            PRINT_EXITS,
+        ),
+    )
     paths.add_argument("--json", action="store_true", help="print them as JSON")
-    cache = commands.add_parser("cache", help="manage the cache: pkgtui cache clear")
+    clear_exits = (
+        (EXIT_OK, "deleted (or nothing to delete, or not confirmed)"),
+        (1, "some files could not be deleted"),
+        (EXIT_USAGE, "bad arguments, or no terminal to ask on and no --yes"),
+        INTERRUPTED,
+    )
+    cache = commands.add_parser(
+        "cache",
+        help="manage the cache: pkgtui cache clear",
+        **command_help(
+            "Manage pkgtui's cache. Its one action, clear, deletes the HTTP cache and the local "
+            "catalogue (never your config or bookmarks).",
+            ["pkgtui cache clear", "pkgtui cache clear --yes"],
+            clear_exits,
+        ),
+    )
     cache_actions = cache.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
-    clear = cache_actions.add_parser("clear", help="delete the HTTP cache and the catalogue store")
+    clear = cache_actions.add_parser(
+        "clear",
+        help="delete the HTTP cache and the catalogue store",
+        **command_help(
+            "Delete the HTTP cache and the local catalogue (never your config or bookmarks), "
+            "after asking on a terminal; --yes deletes without asking.",
+            ["pkgtui cache clear", "pkgtui cache clear --yes"],
+            clear_exits,
+        ),
+    )
     clear.add_argument("--yes", "-y", action="store_true", help="do not ask first")
-    bookmarks = commands.add_parser("bookmarks", help="list your bookmarks")
+    bookmarks = commands.add_parser(
+        "bookmarks",
+        help="list your bookmarks",
+        **command_help(
+            "List the packages, grids and categories you bookmarked in the browser (b), with "
+            "the day each was added.",
+            ["pkgtui bookmarks", "pkgtui bookmarks --json"],
+            PRINT_EXITS,
+        ),
+    )
     bookmarks.add_argument("--json", action="store_true", help="print them as JSON")
-    completion = commands.add_parser("completion", help="print a completion script for bash, zsh or fish")
+    completion = commands.add_parser(
+        "completion",
+        help="print a completion script for bash, zsh or fish",
+        **command_help(
+            "Print a completion script for bash, zsh or fish: commands, options, and the "
+            "slugs of the local catalogue.",
+            [
+                'eval "$(pkgtui completion bash)"',
+                "pkgtui completion fish > ~/.config/fish/completions/pkgtui.fish",
+            ],
+            PRINT_EXITS,
+        ),
+    )
     completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     completion.add_argument("--slugs", choices=SLUG_KINDS, help=argparse.SUPPRESS)  # what the scripts run
 
     sync = commands.add_parser(
-        "sync", parents=[common], help="fetch the whole catalogue into the local store"
+        "sync",
+        parents=[common],
+        help="fetch the whole catalogue into the local store",
+        **command_help(
+            "Fetch the whole djangopackages.org catalogue (every category, grid and package, "
+            "and the usage counts) into the local store, atomically: the catalogue held is "
+            "unchanged until the new one is whole. --status prints what it holds and its age.",
+            ["pkgtui sync", "pkgtui sync --status", "pkgtui sync --no-usage"],
+            (
+                (EXIT_OK, "synced (or the status printed)"),
+                (EXIT_NOT_FOUND, "the catalogue file could not be used"),
+                (EXIT_USAGE, "bad arguments or config (a sync with --offline)"),
+                (EXIT_API, "the network or the API failed (the catalogue held is unchanged)"),
+                INTERRUPTED,
+            ),
+        ),
     )
     sync.add_argument(
         "--status", action="store_true", help="print what the local catalogue holds, and its age"

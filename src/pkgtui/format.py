@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-__all__ = ["count_of", "dated", "format_age", "format_count", "format_date", "sparkline", "time_ago"]
+__all__ = [
+    "count_of",
+    "dated",
+    "format_age",
+    "format_count",
+    "format_date",
+    "iso_time",
+    "sparkline",
+    "time_ago",
+]
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -30,6 +39,16 @@ def format_count(value: int | None) -> str:
 
 def format_date(moment: datetime | None) -> str:
     return "–" if moment is None else moment.strftime("%Y-%m-%d")
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC, for --json and --csv (the API gives times in its server's zone; a
+    naive time is taken as UTC), or None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 # -- relative time: the one way pkgtui says how long ago something was --------------------

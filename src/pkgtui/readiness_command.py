@@ -47,21 +47,28 @@ STATUS_WORDS = {  # by Readiness value
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    from .help_text import command_help
+
     readiness_parser = commands.add_parser(
         "readiness",
         parents=[common],
         help="which packages declare support for a Django (or Python) release",
-        description=(
+        **command_help(
             "List which packages declare support for a Django release (or, with --python, a Python "
             "release) in their PyPI classifiers, which declare only older ones, and which say "
             "nothing. Packages come from the local catalogue (run pkgtui sync first): a grid, a "
-            "category, or the most starred N. PyPI's facts are kept in the catalogue."
+            "category, or the most starred N. PyPI's facts are kept in the catalogue.",
+            [
+                "pkgtui readiness 5.2 --grid two-factor-authentication",
+                "pkgtui readiness 3.13 --python --json",
+            ],
+            (
+                (EXIT_OK, "done"),
+                (EXIT_NOT_FOUND, "not found, or nothing synced"),
+                (EXIT_USAGE, "bad usage (a release not like 5.2)"),
+                (EXIT_API, "PyPI failed for every package"),
+            ),
         ),
-        epilog=(
-            "example: pkgtui readiness 5.2 --grid two-factor-authentication\n"
-            "exit codes: 0 done, 1 not found or nothing synced, 2 bad usage, 3 PyPI failed for every package"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     readiness_parser.add_argument("release", metavar="RELEASE", help="a MAJOR.MINOR release, e.g. 5.2")
     readiness_parser.add_argument("--python", action="store_true", help="RELEASE is a Python release")

@@ -13,9 +13,10 @@ import io
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pkgtui import lookup
@@ -52,8 +53,12 @@ def run_lookup(
     client: Client | None = None,
     terminal: bool = False,
     env: Mapping[str, str] | None = None,
+    pypi: httpx.AsyncBaseTransport | None = None,
 ) -> Result:
-    """``pkgtui ARGV`` as ``cli.main`` would run it, with the clock at FIXED_NOW."""
+    """``pkgtui ARGV`` as ``cli.main`` would run it, with the clock at FIXED_NOW.
+
+    ``pypi``: what answers PyPI's requests (``show``'s facts); without it the config says
+    ``pypi = false``, so no test reaches the real PyPI."""
     args = build_parser().parse_args(list(argv))
     config = load_config(
         api_url=getattr(args, "api_url", None),
@@ -63,11 +68,15 @@ def run_lookup(
         offline=getattr(args, "offline", False),
         env={},
     )
+    if pypi is None:
+        config = replace(config, use_pypi=False)
     stdout = TerminalStream() if terminal else io.StringIO()
     stderr = io.StringIO()
     if env is None:
         env = TERMINAL_ENV if terminal else PIPE_ENV
-    code = lookup.run(args, config, now=FIXED_NOW, stdout=stdout, stderr=stderr, client=client, env=env)
+    code = lookup.run(
+        args, config, now=FIXED_NOW, stdout=stdout, stderr=stderr, client=client, env=env, pypi_transport=pypi
+    )
     return Result(code, stdout.getvalue(), stderr.getvalue())
 
 

@@ -80,8 +80,9 @@ def test_find_searches_the_whole_catalogue_without_requests(server):
     with Store(catalogue_file(load_config(api_url=server.url, env={}))) as store:
         expected = [package.slug for package in store.search("django")]
     assert len(expected) > 20  # past the API's cap
-    assert [hit["slug"] for hit in everything] == expected
-    assert [hit["slug"] for hit in limited] == expected[:3]
+    assert everything["source"] == "catalogue" and everything["capped"] is False
+    assert [hit["slug"] for hit in everything["results"]] == expected
+    assert [hit["slug"] for hit in limited["results"]] == expected[:3]
     table = run_lookup(["find", "two factor", "--api-url", server.url])
     assert table.code == EXIT_OK and "django-otp" in table.out.lower()
     assert server.log.paths == []
@@ -94,12 +95,12 @@ def test_grid_from_the_store_has_a_users_column_and_makes_no_request(server):
     data = json.loads(run_lookup(["grid", "7", "--json", "--api-url", server.url]).out)
     assert server.log.paths == []
     assert plain.code == EXIT_OK and "Users" in plain.out.splitlines()[2]
-    assert rows[0][-1] == "Users"
+    users = rows[0].index("users")
+    assert rows[0][users - 1 :] == ["participants", "users", "weekly_commits"]
     by_slug = {entry["slug"]: entry for entry in data["packages"]}
     otp = by_slug["django-otp"]
-    assert otp["values"]["users"] == usage_of(server, "django-otp")
-    assert [row[-1] for row in rows[1:]] == [str(entry["values"]["users"]) for entry in data["packages"]]
-    assert data["columns"][-1] == {"key": "users", "label": "Users"}
+    assert otp["users"] == usage_of(server, "django-otp")
+    assert [row[users] for row in rows[1:]] == [str(entry["users"]) for entry in data["packages"]]
 
 
 def test_offline_with_nothing_synced_is_one_line_and_no_request(server):
@@ -158,7 +159,7 @@ def test_find_skips_a_bad_hit_and_counts_it():
     )
     result = run_lookup(["find", "good", "--json"], client=client)
     assert result.code == EXIT_OK
-    assert json.loads(result.out) == [good]
+    assert json.loads(result.out)["results"] == [good]
     assert result.err.count("\n") == 1 and "3 search results skipped (bad data" in result.err
 
 

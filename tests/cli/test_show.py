@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 from pkgtui import lookup
 from pkgtui.api import open_client
@@ -49,6 +50,12 @@ def test_json_is_the_api_object_plus_derived_fields(expected):
     assert derived["grids"] == [{"id": 7, "title": "Grid 7"}, {"id": 426, "title": "Grid 426"}]
     assert derived["participants_count"] == len(OTP["participants"])
     assert derived["commits_52_weeks"] == sum(OTP["commits_over_52"])
+    assert derived["weekly_commits"] == OTP["commits_over_52"]  # numbers, oldest week first
+    assert datetime.fromisoformat(derived["last_commit"]) == datetime.fromisoformat(OTP["last_updated"])
+    assert "last_commit_age" not in derived  # no relative dates ("1 mo ago") in JSON
+    assert data["schema_version"] == 1
+    # The demo asks no PyPI: no facts, and why.
+    assert (data["pypi"], data["pypi_problem"]) == (None, "the demo data has no PyPI facts")
     expected("show-django-otp.json", result.out)
 
 
@@ -89,7 +96,12 @@ def test_participants_filter_is_case_insensitive():
 
 def test_participants_as_json():
     result = run_lookup(["show", "django-otp", "--demo", "--participants", "--filter", "ar", "--json"])
-    assert json.loads(result.out) == [name for name in OTP["participants"] if "ar" in name.lower()]
+    assert json.loads(result.out) == {
+        "schema_version": 1,
+        "package": "django-otp",
+        "filter": "ar",
+        "participants": [name for name in OTP["participants"] if "ar" in name.lower()],
+    }
 
 
 def test_filter_matching_nobody_is_not_found():

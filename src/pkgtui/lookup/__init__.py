@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 from ..api.errors import APIError
 from ..config import Config
 from ..exit_codes import EXIT_OK
+from ..text import clean
 from . import compare, find, grid, show
 from .context import Lookup
 from .failures import LookupFailed, from_api_error, usage
@@ -40,15 +41,20 @@ def run(
     client: Client | None = None,
     env: Mapping[str, str] | None = None,
     store: Store | None = None,
+    pypi_transport: object = None,
 ) -> int:
     """Run one lookup command and return its exit code. ``client``, if given, is closed here.
     ``store``: the local catalogue to read first (else the synced one of ``config``, if any;
-    none when a ``client`` is given without it, as in tests)."""
+    none when a ``client`` is given without it, as in tests). ``pypi_transport``: an httpx
+    transport for PyPI's requests (tests)."""
     err = stderr or sys.stderr
     out = Output(stdout or sys.stdout, os.environ if env is None else env)
 
     def warn(message: str) -> None:
         err.write(f"pkgtui: warning: {message}\n")
+
+    def note(message: str) -> None:
+        err.write(f"pkgtui {args.command}: {message}\n")
 
     given = client
 
@@ -66,11 +72,16 @@ def run(
             make_client,
             out,
             warn,
+            note,
             now or datetime.now(UTC),
             config.refresh,
             reader,
             offline=offline,
             v3_url=config.api_v3_url,
+            pypi_url=_pypi_url(args, config),
+            pypi_off=_pypi_off(config),
+            pypi_max_age=config.cache_ttl,
+            pypi_transport=pypi_transport,
         )
         if offline and reader is not None:
             # Said once, up front: what is printed is only as new as the last sync.
@@ -96,11 +107,35 @@ def run(
 
 
 def _check(args: argparse.Namespace) -> None:
-    """Usage errors argparse cannot see: blank names and terms."""
+    """Usage errors argparse cannot see: blank names and terms. (Their messages go without
+    the ``pkgtui COMMAND:`` prefix, which ``run`` puts in front of every failure.)"""
     if args.command == "find" and not " ".join(args.term).strip():
-        raise usage("pkgtui find: TERM is empty; give a word to search for")
+        raise usage("TERM is empty; give a word to search for")
     if args.command in ("show", "grid") and not args.key.strip():
-        raise usage(f"pkgtui {args.command}: SLUG_OR_ID is empty; give a slug or an id")
+        raise usage("SLUG_OR_ID is empty; give a slug or an id")
+
+
+def _pypi_url(args: argparse.Namespace, config: Config) -> str | None:
+    """PyPI's root for facts (``--pypi-url``, else the config's, which has PKGTUI_PYPI_URL),
+    or None when PyPI may not be asked."""
+    given = (getattr(args, "pypi_url", None) or "").strip()
+    # A bad --pypi-url is said even when PyPI is not asked (offline, the demo): it is a typo.
+    if given and not given.lower().startswith(("http://", "https://")):
+        raise usage(f"--pypi-url must be an http(s) URL: {clean(given)[:80]!r}")
+    if not config.pypi_allowed:
+        return None
+    return given or config.pypi_url
+
+
+def _pypi_off(config: Config) -> str | None:
+    """Why PyPI is not asked (the words a package with no kept facts shows), or None."""
+    if config.demo:
+        return "the demo data has no PyPI facts"
+    if config.offline:
+        return "PyPI facts not kept (offline)"
+    if not config.use_pypi:
+        return "PyPI not asked (pypi = false)"
+    return None
 
 
 def synced_store(config: Config, warn: Callable[[str], None]) -> Store | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .output import Output
 
@@ -21,6 +21,8 @@ class Lookup:
     make_client: Callable[[], Client]
     out: Output
     warn: Callable[[str], None]  # one line on stderr; the command carries on
+    # One line on stderr about the output itself (the columns left out to fit the width).
+    note: Callable[[str], None]
     now: datetime
     refresh: bool = False
     # The synced local catalogue, None without one or with --refresh: commands read it first
@@ -28,6 +30,12 @@ class Lookup:
     store: Store | None = None
     offline: bool = False  # never ask the API (--offline): what the store lacks is an error
     v3_url: str | None = None  # api_v3_url, for a grid's members in one request
+    # PyPI's JSON API root to ask for facts (show), or None when PyPI may not be asked; then
+    # ``pypi_off`` says why (offline, pypi = false, the demo), for a package with no kept facts.
+    pypi_url: str | None = None
+    pypi_off: str | None = None
+    pypi_max_age: float = 3600.0  # kept facts younger than this are used without a request
+    pypi_transport: Any = None  # an httpx transport for PyPI (tests)
 
     @cached_property
     def client(self) -> Client:

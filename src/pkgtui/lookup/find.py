@@ -12,38 +12,70 @@ from ..text import clean
 from .context import Lookup
 from .failures import from_api_error, not_found
 from .local import not_stored
-from .output import Output, cut, plain_table
+from .output import Output, fitted_plain_table
 
+SCHEMA_VERSION = 1  # of find --json; raised when a field changes meaning or goes
 HEADERS = ("Title", "Stars", "Category", "Description")
-MAX_TITLE = 40  # cells; the description gets the rest of the terminal
+FLEX = 3  # the description: the one column cut, with "…", to fit the width
+# Whole columns left out when the description would get less than MIN_DESCRIPTION cells,
+# least important first. The title is never left out, nor cut.
+DROP_ORDER = (2, 3, 1)
+MIN_DESCRIPTION = 20
 MAX_RESULTS = 10_000  # hits one find prints at most, whatever --limit says
+API_SEARCH_CAP = 20  # the API's search/ answers at most this many hits
 
 
 async def run(lookup: Lookup, args: argparse.Namespace) -> int:
     term = " ".join(args.term).strip()
+    capped = False
     if lookup.store is not None:
         raw = _search_store(lookup, term, args.limit)
     elif lookup.offline:
         raise not_stored(None, f"search for {clean(term)!r}")
     else:
-        raw = (await _search(lookup, term))[: args.limit]
+        found = await _search(lookup, term)
+        raw = found[: args.limit]
+        # The API stops at 20: said, so a script does not take 20 hits for all there are.
+        capped = len(found) >= API_SEARCH_CAP and len(raw) == len(found)
     if not raw:
         if args.json:
-            lookup.out.json([])
+            lookup.out.json(_document(term, [], lookup, capped))
         raise not_found(f"no package or grid matches {clean(term)!r}", "try fewer or other words")
+    if capped:  # said first: on a terminal the table follows it, piped it is apart anyway
+        lookup.note(f"the API answers at most {API_SEARCH_CAP} hits; pkgtui sync first to search everything")
     if args.json:
-        lookup.out.json(raw)
+        lookup.out.json(_document(term, raw, lookup, capped))
         return EXIT_OK
     results = [SearchResult.from_api(item) for item in raw]
     if lookup.out.color:
-        _print_styled(lookup.out, results, term)
+        note = _print_styled(lookup.out, results, term)
     else:
-        lookup.out.lines(
-            plain_table(
-                HEADERS, [_cells(r) for r in results], right=(False, True), width=lookup.out.width, flex=3
-            )
+        table = fitted_plain_table(
+            HEADERS,
+            [_cells(r) for r in results],
+            right=(False, True),
+            width=lookup.out.width,
+            drop_order=DROP_ORDER,
+            flex=FLEX,
+            min_flex=MIN_DESCRIPTION,
         )
+        lookup.out.lines(table.lines)
+        note = table.note
+    if note:
+        lookup.note(note)
     return EXIT_OK
+
+
+def _document(term: str, raw: list[dict], lookup: Lookup, capped: bool) -> dict:
+    """find --json: the hits as served (or as the local catalogue holds them, in the same
+    shape), with what a script needs to read them."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "term": term,
+        "source": "catalogue" if lookup.store is not None else "api",
+        "capped": capped,
+        "results": raw,
+    }
 
 
 async def _search(lookup: Lookup, term: str) -> list[dict]:
@@ -111,20 +143,19 @@ def _cells(result: SearchResult) -> list[str]:
     ]
 
 
-def _print_styled(out: Output, results: list[SearchResult], term: str) -> None:
+def _print_styled(out: Output, results: list[SearchResult], term: str) -> str | None:
     from .styled import fitted_table
 
     count = f"{len(results)} result{'s' * (len(results) != 1)} for {clean(term)!r}"
-    rows = [
-        [(cut(cells[0], MAX_TITLE), "bold"), *((cell, "") for cell in cells[1:])]
-        for cells in map(_cells, results)
-    ]
-    fitted_table(
+    rows = [[(cells[0], "bold"), *((cell, "") for cell in cells[1:])] for cells in map(_cells, results)]
+    return fitted_table(
         out,
         HEADERS,
         rows,
-        flex=3,
+        flex=FLEX,
         right=(False, True),
         column_styles=("", "yellow", "cyan", ""),
         caption=count,
+        drop_order=DROP_ORDER,
+        min_flex=MIN_DESCRIPTION,
     )

@@ -14,16 +14,33 @@ from .. import comparison
 from ..api.errors import APIError, BadResponse, CutOff, NotJSON, TooLarge
 from ..api.models import Grid, Package
 from ..exit_codes import EXIT_OK
-from ..format import format_count
+from ..format import format_count, iso_time
 from ..store import GridView, StoreError
 from ..text import clean
 from .context import Lookup
 from .failures import from_api_error
 from .local import age_text, not_stored
-from .output import Output, plain_table
+from .output import Output, fitted_plain_table
 
 DEFAULT_SORT = "stars"
-USERS_KEY = "users"  # the Users column's key in --json (not a grid screen column)
+SCHEMA_VERSION = 1  # of grid --json; raised when a field changes meaning or goes
+USERS_KEY = "users"  # the Users column's key in --json and --csv (not a grid screen column)
+# Whole columns left out to fit the width, least important first: the 52-glyph sparkline (its
+# total stays in Commits), then the counts a choice rests on least. The name is never left out
+# nor cut, so a table of it alone may be wider than the terminal.
+DROP_ORDER = ("activity", "participants", "forks", USERS_KEY, "commits", "version", "last_commit", "stars")
+# grid --csv's columns, in order (Users only when known); see README "Output formats".
+CSV_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "version",
+    "stars",
+    "forks",
+    "last_commit",
+    "commits_52_weeks",
+    "participants",
+)
 MAX_MEMBERS = 10_000  # usage counts read for at most this many members (a grid has ~10-200)
 
 
@@ -67,12 +84,12 @@ def print_grid(
         out.json(_as_json(grid, packages, failed, lookup, users))
     elif fmt == "csv":
         writer = csv.writer(out.stream, lineterminator="\n")
-        writer.writerow([col.label for col in comparison.COLUMNS] + (["Users"] if users else []))
+        writer.writerow([*CSV_FIELDS, *([USERS_KEY] if users else []), "weekly_commits"])
         writer.writerows(_csv_rows(packages, lookup, users))
-    elif out.color:
-        _print_styled(out, grid, packages, lookup, users)
     else:
-        _print_plain(out, grid, packages, lookup, users)
+        note = (_print_styled if out.color else _print_plain)(out, grid, packages, lookup, users)
+        if note:
+            lookup.note(note)
 
 
 def _from_store(lookup: Lookup, key: str) -> GridView | None:
@@ -143,25 +160,35 @@ def _heading(grid: Grid, count: int) -> str:
 def _as_json(
     grid: Grid, packages: list[Package], failed: dict, lookup: Lookup, users: dict[int, int] | None
 ) -> dict[str, Any]:
-    numeric = [col for col in comparison.COLUMNS if col.numeric]
-    columns = [{"key": col.key, "label": col.label} for col in comparison.COLUMNS]
-    if users:
-        columns.append({"key": USERS_KEY, "label": "Users"})
+    """grid --json: every value typed (numbers bare, dates ISO 8601, the weekly counts a list),
+    not the table's text; see README "Output formats"."""
+    best = comparison.best_values(packages, lookup.now)
     entries = []
-    for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
+    for package in packages:
+        age = package.last_commit_age_days(lookup.now)
         entry: dict[str, Any] = {
             "id": package.id,
             "slug": package.slug,
-            "cells": dict(zip(comparison.COLUMN_KEYS, cells, strict=True)),
-            "values": {col.key: _number(col.value(package, lookup.now)) for col in numeric},
+            "name": clean(package.display_title),
+            "version": package.pypi_version or None,
+            "stars": package.stars,
+            "forks": package.repo_forks,
+            "last_commit": iso_time(package.last_updated),
+            "last_commit_age_days": None if age is None else round(age, 1),
+            "is_stale": package.is_stale(lookup.now),
+            "commits_52_weeks": package.commits_total if package.commits_over_52 else None,
+            "weekly_commits": list(package.commits_over_52) or None,
+            "participants": len(package.participants),
+            "best": [
+                col.key for col in comparison.COLUMNS if comparison.is_best(col, package, best, lookup.now)
+            ],
         }
         if users:
-            entry["cells"][USERS_KEY] = _users_text(users, package)
-            entry["values"][USERS_KEY] = users.get(package.id)
+            entry[USERS_KEY] = users.get(package.id)
         entries.append(entry)
     return {
+        "schema_version": SCHEMA_VERSION,
         "grid": {"id": grid.id, "title": grid.title, "slug": grid.slug, "description": grid.description},
-        "columns": columns,
         "packages": entries,
         "failed": [{"id": key, "error": error.message} for key, error in failed.items()],
         "as_of": lookup.now.isoformat(),
@@ -176,22 +203,35 @@ def _users_text(users: dict[int, int], package: Package) -> str:
 def _csv_rows(
     packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
 ) -> list[list[object]]:
-    """The table's text, except counts as bare integers (no "1,234") for spreadsheets.
+    """One row a package, in ``CSV_FIELDS`` order: counts as bare integers (no "1,234"),
+    the last commit as an ISO 8601 date-time, and the 52 weekly commit counts (oldest week
+    first) as one space-separated field; empty where unknown.
 
     Text cells go through :func:`csv_text`: a name like ``=HYPERLINK(...)`` from the API must
     not become a live formula in the spreadsheet the file is opened in. Counts are numbers
     the API gave as numbers (a negative one included), so they stay numbers."""
     rows: list[list[object]] = []
-    for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
-        values = [col.value(package, lookup.now) if col.numeric else None for col in comparison.COLUMNS]
+    for package in packages:
         row: list[object] = [
-            value if isinstance(value, int) and not isinstance(value, bool) else csv_text(cell)
-            for value, cell in zip(values, cells, strict=True)
+            package.id,
+            csv_text(clean(package.slug)),
+            csv_text(clean(package.display_title)),
+            csv_text(clean(package.pypi_version or "")),
+            _blank_if_none(package.stars),
+            _blank_if_none(package.repo_forks),
+            iso_time(package.last_updated) or "",
+            package.commits_total if package.commits_over_52 else "",
+            len(package.participants),
         ]
         if users:
-            row.append(users.get(package.id, ""))  # a bare number, or empty when unknown
+            row.append(_blank_if_none(users.get(package.id)))
+        row.append(" ".join(str(count) for count in package.commits_over_52))
         rows.append(row)
     return rows
+
+
+def _blank_if_none(value: int | None) -> object:
+    return "" if value is None else value
 
 
 # What a spreadsheet takes for the start of a formula (OWASP's list: = + - @, tab, CR). Looked
@@ -210,11 +250,6 @@ def csv_text(cell: str) -> str:
     return cell
 
 
-def _number(value: object) -> object:
-    # Ages are fractional days: one decimal is plenty, and keeps the output stable.
-    return round(value, 1) if isinstance(value, float) else value
-
-
 def _with_users(
     rows: list[list[str]], packages: list[Package], users: dict[int, int] | None
 ) -> list[list[str]]:
@@ -223,55 +258,46 @@ def _with_users(
     return [[*cells, _users_text(users, package)] for cells, package in zip(rows, packages, strict=True)]
 
 
+def _drop_order(keys: list[str]) -> list[int]:
+    return [keys.index(key) for key in DROP_ORDER if key in keys]
+
+
 def _print_plain(
     out: Output, grid: Grid, packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
-) -> None:
-    headers = [col.label for col in comparison.COLUMNS] + (["Users"] if users else [])
+) -> str | None:
+    keys = [*comparison.COLUMN_KEYS, *([USERS_KEY] if users else [])]
+    headers = [col.label for col in comparison.COLUMNS] + ([comparison.USERS_LABEL] if users else [])
     right = [col.numeric for col in comparison.COLUMNS] + ([True] if users else [])
     rows = _with_users(comparison.rows(packages, lookup.now), packages, users)
-    out.lines([_heading(grid, len(packages)), "", *plain_table(headers, rows, right=right)])
+    table = fitted_plain_table(headers, rows, width=out.width, right=right, drop_order=_drop_order(keys))
+    out.lines([_heading(grid, len(packages)), "", *table.lines])
+    return table.note
 
 
 def _print_styled(
     out: Output, grid: Grid, packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
-) -> None:
-    from .styled import MIN_FLEX, fitted_table, natural_widths, overhead
+) -> str | None:
+    from .styled import fitted_table
 
     best = comparison.best_values(packages, lookup.now)
-    columns: list[Any] = list(comparison.COLUMNS)
-    rows = comparison.rows(packages, lookup.now)
-    # A sparkline cut short would hide the latest weeks: when the name would get squeezed,
-    # the activity column goes (the commit total stays).
-    extra = ["Users"] if users else []
-    widths = natural_widths([col.label for col in columns] + extra, _with_users(rows, packages, users))
-    name_room = out.width - overhead(len(columns) + len(extra)) - sum(widths[1:])
-    caption = None
-    if name_room < min(widths[0], MIN_FLEX + 8):
-        columns.remove(comparison.column("activity"))
-        caption = "Activity column left out: the terminal is too narrow"
-
+    columns = list(comparison.COLUMNS)
+    keys = [*comparison.COLUMN_KEYS, *([USERS_KEY] if users else [])]
     styled_rows = []
-    for package, cells in zip(packages, rows, strict=True):
-        texts = dict(zip(comparison.COLUMN_KEYS, cells, strict=True))
+    for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
         styled_rows.append(
             [
-                (
-                    texts[col.key],
-                    "bold green"
-                    if col.key in best and col.value(package, lookup.now) == best[col.key]
-                    else "",
-                )
-                for col in columns
+                (text, "bold green" if comparison.is_best(col, package, best, lookup.now) else "")
+                for col, text in zip(columns, cells, strict=True)
             ]
             + ([(_users_text(users, package), "")] if users else [])
         )
-    fitted_table(
+    return fitted_table(
         out,
-        [col.label for col in columns] + extra,
+        [col.label for col in columns] + ([comparison.USERS_LABEL] if users else []),
         styled_rows,
-        flex=0,
-        right=[col.numeric for col in columns] + [True] * len(extra),
-        column_styles=["cyan" if col.key == "activity" else "" for col in columns] + [""] * len(extra),
+        flex=None,
+        right=[col.numeric for col in columns] + ([True] if users else []),
+        column_styles=["cyan" if col.key == "activity" else "" for col in columns] + ([""] if users else []),
         title=_heading(grid, len(packages)),
-        caption=caption,
+        drop_order=_drop_order(keys),
     )

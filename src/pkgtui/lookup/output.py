@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from ..text import clean
@@ -122,6 +123,105 @@ def cut(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+@dataclass(frozen=True)
+class Fit:
+    """Which columns of a table fit a width: the rest are left out whole, never cut."""
+
+    kept: tuple[int, ...]  # column indexes, in table order
+    dropped: tuple[int, ...]  # column indexes left out, in the order they went
+    flex_width: int | None = None  # cells for the flexible column, when it is kept
+
+
+def fit_columns(
+    widths: Sequence[int],
+    width: int,
+    *,
+    spacing: Callable[[int], int],
+    drop_order: Sequence[int] = (),
+    flex: int | None = None,
+    min_flex: int = 12,
+) -> Fit:
+    """Columns of natural ``widths`` to print in ``width`` cells.
+
+    Only column ``flex`` (a description) is ever cut, and never below ``min_flex`` cells (or its
+    own width, if less). When even that does not fit, whole columns go, in ``drop_order``
+    (least important first; it may name ``flex``). Columns not in ``drop_order`` always stay:
+    a table of them alone may be wider than ``width``, and is printed whole rather than cut.
+    ``spacing(n)``: cells spent outside the columns of an n-column table (gaps, borders).
+    """
+    kept = list(range(len(widths)))
+    dropped: list[int] = []
+    candidates = [index for index in drop_order if 0 <= index < len(widths)]
+    while True:
+        fixed = sum(widths[i] for i in kept if i != flex) + spacing(len(kept))
+        if flex in kept:
+            assert flex is not None
+            room = width - fixed
+            floor = min(min_flex, widths[flex])
+            if room >= floor or not candidates:
+                return Fit(tuple(kept), tuple(dropped), max(min(widths[flex], room), floor))
+        elif fixed <= width or not candidates:
+            return Fit(tuple(kept), tuple(dropped))
+        index = candidates.pop(0)
+        kept.remove(index)
+        dropped.append(index)
+
+
+def left_out_note(headers: Sequence[str], fit: Fit, width: int) -> str | None:
+    """``Forks, Participants columns left out to fit 80 columns ...``, or None when all fit."""
+    if not fit.dropped:
+        return None
+    names = [headers[i] for i in sorted(fit.dropped)]
+    noun = "column" if len(names) == 1 else "columns"
+    return f"{', '.join(names)} {noun} left out to fit {width} columns (set COLUMNS for more)"
+
+
+GAP = "  "  # between the columns of a plain table
+
+
+def plain_spacing(columns: int) -> int:
+    return len(GAP) * max(0, columns - 1)
+
+
+@dataclass(frozen=True)
+class PlainTable:
+    lines: list[str]
+    note: str | None  # which columns were left out, for stderr; None when all fit
+
+
+def fitted_plain_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    width: int,
+    right: Sequence[bool] = (),
+    drop_order: Sequence[int] = (),
+    flex: int | None = None,
+    min_flex: int = 12,
+) -> PlainTable:
+    """A plain table fitted to ``width``: whole columns left out (``drop_order``) rather than
+    any name, number or URL cut; only the ``flex`` column's cells are cut, with "…"."""
+    right = list(right) + [False] * (len(headers) - len(right))
+    widths = _widths(headers, rows)
+    fit = fit_columns(
+        widths, width, spacing=plain_spacing, drop_order=drop_order, flex=flex, min_flex=min_flex
+    )
+    kept = fit.kept
+    lines = plain_table(
+        [headers[i] for i in kept],
+        [[row[i] for i in kept] for row in rows],
+        right=[right[i] for i in kept],
+        width=width if flex in kept else None,
+        flex=kept.index(flex) if flex in kept else None,
+        min_flex=min_flex,
+    )
+    return PlainTable(lines, left_out_note(headers, fit, width))
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max([cell_width(h)] + [cell_width(row[i]) for row in rows]) for i, h in enumerate(headers)]
+
+
 def plain_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -137,10 +237,10 @@ def plain_table(
     (never below ``min_flex`` cells); otherwise every cell is shown whole.
     """
     right = list(right) + [False] * (len(headers) - len(right))
-    widths = [max([cell_width(h)] + [cell_width(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    gap = "  "
+    widths = _widths(headers, rows)
+    gap = GAP
     if width is not None and flex is not None:
-        others = sum(w for i, w in enumerate(widths) if i != flex) + len(gap) * (len(widths) - 1)
+        others = sum(w for i, w in enumerate(widths) if i != flex) + plain_spacing(len(widths))
         widths[flex] = max(min(widths[flex], width - others), min(min_flex, widths[flex]))
         rows = [
             [cut(cell, widths[flex]) if i == flex else cell for i, cell in enumerate(row)] for row in rows

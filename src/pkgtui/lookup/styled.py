@@ -14,7 +14,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .output import Output, cell_width
+from .output import Output, cell_width, fit_columns, left_out_note
 
 MIN_FLEX = 12
 
@@ -37,18 +37,28 @@ def fitted_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[tuple[str, str]]],
     *,
-    flex: int,
+    flex: int | None,
     right: Sequence[bool] = (),
     column_styles: Sequence[str] = (),
     title: str | None = None,
     caption: str | None = None,
-) -> None:
-    """Print ``rows`` of (text, style) cells; column ``flex`` absorbs the width left over."""
+    drop_order: Sequence[int] = (),
+    min_flex: int = MIN_FLEX,
+) -> str | None:
+    """Print ``rows`` of (text, style) cells fitted to the terminal: column ``flex`` (if any)
+    absorbs the width left over and is the only one cut; when it would get less than
+    ``min_flex``, whole columns go in ``drop_order``. Returns the note naming the columns
+    left out (for stderr), or None."""
     texts = [[text for text, _ in row] for row in rows]
     widths = natural_widths(headers, texts)
-    widest = max([cell_width(headers[flex])] + [cell_width(row[flex]) for row in texts])
-    room = out.width - overhead(len(headers)) - sum(w for i, w in enumerate(widths) if i != flex)
-    widths[flex] = max(min(widest, room), min(MIN_FLEX, widest))
+    if flex is not None:
+        # The flexible column's natural width is its widest cell, not its longest word.
+        widths[flex] = max([cell_width(headers[flex])] + [cell_width(row[flex]) for row in texts])
+    fit = fit_columns(
+        widths, out.width, spacing=overhead, drop_order=drop_order, flex=flex, min_flex=min_flex
+    )
+    if fit.flex_width is not None and flex is not None:
+        widths[flex] = fit.flex_width
 
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -57,13 +67,21 @@ def fitted_table(
         title_justify="left",
         caption=Text(caption, style="dim") if caption else None,
     )
-    for i, header in enumerate(headers):
+    for i in fit.kept:
         table.add_column(
-            Text(header),
+            Text(headers[i]),
             width=widths[i],
             justify="right" if i < len(right) and right[i] else "left",
             style=column_styles[i] if i < len(column_styles) else "",
         )
     for row in rows:
-        table.add_row(*(Text(text, style=style, no_wrap=True, overflow="ellipsis") for text, style in row))
-    out.console.print(table)
+        cells = [row[i] for i in fit.kept]
+        table.add_row(*(Text(text, style=style, no_wrap=True, overflow="ellipsis") for text, style in cells))
+    # Wider than the terminal only when the columns that are never left out do not fit:
+    # printed whole then (the terminal wraps), rather than a name cut.
+    out.console.print(table, crop=False, width=max(out.width, _table_width(widths, fit.kept)))
+    return left_out_note(headers, fit, out.width)
+
+
+def _table_width(widths: Sequence[int], kept: Sequence[int]) -> int:
+    return sum(widths[i] for i in kept) + overhead(len(kept))
