@@ -26,7 +26,13 @@ from .exit_codes import EXIT_OK, EXIT_USAGE
 SHELLS = ("bash", "zsh", "fish")
 SLUG_KINDS = ("package", "grid", "category")
 # The commands whose first argument is a slug, and of what (tests check this against the parser).
-SLUG_ARGUMENTS = {"package": "package", "show": "package", "grid": "grid", "category": "category"}
+SLUG_ARGUMENTS = {
+    "package": "package",
+    "show": "package",
+    "grid": "grid",
+    "category": "category",
+    "compare": "package",  # its first SLUG only, as the scripts complete one positional
+}
 MAX_SLUGS = 50_000  # a catalogue holds ~20,000 packages
 _SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 

@@ -96,7 +96,7 @@ def test_every_slug_argument_says_what_it_completes():
     slug_commands = {
         name
         for name, sub in subparsers.choices.items()
-        if any(a.metavar == "SLUG_OR_ID" for a in sub._actions if not a.option_strings)
+        if any(a.metavar in ("SLUG_OR_ID", "SLUG") for a in sub._actions if not a.option_strings)
     }
     assert slug_commands == set(completion.SLUG_ARGUMENTS)
     assert set(completion.SLUG_ARGUMENTS.values()) <= set(completion.SLUG_KINDS)
