@@ -36,7 +36,7 @@ async def test_at_100x30_facts_grids_and_the_participants_filter_are_on_the_firs
             assert line_of(lines, text) < footer, text
         assert line_of(lines, "/ filter participants") < footer
         # The fields and PyPI's facts side by side: the same line holds both.
-        assert "Stars" in lines[line_of(lines, "License")]
+        assert "Forks" in lines[line_of(lines, "License")]
         assert app.screen.query_one("#package-body").scroll_y == 0
 
 

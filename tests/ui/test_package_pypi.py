@@ -41,6 +41,8 @@ async def test_fresh_facts_are_shown_from_the_store_with_no_request(tmp_path):
         assert values["Python"] == "3.9–3.13  requires >=3.9"
         assert values["Status"] == "Production/Stable"
         assert "Last fetch" not in values
+        # PyPI's version, not also djangopackages' copy of it.
+        assert plain(app.screen.query_one("#package-fields", Static).render()).startswith("Category")
         plot = app.screen.query_one(ReleasePlot)
         assert plot.display
         labels, counts, unit = plot.bins
@@ -97,6 +99,8 @@ async def test_a_project_pypi_does_not_know_says_so(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert pypi_text(app) == "PyPI          django-otp: not on PyPI"
+        fields = plain(app.screen.query_one("#package-fields", Static).render())
+        assert fields.startswith("Version       1.7.0")  # djangopackages' copy, the only one
         assert not app.screen.query_one(ReleasePlot).display
 
 

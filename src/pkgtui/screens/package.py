@@ -94,6 +94,7 @@ class PackageScreen(DataScreen):
         self.package: Package | None = None
         self.links: dict[str, str] = {}  # option id -> URL
         self.pypi_row: FactsRow | None = None  # what the PyPI lines show, from the store
+        self._category = "loading…"  # the category's title, once known
         self._pypi_pending = False  # a fetch from PyPI is under way
 
     def compose_body(self) -> ComposeResult:
@@ -280,7 +281,7 @@ class PackageScreen(DataScreen):
         self.query_one("#package-title", Static).update(Text(title, style="bold"))
         description = clean(package.repo_description, multiline=True)
         self.query_one("#package-description", Static).update(Text(description or "No description."))
-        self._show_fields(package, now, category="loading…")
+        self._show_fields(package, now)
         self._show_links(package)
         reference = package.last_fetched or now
         self.query_one(ActivityPlot).show_activity(package.commits_over_52, reference)
@@ -347,8 +348,11 @@ class PackageScreen(DataScreen):
                 row = stored_rows(store, [package])[0]
             except StoreError:
                 row = None
+        had_facts = self.pypi_row is not None and self.pypi_row.facts is not None
         self.pypi_row = row
         now = self.pkgtui.now()
+        if (row is not None and row.facts is not None) != had_facts:
+            self._show_fields(package, now)  # with or without djangopackages' version line
         facts = row.facts if row is not None else None
         problem = row.problem if row is not None else self._pypi_absent()
         pending = None
@@ -365,13 +369,17 @@ class PackageScreen(DataScreen):
         if facts is not None:
             plot.show_releases(facts.release_dates, facts.release_count, now)
 
-    def _show_fields(self, package: Package, now: datetime, category: str) -> None:
+    def _show_fields(self, package: Package, now: datetime) -> None:
         last_commit = Text(dated(package.last_updated, now))
         if package.is_stale(now):
             last_commit.append(f"  {STALE_MARK} stale", style="yellow")
-        lines = [
-            field_line("Version", clean(package.pypi_version or "") or "–"),
-            field_line("Category", category),
+        lines = []
+        if self.pypi_row is None or self.pypi_row.facts is None:
+            # djangopackages' copy of the version, often behind: PyPI's own, when known, is
+            # on the PyPI line instead.
+            lines.append(field_line("Version", clean(package.pypi_version or "") or "–"))
+        lines += [
+            field_line("Category", self._category),
             field_line("Stars", format_count(package.stars)),
             field_line("Forks", format_count(package.repo_forks)),
             field_line("Created", dated(package.created, now)),
@@ -381,8 +389,9 @@ class PackageScreen(DataScreen):
         self.query_one("#package-fields", Static).update(Text("\n").join(lines))
 
     def _show_category(self, title: str) -> None:
+        self._category = title
         if self.package is not None:
-            self._show_fields(self.package, self.pkgtui.now(), category=title)
+            self._show_fields(self.package, self.pkgtui.now())
 
     def _show_links(self, package: Package) -> None:
         links = self.query_one("#package-links", NavList)

@@ -114,8 +114,10 @@ class ReleasePlot(PlotextPlot):
         plt.bar(list(range(len(counts))), counts, width=0.6)
         plt.xlim(-0.5, len(counts) - 0.5)
         plt.ylim(0, max(top, 1))
-        # Four-digit years and "Q3 25" need about 7 columns each to stay apart.
-        shown = label_ticks(len(counts), max_labels=max(1, (self.size.width - 4) // 7))
+        # A label and two columns of space each, in the plot area (the width less the y axis
+        # and the frame): "2024" or "Q3 25" stay apart.
+        room = self.size.width - 6
+        shown = label_ticks(len(counts), max_labels=max(1, room // (max(map(len, labels)) + 2)))
         plt.xticks([float(i) for i in shown], [labels[i] for i in shown])
         plt.yticks(*value_ticks(top))
         plt.title(release_title(self._release_count, sum(counts), unit))
