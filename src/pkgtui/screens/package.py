@@ -330,8 +330,10 @@ class PackageScreen(DataScreen):
             return "none kept (offline)"
         if not config.use_pypi:
             return "none kept (PyPI turned off: pypi = false)"
+        if config.demo:
+            return "none in the demo data"
         if not self.pkgtui.pypi_allowed:
-            return "none kept (PyPI is not asked in this mode)"
+            return "none kept (PyPI is not asked)"
         return None
 
     def _show_pypi(self) -> None:
