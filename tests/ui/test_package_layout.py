@@ -107,7 +107,7 @@ async def test_g_reaches_the_grids_from_anywhere_and_enter_opens_one(tmp_path):
         assert grids.highlighted == 0
         app.screen.query_one(ParticipantList).focus()
         await pilot.pause()
-        await pilot.press("g")  # the participants' own g (top) does not keep it
+        await pilot.press("g")  # from the participants list too
         assert app.focused is grids
         await pilot.press("j", "enter")
         await settle(pilot)

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..api import APIError, Package
@@ -55,12 +55,13 @@ NO_ANSWER = "no answer from PyPI"
 
 
 class NavList(OptionList):
-    """An option list that also moves with j/k and jumps with g/G."""
+    """An option list that also moves with j/k and jumps with Home/G."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g", "first", "First", show=False, id="list.first"),
+        # Not g: on the package screen g goes to the grids (package.grids).
+        Binding("home", "first", "First", show=False, id="list.first"),
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
 
@@ -71,10 +72,9 @@ class PackageScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_order", "Sort", id="package.participants_order"),
         Binding("p", "copy_pip", "Copy pip install", id="package.copy_pip"),
-        # The way on to comparing alternatives, from anywhere on the screen: a priority binding
-        # so that the links and participants lists (whose own g is "first") do not keep it;
-        # in the filter box g is text (check_action).
-        Binding("g", "focus_grids", "Grids", priority=True, id="package.grids"),
+        # The way on to comparing alternatives, from anywhere on the screen (the lists here
+        # leave g to it; in the filter box it is a letter).
+        Binding("g", "focus_grids", "Grids", id="package.grids"),
         Binding("j", "scroll_body(1)", "Down", show=False, id="package.down"),
         Binding("k", "scroll_body(-1)", "Up", show=False, id="package.up"),
         Binding("home", "scroll_body_end(0)", "Top", show=False, id="package.top"),
@@ -457,12 +457,6 @@ class PackageScreen(DataScreen):
         command = f"pip install {package.pypi_name}"
         self.pkgtui.copy_to_clipboard(command)
         self.notify(command, title="Copied (via the terminal)", markup=False, timeout=8)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # In the filter box g is a letter to filter by, not the way to the grids.
-        if action == "focus_grids" and isinstance(self.focused, Input):
-            return None
-        return super().check_action(action, parameters)
 
     def action_focus_grids(self) -> None:
         """Focus the grid list (Enter opens the one under the cursor), scrolled into view;
