@@ -188,3 +188,19 @@ async def test_another_package_s_pypi_name_is_the_one_asked_for(tmp_path):
         await settle(pilot)
         assert pypi_values(app)["PyPI"] == "django-otp 1.7.0"
     assert pypi.requests == ["django-otp"]
+
+
+async def test_from_a_synced_catalogue_the_first_frame_has_the_facts_with_no_request(tmp_path):
+    from .test_home_store import _synced_store
+
+    store = await _synced_store(tmp_path)
+    keep_facts(store, otp_json())
+    pypi = FakePyPI({"django-otp": otp_json(version="9.9.9")})
+    app, transport, _ = pypi_app(tmp_path, pypi, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.shown_from_store
+        assert pypi_values(app)["PyPI"] == "django-otp 1.7.0"
+        assert app.screen.query_one(ReleasePlot).display
+        await settle(pilot)
+        assert transport.started == [] and pypi.requests == []
