@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pkgtui.api.pypi import PyPIFacts
-from pkgtui.widgets.pypi_facts import NONE_DECLARED, pypi_lines
+from pkgtui.widgets.pypi_facts import NONE_DECLARED, pypi_lines, versions_text
 from pkgtui.widgets.release_plot import MAX_YEARS, label_ticks, release_bins, release_title
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -90,3 +90,10 @@ def test_pypi_lines_without_facts_name_the_project_unless_asking():
     )
     line = pypi_lines(None, None, NOW, name="django-x", pending="asking PyPI for django-x…")[0]
     assert line.plain == "PyPI          asking PyPI for django-x…"
+
+
+def test_many_gaps_become_one_span():
+    declared = tuple(f"{major}.{minor}" for major in range(1, 40) for minor in (0, 2))
+    assert versions_text(declared, "django") == "1.0–39.2 (with gaps)"
+    assert versions_text(("4.2", "5.0"), "django") == "4.2–5.0"
+    assert versions_text((), "python") == NONE_DECLARED

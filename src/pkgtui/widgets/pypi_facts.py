@@ -10,7 +10,7 @@ never markup).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 
@@ -22,11 +22,26 @@ if TYPE_CHECKING:
 
 LABEL_WIDTH = 14
 NONE_DECLARED = "none declared"
+# Runs of declared versions longer than this (a list with many gaps; classifiers are bounded
+# at 1,000, not at a line) become the lowest and highest, marked as having gaps.
+MAX_RANGE_CHARS = 40
 
 
 def field_line(label: str, value: str | Text) -> Text:
     """``Label         value``: the label dim and padded, the value literal."""
     return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
+
+
+def versions_text(versions: tuple[str, ...], product: Literal["django", "python"]) -> str:
+    """``4.2–5.2``, ``3.2, 4.2–5.2``; with many gaps ``1.0–5.2 (with gaps)``; or none."""
+    # Imported here: the parser's module brings httpx with it, and facts exist only once
+    # something from PyPI was read (the store imported it then).
+    from ..readiness import format_range, format_span
+
+    runs = format_range(versions, product)
+    if len(runs) > MAX_RANGE_CHARS:
+        return f"{format_span(versions)} (with gaps)"
+    return runs or NONE_DECLARED
 
 
 def pypi_lines(
@@ -48,9 +63,6 @@ def pypi_lines(
         if name and not pending:
             words = f"{clean(name)}: {words}"
         return [field_line("PyPI", Text(words, style="dim"))]
-    # Imported here: the parser's module brings httpx with it, and facts exist only once
-    # something from PyPI was read (the store imported it then).
-    from ..readiness import format_range
 
     head = Text(clean(facts.name))
     head.append(" ")
@@ -61,14 +73,14 @@ def pypi_lines(
     released = Text(dated(facts.released, now))
     releases = facts.release_count
     released.append(f" · {format_count(releases)} release{'' if releases == 1 else 's'}", style="dim")
-    python = Text(format_range(facts.python_versions, "python") or NONE_DECLARED)
+    python = Text(versions_text(facts.python_versions, "python"))
     if facts.requires_python:
         python.append(f"  requires {clean(facts.requires_python)}", style="dim")
     lines = [
         field_line("PyPI", head),
         field_line("Released", released),
         field_line("License", clean(facts.license or "") or "–"),
-        field_line("Django", format_range(facts.django_versions, "django") or NONE_DECLARED),
+        field_line("Django", versions_text(facts.django_versions, "django")),
         field_line("Python", python),
         field_line("Status", clean(facts.development_status_label or "") or "–"),
     ]
