@@ -114,10 +114,10 @@ class ReleasePlot(PlotextPlot):
         plt.bar(list(range(len(counts))), counts, width=0.6)
         plt.xlim(-0.5, len(counts) - 0.5)
         plt.ylim(0, max(top, 1))
-        # A label and two columns of space each, in the plot area (the width less the y axis
+        # A label and a column of space each, in the plot area (the width less the y axis
         # and the frame): "2024" or "Q3 25" stay apart.
         room = self.size.width - 6
-        shown = label_ticks(len(counts), max_labels=max(1, room // (max(map(len, labels)) + 2)))
+        shown = label_ticks(len(counts), max_labels=max(1, room // (max(map(len, labels)) + 1)))
         plt.xticks([float(i) for i in shown], [labels[i] for i in shown])
         plt.yticks(*value_ticks(top))
         plt.title(release_title(self._release_count, sum(counts), unit))
