@@ -38,6 +38,8 @@ def test_value_ticks():
 def test_plot_title_counts_the_total():
     assert plot_title([0] * 51 + [1]) == "1 commit in the last 52 weeks"
     assert plot_title([3] * 52) == "156 commits in the last 52 weeks"
+    # Drawn with the week the counts end in: djangopackages' last fetch, which is not today.
+    assert plot_title([1] * 52, REFERENCE) == f"52 commits in the 52 weeks to {REFERENCE:%Y-%m-%d}"
 
 
 class PlotApp(App):
@@ -63,7 +65,7 @@ async def test_plot_draws_title_ticks_and_bars():
     async with app.run_test(size=(80, 14)) as pilot:
         await pilot.pause()
         text = _screen_text(app)
-        assert "12 commits in the last 52 weeks" in text
+        assert f"12 commits in the 52 weeks to {REFERENCE:%Y-%m-%d}" in text
         assert "Mar" in text and "Feb" in text
         assert "8┤" in text and "4┤" in text and "0┤" in text
         assert "█" in text

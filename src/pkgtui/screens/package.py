@@ -1,7 +1,15 @@
-"""One package: every field, its links, commit activity, participants and grids.
+"""One package: every field, what PyPI says of it, its grids, links, participants, commit
+activity and release history.
 
 The package is drawn as soon as it arrives; its category's and grids' titles follow,
-fetched concurrently (a grid that cannot be fetched is listed by id).
+fetched concurrently (a grid that cannot be fetched is listed by id). PyPI's facts are drawn
+from the store at the first frame, and stale ones are fetched in a worker and redrawn in place.
+
+Layout (issue 17): below 120 columns one scrolling pane, in the order a reader goes on from
+(facts, grids, links, participants, then the plots), so that at 100×30 the facts, the grids
+and the participants' filter are all on the first screen; from 120 columns two panes, facts,
+grids and links on the left, plots and participants on the right. Either way one scrollbar a
+pane: the participants list's own bar is hidden while it scrolls inside the single pane.
 """
 
 from __future__ import annotations
@@ -12,10 +20,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,28 +36,34 @@ from ..store import StoreError
 from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
 from ..widgets.participants import ParticipantsPanel
+from ..widgets.pypi_facts import field_line, pypi_lines
+from ..widgets.release_plot import ReleasePlot
 from .base import DataScreen, Subject
 
 if TYPE_CHECKING:
+    from ..api.pypi import FactsResult
+    from ..facts import FactsRow
     from ..store import Store
 
-LABEL_WIDTH = 14
+# From this width two panes; a pane this wide or wider puts the two fact columns (and the two
+# plots) side by side, narrower ones stack them.
+TWO_PANES_FROM = 120
+SIDE_BY_SIDE_FROM = 90
+# What pkgtui.facts.stored_rows says when nothing is kept and PyPI may be asked: replaced by
+# why it will not be, when it will not.
+NO_ANSWER = "no answer from PyPI"
 
 
 class NavList(OptionList):
-    """An option list that also moves with j/k and jumps with g/G."""
+    """An option list that also moves with j/k and jumps with Home/G."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g", "first", "First", show=False, id="list.first"),
+        # Not g: on the package screen g goes to the grids (package.grids).
+        Binding("home", "first", "First", show=False, id="list.first"),
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
-
-
-def field_line(label: str, value: str | Text) -> Text:
-    """``Label         value``: the label dim and padded, the value literal."""
-    return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
 
 
 class PackageScreen(DataScreen):
@@ -57,15 +72,18 @@ class PackageScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_order", "Sort", id="package.participants_order"),
         Binding("p", "copy_pip", "Copy pip install", id="package.copy_pip"),
+        # The way on to comparing alternatives, from anywhere on the screen (the lists here
+        # leave g to it; in the filter box it is a letter).
+        Binding("g", "focus_grids", "Grids", id="package.grids"),
         Binding("j", "scroll_body(1)", "Down", show=False, id="package.down"),
         Binding("k", "scroll_body(-1)", "Up", show=False, id="package.up"),
-        Binding("g", "scroll_body_end(0)", "Top", show=False, id="package.top"),
-        Binding("G", "scroll_body_end(1)", "Bottom", show=False, id="package.bottom"),
+        Binding("home", "scroll_body_end(0)", "Top", show=False, id="package.top"),
+        Binding("G,end", "scroll_body_end(1)", "Bottom", show=False, id="package.bottom"),
     ]
     FILTER_ID: ClassVar[str] = "participants-filter"
     AUTO_FOCUS = "#package-body"
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
-        ("tab", "next part: links, participants filter and list, grids"),
+        ("tab", "next part: grids, links, participants filter and list"),
         ("enter", "on a link: open it; on a grid: show the grid"),
         (STALE_MARK, "stale: no commit for a year or more"),
     ]
@@ -75,23 +93,72 @@ class PackageScreen(DataScreen):
         self.key = key
         self.package: Package | None = None
         self.links: dict[str, str] = {}  # option id -> URL
+        self.pypi_row: FactsRow | None = None  # what the PyPI lines show, from the store
+        self._category = "loading…"  # the category's title, once known
+        self._pypi_pending = False  # a fetch from PyPI is under way
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="package-body"):
-            yield Static("", id="package-title", markup=False)
-            yield Static("", id="package-description", markup=False)
-            yield Static("", id="package-fields", markup=False)
-            yield Static("Links", classes="section-title package-section", markup=False)
-            yield NavList(id="package-links")
-            yield Static("Commit activity", classes="section-title package-section", markup=False)
-            yield ActivityPlot(id="package-activity")
-            yield Static("Participants", classes="section-title package-section", markup=False)
-            yield ParticipantsPanel(id="package-participants")
-            yield Static("Grids", classes="section-title package-section", markup=False)
-            yield NavList(id="package-grids")
+            with Vertical(id="package-main"):
+                yield Static("", id="package-title", markup=False)
+                yield Static("", id="package-description", markup=False)
+                with Horizontal(id="package-facts"):
+                    yield Static("", id="package-fields", markup=False)
+                    yield Static("", id="package-pypi", markup=False)
+                yield Static("Grids (g)", classes="section-title package-section", markup=False)
+                yield NavList(id="package-grids")
+                yield Static("Links", classes="section-title package-section", markup=False)
+                yield NavList(id="package-links")
+            with Vertical(id="package-side"):
+                yield Static(
+                    "Participants",
+                    id="participants-title",
+                    classes="section-title package-section",
+                    markup=False,
+                )
+                yield ParticipantsPanel(id="package-participants")
+                with Vertical(id="package-plots-pane"):
+                    yield Static("Activity", classes="section-title package-section", markup=False)
+                    with Horizontal(id="package-plots"):
+                        yield ActivityPlot(id="package-activity")
+                        yield ReleasePlot(id="package-releases")
 
     def on_mount(self) -> None:
         self.query_one("#package-body").display = False
+        self.query_one(ReleasePlot).display = False
+        self._lay_out(self.pkgtui.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lay_out(event.size.width)
+
+    def _lay_out(self, width: int) -> None:
+        """Two panes from :data:`TWO_PANES_FROM` columns, else one; in each pane the fact
+        columns and the plots side by side when it is wide enough. The plots go above the
+        participants in the right pane, and below them in the single pane (where the
+        participants' filter must be on the first screen)."""
+        two_panes = width >= TWO_PANES_FROM
+        pane = width // 2 if two_panes else width
+        side_by_side = pane >= SIDE_BY_SIDE_FROM
+        # Pairs of classes, not one and its absence: Textual's CSS has no :not().
+        self.set_class(two_panes, "-two-panes")
+        self.set_class(not two_panes, "-one-pane")
+        self.query_one("#package-facts").set_class(side_by_side, "-side-by-side")
+        plots_row = self.query_one("#package-plots")
+        plots_row.set_class(side_by_side, "-side-by-side")
+        plots_row.set_class(not side_by_side, "-stacked")
+        side = self.query_one("#package-side")
+        plots = self.query_one("#package-plots-pane")
+        first = side.children[0] if side.children else None
+        if two_panes and first is not plots:
+            side.move_child(plots, before=0)
+        elif not two_panes and first is plots:
+            side.move_child(plots, after=len(side.children) - 1)
+
+    @property
+    def scroller(self) -> Widget:
+        """What j/k scroll: the single pane, or the left one of two."""
+        name = "#package-main" if self.has_class("-two-panes") else "#package-body"
+        return self.query_one(name)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -114,6 +181,7 @@ class PackageScreen(DataScreen):
         self._show_stored_titles(store, package)
         self.query_one("#package-body").display = True
         self.shown_from_store = True
+        self.start_pypi()
         if self.catalogue_is_stale():
             self.revalidate()
         return True
@@ -147,6 +215,7 @@ class PackageScreen(DataScreen):
         self.package = package
         self._show_package(package)
         self._show_stored_titles(store, package)
+        self.start_pypi()  # its PyPI URL may be another one now
 
     @staticmethod
     def _keep(store: Store, package: Package) -> None:
@@ -176,6 +245,7 @@ class PackageScreen(DataScreen):
         self.pkgtui.session.add_packages([package])
         self._show_package(package)
         self.query_one("#package-body").display = True
+        self.start_pypi(refresh=refresh)
         self.show_loading("Loading the category and grids…")
         category_title, *grid_titles = await asyncio.gather(
             self._category_title(package, refresh), *(self._grid_title(i, refresh) for i in package.grid_ids)
@@ -211,20 +281,107 @@ class PackageScreen(DataScreen):
         self.query_one("#package-title", Static).update(Text(title, style="bold"))
         description = clean(package.repo_description, multiline=True)
         self.query_one("#package-description", Static).update(Text(description or "No description."))
-        self._show_fields(package, now, category="loading…")
+        self._show_fields(package, now)
         self._show_links(package)
         reference = package.last_fetched or now
         self.query_one(ActivityPlot).show_activity(package.commits_over_52, reference)
         self.query_one(ParticipantsPanel).set_participants(package.participants)
         self._show_grids([(grid_id, f"Grid {grid_id} (loading…)") for grid_id in package.grid_ids])
+        self._show_pypi()
 
-    def _show_fields(self, package: Package, now: datetime, category: str) -> None:
+    # -- PyPI's facts --------------------------------------------------------------------
+
+    def start_pypi(self, refresh: bool = False) -> None:
+        """Fetch PyPI's facts in the background unless PyPI may not be asked; until they
+        come, the lines say so (drawn now, so the first frame does not say "no answer")."""
+        if self.package is None or not self.pkgtui.pypi_allowed:
+            return
+        self._pypi_pending = True
+        self._show_pypi()
+        self.fetch_pypi(refresh)
+
+    @work(exclusive=True, group="pypi", exit_on_error=False)
+    async def fetch_pypi(self, refresh: bool = False) -> None:
+        """PyPI's facts for this package, when the store's are stale (always with ``r``):
+        fetched into the store and redrawn in place as they arrive (0 requests when fresh).
+        What the store already holds stays on screen meanwhile, and after a failure, with
+        the reason under it."""
+        package = self.package
+        if package is None:
+            return
+
+        def arrived(_result: FactsResult) -> None:
+            self._pypi_pending = False
+            self._show_pypi()
+
+        try:
+            await self.pkgtui.fetch_pypi_facts([package], refresh=refresh, on_result=arrived)
+        except (APIError, StoreError) as error:
+            self.notify(f"PyPI facts not updated: {clean(str(error))[:200]}", markup=False, timeout=5)
+        self._pypi_pending = False
+        self._show_pypi()
+
+    def _pypi_absent(self) -> str | None:
+        """Why no facts can come, when PyPI will not be asked (None: it may be)."""
+        config = self.pkgtui.config
+        if self.pkgtui.store is None:
+            return "not kept: the local catalogue is off (--no-cache)"
+        if config.offline:
+            return "none kept (offline)"
+        if not config.use_pypi:
+            return "none kept (PyPI turned off: pypi = false)"
+        if config.demo:
+            return "none in the demo data"
+        if not self.pkgtui.pypi_allowed:
+            return "none kept (PyPI is not asked)"
+        return None
+
+    def _show_pypi(self) -> None:
+        """The PyPI lines and the release plot, from the store (no request)."""
+        package = self.package
+        store = self.pkgtui.store
+        if package is None:
+            return
+        from ..facts import stored_rows
+
+        row: FactsRow | None = None
+        if store is not None:
+            try:
+                row = stored_rows(store, [package])[0]
+            except StoreError:
+                row = None
+        had_facts = self.pypi_row is not None and self.pypi_row.facts is not None
+        self.pypi_row = row
+        now = self.pkgtui.now()
+        if (row is not None and row.facts is not None) != had_facts:
+            self._show_fields(package, now)  # with or without djangopackages' version line
+        facts = row.facts if row is not None else None
+        problem = row.problem if row is not None else self._pypi_absent()
+        pending = None
+        if row is not None and facts is None and row.pypi_name is not None:
+            if self._pypi_pending:
+                pending = f"asking PyPI for {row.pypi_name}…"
+            elif (absent := self._pypi_absent()) is not None and row.problem == NO_ANSWER:
+                problem = absent  # never asked, so say why rather than "no answer"
+        name = row.pypi_name if row is not None else None
+        lines = pypi_lines(facts, problem, now, name=name, pending=pending)
+        self.query_one("#package-pypi", Static).update(Text("\n").join(lines))
+        plot = self.query_one(ReleasePlot)
+        plot.display = facts is not None
+        if facts is not None:
+            plot.show_releases(facts.release_dates, facts.release_count, now)
+
+    def _show_fields(self, package: Package, now: datetime) -> None:
         last_commit = Text(dated(package.last_updated, now))
         if package.is_stale(now):
             last_commit.append(f"  {STALE_MARK} stale", style="yellow")
-        lines = [
-            field_line("Version", clean(package.pypi_version or "") or "–"),
-            field_line("Category", category),
+        lines = []
+        if self.pypi_row is None or self.pypi_row.facts is None:
+            # djangopackages' copy of the version, often behind: PyPI's own, when known, is
+            # on the PyPI line instead.
+            lines.append(field_line("Version", clean(package.pypi_version or "") or "–"))
+        lines += [
+            field_line("Category", self._category),
             field_line("Stars", format_count(package.stars)),
             field_line("Forks", format_count(package.repo_forks)),
             field_line("Created", dated(package.created, now)),
@@ -234,8 +391,9 @@ class PackageScreen(DataScreen):
         self.query_one("#package-fields", Static).update(Text("\n").join(lines))
 
     def _show_category(self, title: str) -> None:
+        self._category = title
         if self.package is not None:
-            self._show_fields(self.package, self.pkgtui.now(), category=title)
+            self._show_fields(self.package, self.pkgtui.now())
 
     def _show_links(self, package: Package) -> None:
         links = self.query_one("#package-links", NavList)
@@ -300,12 +458,23 @@ class PackageScreen(DataScreen):
         self.pkgtui.copy_to_clipboard(command)
         self.notify(command, title="Copied (via the terminal)", markup=False, timeout=8)
 
+    def action_focus_grids(self) -> None:
+        """Focus the grid list (Enter opens the one under the cursor), scrolled into view;
+        pressed again there, back to its first grid."""
+        grids = self.query_one("#package-grids", NavList)
+        if self.focused is grids:
+            grids.action_first()
+            return
+        # Now, as "/" does (see DataScreen.action_focus_filter): a key typed right after g
+        # goes to the list.
+        self.set_focus(grids, scroll_visible=False)
+        grids.scroll_visible(animate=False, immediate=True)
+
     def action_scroll_body(self, step: int) -> None:
-        body = self.query_one("#package-body", VerticalScroll)
-        body.scroll_relative(y=step, animate=False)
+        self.scroller.scroll_relative(y=step, animate=False)
 
     def action_scroll_body_end(self, end: int) -> None:
-        body = self.query_one("#package-body", VerticalScroll)
+        body = self.scroller
         if end:
             body.scroll_end(animate=False)
         else:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
-from ..format import format_count
+from ..format import format_count, format_date
 
 WEEKS = 52
 # Fixed English abbreviations: strftime("%b") would follow the user's locale.
@@ -55,9 +55,14 @@ def value_ticks(top: int) -> tuple[list[float], list[str]]:
     return [float(t) for t in ticks], [format_count(t) for t in ticks]
 
 
-def plot_title(counts: Sequence[int]) -> str:
+def plot_title(counts: Sequence[int], reference: datetime | None = None) -> str:
+    """``18 commits in the 52 weeks to 2026-02-15``: the counts run to the package's last
+    fetch by djangopackages.org, not to today, so the title says to when (issue 17)."""
     total = sum(counts)
-    return f"{format_count(total)} commit{'' if total == 1 else 's'} in the last {len(counts)} weeks"
+    commits = f"{format_count(total)} commit{'' if total == 1 else 's'}"
+    if reference is None:
+        return f"{commits} in the last {len(counts)} weeks"
+    return f"{commits} in the {len(counts)} weeks to {format_date(reference)}"
 
 
 class ActivityPlot(PlotextPlot):
@@ -100,5 +105,5 @@ class ActivityPlot(PlotextPlot):
         )
         plt.xticks(positions, labels)
         plt.yticks(*value_ticks(top))
-        plt.title(plot_title(counts))
+        plt.title(plot_title(counts, self._reference))
         return super().render()

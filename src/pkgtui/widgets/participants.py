@@ -93,7 +93,8 @@ class ParticipantList(ReusingScrollBars, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False, id="participants.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="participants.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="participants.top"),
+        # Not g: on the package screen g goes to the grids.
+        Binding("home", "scroll_home", "Top", show=False, id="participants.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="participants.bottom"),
         Binding("pageup", "page_up", "Page up", show=False, id="participants.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="participants.page_down"),
