@@ -163,12 +163,15 @@ class PkgtuiApp(App[int]):
         names = stale_names(self.store, packages, 0 if refresh else self.config.cache_ttl)
         if not names:
             return 0
+        base_url, demo_transport = self.config.pypi_source()  # the demo's PyPI is in-process
         if self._pypi_http is None:
             from .api.pypi import open_pypi_client
 
-            self._pypi_http = open_pypi_client(transport=self._pypi_transport, timeout=self.config.timeout)
+            self._pypi_http = open_pypi_client(
+                transport=self._pypi_transport or demo_transport, timeout=self.config.timeout
+            )
         await fetch_into_store(
-            self.store, names, base_url=self.config.pypi_url, http=self._pypi_http, on_result=on_result
+            self.store, names, base_url=base_url, http=self._pypi_http, on_result=on_result
         )
         return len(names)
 
