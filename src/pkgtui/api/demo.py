@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -342,6 +343,12 @@ def _pypi_file(name: str, version: str, uploaded: str, *, yanked: bool) -> JSON:
     }
 
 
+def normalize_name(name: str) -> str:
+    """PEP 503's normal form, as :func:`pkgtui.api.pypi.normalize_name` (not imported from
+    there: that module imports the client, which imports this one)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 class DemoPyPI:
     """Answers ``GET <root>/<name>/json`` as PyPI does, from compact entries (the demo's by
     default): 404 ``{"message": "Not Found"}`` for a project it does not have, and an ETag so
@@ -349,16 +356,12 @@ class DemoPyPI:
     PyPI's redirects would take a request to."""
 
     def __init__(self, projects: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        from .pypi import normalize_name
-
         given = sample_pypi_projects() if projects is None else projects
         self.projects = {normalize_name(name): dict(entry) for name, entry in given.items()}
         self._bodies: dict[str, bytes] = {}
 
     def body(self, name: str) -> bytes | None:
         """The JSON answer for project ``name`` (encoded once), or None: not on PyPI."""
-        from .pypi import normalize_name
-
         key = normalize_name(name)
         if key not in self.projects:
             return None
