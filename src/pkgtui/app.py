@@ -360,6 +360,10 @@ class PkgtuiApp(App[int]):
             from .screens.package import PackageScreen
 
             return PackageScreen(key)
+        if kind == "readiness":  # key: a selection ("grid:<slug>"), "" for the default
+            from .screens.readiness import ReadinessScreen
+
+            return ReadinessScreen(selection=key)
         raise ValueError(f"no screen for {kind!r}")
 
     def site_url(self, path: str) -> str:

@@ -40,6 +40,7 @@ class HomeScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Clear search", show=False, id="home.clear"),
         Binding("backspace", "back", "Clear search", show=False, id="home.clear_backspace"),
+        Binding("d", "readiness", "Django readiness", id="home.readiness"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
@@ -344,6 +345,9 @@ class HomeScreen(DataScreen):
             return
         kind = "grid" if result.item_type == "grid" else "package"
         self.pkgtui.open_screen(kind, result.slug)
+
+    def action_readiness(self) -> None:
+        self.pkgtui.open_screen("readiness", "")
 
     def action_back(self) -> None:
         """Esc on home clears the search (there is nothing to go back to)."""
