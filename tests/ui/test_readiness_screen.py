@@ -163,6 +163,17 @@ async def test_a_failure_is_its_rows_note_and_the_rest_carry_on(tmp_path):
         assert "HTTP 400" in drawn["django-stronghold"][-1]
         assert drawn["django-two-factor-auth"][0] == "supports"
         assert "2 without PyPI facts" in counts(screen)
+        # The line under the table gives the cursor row in full, its problem too.
+        table = screen.query_one("#readiness-table", VirtualTable)
+        for _ in range(table.keys.index(1672)):  # down to django-stronghold
+            await pilot.press("j")
+        await pilot.pause()
+        detail = str(screen.query_one("#readiness-detail", Static).render())
+        assert detail.startswith("django-stronghold · ") and "answered HTTP 400 for django-stronghold" in detail
+        await pilot.press("g")  # the first row: django-two-factor-auth, with facts
+        await pilot.pause()
+        detail = str(screen.query_one("#readiness-detail", Static).render())
+        assert detail.startswith("django-two-factor-auth 1.18.1 · Django 4.2, 5.1–6.0 · Python ")
 
 
 async def test_release_product_and_selection_change_on_screen(tmp_path):

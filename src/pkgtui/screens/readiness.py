@@ -168,6 +168,8 @@ class ReadinessScreen(DataScreen):
             empty_text="No packages.",
             id="readiness-table",
         )
+        # The row under the cursor in full: what a narrow Note or Declares column cuts.
+        yield Static("", id="readiness-detail", markup=False)
 
     @property
     def table(self) -> VirtualTable:
@@ -315,6 +317,39 @@ class ReadinessScreen(DataScreen):
         self.table.set_empty_text(
             "No packages." if not self.rows else "None in this group: f shows the next."
         )
+        self._show_detail()
+
+    @on(VirtualTable.Highlighted, "#readiness-table")
+    def _cursor_moved(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = self.table.cursor_key
+        row = next((row for row in self.rows if row.package.id == key), None)
+        self.query_one("#readiness-detail", Static).update(self._detail(row) if row is not None else "")
+
+    def _detail(self, row: FactsRow) -> Text:
+        """``django-otp 1.7.0 · Django 4.2, 5.1–6.0 · Python 3.10–3.14 · BSD · Production/Stable``,
+        then the row's problem, if any."""
+        text = Text(clean(row.package.display_title), style="bold")
+        facts = row.facts
+        if facts is not None:
+            if facts.version:
+                text.append(f" {clean(facts.version)}")
+            parts = [
+                f"Django {format_range(facts.django_versions, 'django') or '—'}",
+                f"Python {format_range(facts.python_versions, 'python') or '—'}",
+                clean(facts.license or ""),
+                facts.development_status_label or "",
+            ]
+            text.append("".join(f" · {part}" for part in parts if part))
+            if facts.yanked:
+                text.append(" · latest release yanked", PROBLEM_STYLE)
+                if facts.yanked_reason:
+                    text.append(f": {clean(facts.yanked_reason)}", PROBLEM_STYLE)
+        if row.problem:
+            text.append(f" · {clean(row.problem)}", PROBLEM_STYLE)
+        return text
 
     def _counts_text(self, counts: dict[Readiness, int]) -> Text:
         text = Text(f"{len(self.rows):,} packages: ")
@@ -389,6 +424,7 @@ class ReadinessScreen(DataScreen):
         if isinstance(event.value, str) and event.value != self.selection:
             self.selection = event.value
             self.load()
+            self.call_after_refresh(self.set_focus, self.table)  # Select takes the focus back first
 
     @on(VirtualTable.Selected, "#readiness-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:
