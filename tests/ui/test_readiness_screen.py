@@ -169,7 +169,9 @@ async def test_a_failure_is_its_rows_note_and_the_rest_carry_on(tmp_path):
             await pilot.press("j")
         await pilot.pause()
         detail = str(screen.query_one("#readiness-detail", Static).render())
-        assert detail.startswith("django-stronghold · ") and "answered HTTP 400 for django-stronghold" in detail
+        assert (
+            detail.startswith("django-stronghold · ") and "answered HTTP 400 for django-stronghold" in detail
+        )
         await pilot.press("g")  # the first row: django-two-factor-auth, with facts
         await pilot.pause()
         detail = str(screen.query_one("#readiness-detail", Static).render())

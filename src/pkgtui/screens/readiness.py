@@ -157,7 +157,7 @@ class ReadinessScreen(DataScreen):
         yield Static("", id="readiness-counts", markup=False)
         yield VirtualTable(
             [
-                Column("Status", 12),
+                Column("Status", 13),
                 Column("Package", None, min_width=16),
                 Column("Declares", 13),
                 Column("Latest", 8, hide_below=64),
