@@ -315,3 +315,24 @@ async def test_home_and_the_palette_open_it(tmp_path):
 def _no_real_pypi(monkeypatch):
     """A request that escaped the test's transport would fail here, not reach pypi.org."""
     monkeypatch.setenv("PKGTUI_PYPI_URL", "http://127.0.0.1:9/pypi/")
+
+
+async def test_opened_by_the_app_it_asks_before_mounting_and_only_once(tmp_path):
+    store = await synced_store(tmp_path)
+    pypi = HeldPyPI()
+    pypi.release.clear()
+    app = make_app(store, tmp_path, pypi)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_screen("readiness", GRID7)  # as d on home does: prefetch, then mount
+        screen = app.screen
+        assert isinstance(screen, ReadinessScreen) and screen.pending  # asked before the first frame
+        await pilot.pause(0.1)
+        assert all(cells[-1] == ASKING for cells in rows(screen).values())
+        assert "asking PyPI 0/4" in counts(screen)
+        pypi.release.set()
+        await settle(pilot)
+        assert sorted(pypi.asked) == sorted(
+            ["django-otp", "django-stronghold", "django-two-factor-auth", "django-twostepauth"]
+        )  # prefetch's fetch was taken over by load, not made again
+        assert "2 support it · 1 older only" in counts(screen) and "asking" not in counts(screen)

@@ -57,8 +57,9 @@ RELEASES: dict[Product, tuple[str, ...]] = {
     ),
     "python": ("2.6", "2.7", *(f"3.{minor}" for minor in range(16))),
 }
-# Arrivals are gathered this long before the table is redrawn (answers come in bursts).
-REDRAW_DELAY = 0.05
+# The table is redrawn at most this often while answers arrive (the first and the last at
+# once): a frame costs ~10 ms, and while it is drawn the answers in flight wait.
+REDRAW_INTERVAL = 0.1
 
 STATUS_ORDER = (Readiness.SUPPORTS, Readiness.OLDER_ONLY, Readiness.SKIPS, Readiness.SILENT)
 STATUS_TEXT = {
@@ -129,7 +130,10 @@ class ReadinessScreen(DataScreen):
         self.shown_status: Readiness | None = None  # None: every status
         self.pending: set[str] = set()  # PyPI names asked for and not answered yet
         self._asked = 0
-        self._redraws = RedrawThrottle(self, REDRAW_DELAY, self._draw, gather=True, name="readiness redraw")
+        self._redraws = RedrawThrottle(self, REDRAW_INTERVAL, self._draw, name="readiness redraw")
+        # Per package id: its row, what its cells show, and the cells, so that a redraw reuses
+        # the cells (and the table its rendered lines) of every row that did not change.
+        self._cell_cache: dict[int, tuple[FactsRow, tuple[object, ...], list[Text | str]]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="readiness-title", markup=False)
@@ -222,6 +226,26 @@ class ReadinessScreen(DataScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
+    def prefetch(self) -> None:
+        # Opened by the app: the stale facts are asked for now, while the screen is composed
+        # and first painted (~50 ms), not after; load takes the fetch over. Each answer is in
+        # the store before on_result, so the first frame (show_cached) has those that came.
+        store = self.pkgtui.store
+        if store is None or not self.pkgtui.catalogue_synced() or not self.pkgtui.pypi_allowed:
+            return
+        packages = self._packages(store)
+        if not packages:
+            return
+        self.pending = set(
+            stale_names(store, packages, 0 if self.first_refresh else self.pkgtui.config.cache_ttl)
+        )
+        self._asked = len(self.pending)
+        if self.pending:
+            fetch = self.pkgtui.fetch_pypi_facts(
+                packages, refresh=self.first_refresh, on_result=self._arrived
+            )
+            self.start_early("facts", fetch)
+
     def show_cached(self) -> bool:
         """The selection with the facts the store holds, before the first frame; the worker
         then asks PyPI for the stale ones (so this never answers "all drawn")."""
@@ -262,25 +286,36 @@ class ReadinessScreen(DataScreen):
             return
         self.clear_message()
         allowed = self.pkgtui.pypi_allowed
-        self.rows = stored_rows(store, packages, offline=not allowed)
-        self.pending = set(stale_names(store, packages, 0 if refresh else self.pkgtui.config.cache_ttl))
+        early = self.take_early("facts")  # started by prefetch, for this very selection
+        if early is None:
+            self.pending = set(stale_names(store, packages, 0 if refresh else self.pkgtui.config.cache_ttl))
+            self._asked = len(self.pending)
         if not allowed:
             self.pending = set()
-        self._asked = len(self.pending)
+        self.rows = stored_rows(store, packages, offline=not allowed)
         self._draw()
-        if not self.pending:
+        if early is None and not self.pending:
             return
         try:
-            await self.pkgtui.fetch_pypi_facts(packages, refresh=refresh, on_result=self._arrived)
+            if early is not None:
+                await early
+            else:
+                await self.pkgtui.fetch_pypi_facts(packages, refresh=refresh, on_result=self._arrived)
         finally:
             self.pending = set()
-            # The store's word on every row (what failed and why, facts kept from before).
-            self.rows = stored_rows(store, packages, offline=not allowed)
-            self._redraws.request()
+            # The store's word on every row (what failed and why, facts kept from before);
+            # the same as the answers said, unless a fetch broke off.
+            kept = stored_rows(store, packages, offline=not allowed)
+            if kept != self.rows:
+                self.rows = kept
+                self._redraws.cancel()
+                self._draw()
 
     def _arrived(self, result: FactsResult) -> None:
         """One PyPI answer: its rows change in place, the table is redrawn soon."""
         self.pending.discard(result.name)
+        if not self.is_mounted:
+            return  # prefetch's answers before the first frame: show_cached reads them kept
         problem = reason(result.error) if result.error is not None else None
         self.rows = [
             replace(row, facts=result.facts or row.facts, problem=problem)
@@ -288,7 +323,11 @@ class ReadinessScreen(DataScreen):
             else row
             for row in self.rows
         ]
-        self._redraws.request()
+        if self.pending:
+            self._redraws.request()
+        else:  # the last answer: drawn now, not at the end of an interval
+            self._redraws.cancel()
+            self._draw()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -305,15 +344,17 @@ class ReadinessScreen(DataScreen):
         ranked = sorted(enumerate(classified), key=lambda item: (order[item[1][1]], item[0]))
         shown = [(row, status) for _, (row, status) in ranked if self.shown_status in (None, status)]
         self.table.set_rows(
-            [self._cells(row, status) for row, status in shown], [row.package.id for row, _ in shown]
+            [self._cached_cells(row, status) for row, status in shown], [row.package.id for row, _ in shown]
         )
         store = self.pkgtui.store
         label = "Python" if self.product == "python" else "Django"
         title = f"{label} {self.release} readiness of {selection_label(self.selection, store)}"
         if self.shown_status is not None:
             title += f" · showing: {STATUS_TEXT[self.shown_status][0]}"
-        self.query_one("#readiness-title", Static).update(Text(title, style="bold"))
-        self.query_one("#readiness-counts", Static).update(self._counts_text(counts))
+        # Fixed heights (app.tcss): new words need a repaint, never a layout of the screen, which
+        # costs a few ms an answer while PyPI's arrive.
+        self.query_one("#readiness-title", Static).update(Text(title, style="bold"), layout=False)
+        self.query_one("#readiness-counts", Static).update(self._counts_text(counts), layout=False)
         self.table.set_empty_text(
             "No packages." if not self.rows else "None in this group: f shows the next."
         )
@@ -326,7 +367,8 @@ class ReadinessScreen(DataScreen):
     def _show_detail(self) -> None:
         key = self.table.cursor_key
         row = next((row for row in self.rows if row.package.id == key), None)
-        self.query_one("#readiness-detail", Static).update(self._detail(row) if row is not None else "")
+        detail = self.query_one("#readiness-detail", Static)
+        detail.update(self._detail(row) if row is not None else "", layout=False)
 
     def _detail(self, row: FactsRow) -> Text:
         """``django-otp 1.7.0 · Django 4.2, 5.1–6.0 · Python 3.10–3.14 · BSD · Production/Stable``,
@@ -368,6 +410,15 @@ class ReadinessScreen(DataScreen):
         elif not self.pkgtui.pypi_allowed:
             text.append(" · PyPI is off: facts kept before only", DIM)
         return text
+
+    def _cached_cells(self, row: FactsRow, status: Readiness) -> list[Text | str]:
+        shows = (status, self.product, row.pypi_name in self.pending)
+        cached = self._cell_cache.get(row.package.id)
+        if cached is not None and cached[0] is row and cached[1] == shows:
+            return cached[2]
+        cells = self._cells(row, status)
+        self._cell_cache[row.package.id] = (row, shows, cells)
+        return cells
 
     def _cells(self, row: FactsRow, status: Readiness) -> list[Text | str]:
         words, style = STATUS_TEXT[status]
