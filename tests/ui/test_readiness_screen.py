@@ -9,14 +9,14 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from pkgtui.api.demo import DemoAPI, DemoPyPI
 from pkgtui.api.pypi import PyPIFacts
 from pkgtui.app import create_app
 from pkgtui.config import Config
 from pkgtui.screens.package import PackageScreen
-from pkgtui.screens.readiness import ASKING, ReadinessScreen
+from pkgtui.screens.readiness import ASKING, ReadinessScreen, SelectionPicker
 from pkgtui.store import Store
 from pkgtui.userdata import UserDataFile
 from pkgtui.widgets import VirtualTable
@@ -212,9 +212,29 @@ async def test_release_product_and_selection_change_on_screen(tmp_path):
         await pilot.pause()
         assert screen.product == "python" and screen.release == "3.13"
         assert rows(screen)["django-otp"][1].startswith("3.")  # Python versions now
-        screen.query_one("#readiness-selection", Select).value = "top:25"
+        await pilot.press("c")  # the picker: type to narrow, Enter picks
+        await pilot.pause()
+        assert isinstance(app.screen, SelectionPicker)
+        await pilot.press(*"25 most", "enter")
         await settle(pilot)
+        assert app.screen is screen and screen.selection == "top:25"
         assert len(rows(screen)) == 25 and "25 packages:" in counts(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"grid 7", "enter")
+        await settle(pilot)
+        assert screen.selection == GRID7 and len(rows(screen)) == 4
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"apps")
+        await pilot.press("escape", "escape")  # the focus rule: clear the box, then to the list
+        await pilot.pause()
+        assert isinstance(app.screen, SelectionPicker) and app.screen.focused is app.screen.query_one(
+            "#picker-options"
+        )
+        await pilot.press("escape")  # and from the list, leave the picker as it was
+        await pilot.pause()
+        assert app.screen is screen and screen.selection == GRID7
 
 
 async def test_f_shows_one_status_at_a_time(tmp_path):

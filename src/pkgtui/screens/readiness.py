@@ -19,14 +19,17 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Input, Select, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ..api.pypi import minor_version_key
 from ..facts import FactsRow, pypi_name_of, reason, stale_names, stored_rows
+from ..filtering import filter_indices, haystack
 from ..format import format_count
 from ..readiness import Product, Readiness, classify, declared, format_range
 from ..sorting import natural_key
@@ -137,27 +140,17 @@ class ReadinessScreen(DataScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="readiness-title", markup=False)
+        # Plain lines and one box, not Select widgets: the screen's first frame is on the
+        # clock while PyPI's first answers wait (two Selects cost ~40 ms of styling there).
         with Horizontal(id="readiness-form"):
-            yield Select(
-                [("Django", "django"), ("Python", "python")],
-                value=self.product,
-                allow_blank=False,
-                compact=True,
-                id="readiness-product",
-            )
+            yield Static("", id="readiness-product", markup=False)
             yield FilterInput(
                 "release, e.g. 5.2 (v)",
                 value=self.release,
                 id="readiness-release",
                 leave_to=lambda: self.table,
             )
-            yield Select(
-                self._choices(),
-                value=self.selection,
-                allow_blank=False,
-                compact=True,
-                id="readiness-selection",
-            )
+            yield Static("", id="readiness-selection", markup=False)
         yield Static("", id="readiness-counts", markup=False)
         yield VirtualTable(
             [
@@ -189,9 +182,8 @@ class ReadinessScreen(DataScreen):
 
     # -- the selection --------------------------------------------------------------------
 
-    def _choices(self) -> list[tuple[Text, str]]:
-        """Select's options: the most starred N, then every grid and category in the store
-        (as Text: names from the API are never markup)."""
+    def _choices(self) -> list[tuple[str, str]]:
+        """The picker's options: the most starred N, then every grid and category in the store."""
         options = [(f"The {n} most starred packages", f"top:{n}") for n in TOP_CHOICES]
         store = self.pkgtui.store if self.pkgtui.catalogue_synced() else None
         if store is not None:
@@ -205,7 +197,7 @@ class ReadinessScreen(DataScreen):
             ]
         if self.selection not in {value for _, value in options}:
             options.insert(0, (selection_label(self.selection, store).capitalize(), self.selection))
-        return [(Text(label), value) for label, value in options[:MAX_CHOICES]]
+        return options[:MAX_CHOICES]
 
     def _packages(self, store: Store) -> list[Package] | None:
         """The selection's packages from the store, most starred first; None: not there."""
@@ -355,6 +347,9 @@ class ReadinessScreen(DataScreen):
         # costs a few ms an answer while PyPI's arrive.
         self.query_one("#readiness-title", Static).update(Text(title, style="bold"), layout=False)
         self.query_one("#readiness-counts", Static).update(self._counts_text(counts), layout=False)
+        self.query_one("#readiness-product", Static).update(Text(f"{label} (p)"), layout=False)
+        picked = Text("Packages: ", DIM).append(selection_label(self.selection, store)).append(" (c)", DIM)
+        self.query_one("#readiness-selection", Static).update(picked, layout=False)
         self.table.set_empty_text(
             "No packages." if not self.rows else "None in this group: f shows the next."
         )
@@ -464,18 +459,10 @@ class ReadinessScreen(DataScreen):
             return
         self._set_release(text)
 
-    @on(Select.Changed, "#readiness-product")
-    def _product_picked(self, event: Select.Changed) -> None:
-        if event.value in ("django", "python") and event.value != self.product:
-            self.product = "python" if event.value == "python" else "django"
-            self._set_release(DEFAULT_RELEASE[self.product])
-
-    @on(Select.Changed, "#readiness-selection")
-    def _selection_picked(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.selection:
-            self.selection = event.value
+    def _pick(self, choice: str | None) -> None:
+        if choice is not None and choice != self.selection:
+            self.selection = choice
             self.load()
-            self.call_after_refresh(self.set_focus, self.table)  # Select takes the focus back first
 
     @on(VirtualTable.Selected, "#readiness-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:
@@ -498,14 +485,19 @@ class ReadinessScreen(DataScreen):
             self._set_release(releases[index])
 
     def action_toggle_product(self) -> None:
-        self.query_one("#readiness-product", Select).value = (
-            "python" if self.product == "django" else "django"
-        )
+        self.product = "python" if self.product == "django" else "django"
+        self._set_release(DEFAULT_RELEASE[self.product])
 
     def action_pick_selection(self) -> None:
-        picker = self.query_one("#readiness-selection", Select)
-        self.set_focus(picker)
-        picker.action_show_overlay()
+        self.pkgtui.push_screen(SelectionPicker(self._choices(), self.selection), self._pick)
+
+    @on(events.Click, "#readiness-product")
+    def _product_clicked(self) -> None:
+        self.action_toggle_product()
+
+    @on(events.Click, "#readiness-selection")
+    def _selection_clicked(self) -> None:
+        self.action_pick_selection()
 
     def action_cycle_shown(self) -> None:
         cycle: Sequence[Readiness | None] = (None, *STATUS_ORDER)
@@ -518,3 +510,62 @@ class ReadinessScreen(DataScreen):
         if row is None or pypi_name_of(row.package) is None:
             return None
         return row.package.pypi_project_url
+
+
+class SelectionPicker(ModalScreen[str | None]):
+    """Which packages the readiness list is about: type to narrow the list (every word must
+    match), Enter or a click picks the highlighted one, Esc leaves the choice as it was."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_picker", "Cancel", id="picker.cancel"),
+    ]
+    AUTO_FOCUS = "#picker-filter"
+
+    def __init__(self, choices: Sequence[tuple[str, str]], current: str) -> None:
+        super().__init__()
+        self.choices = list(choices)
+        self.current = current
+        self._haystacks = [haystack(label) for label, _ in self.choices]
+        self._shown: list[int] = list(range(len(self.choices)))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-body"):
+            yield Static("Which packages? Type to narrow, Enter picks, Esc cancels.", id="picker-title")
+            yield FilterInput("type a grid or category", id="picker-filter", leave_to=self._options)
+            yield OptionList(id="picker-options")
+
+    def _options(self) -> OptionList:
+        return self.query_one("#picker-options", OptionList)
+
+    def on_mount(self) -> None:
+        self._fill("")
+        values = [value for _, value in self.choices]
+        if self.current in values:
+            self._options().highlighted = values.index(self.current)
+
+    def _fill(self, query: str) -> None:
+        self._shown = filter_indices(self._haystacks, query)
+        options = self._options()
+        options.clear_options()
+        # Text: grid and category names come from the API and are never markup.
+        options.add_options([Option(Text(self.choices[i][0]), id=str(i)) for i in self._shown])
+        if self._shown:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#picker-filter")
+    def _narrowed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-filter")
+    def _typed_enter(self) -> None:
+        highlighted = self._options().highlighted
+        if highlighted is not None and 0 <= highlighted < len(self._shown):
+            self.dismiss(self.choices[self._shown[highlighted]][1])
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(self.choices[int(event.option.id)][1])
+
+    def action_dismiss_picker(self) -> None:
+        self.dismiss(None)
