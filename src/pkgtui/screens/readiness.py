@@ -137,6 +137,7 @@ class ReadinessScreen(DataScreen):
         # Per package id: its row, what its cells show, and the cells, so that a redraw reuses
         # the cells (and the table its rendered lines) of every row that did not change.
         self._cell_cache: dict[int, tuple[FactsRow, tuple[object, ...], list[Text | str]]] = {}
+        self._lines: dict[str, Text] = {}  # what each line above and below the table shows
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="readiness-title", markup=False)
@@ -343,13 +344,11 @@ class ReadinessScreen(DataScreen):
         title = f"{label} {self.release} readiness of {selection_label(self.selection, store)}"
         if self.shown_status is not None:
             title += f" · showing: {STATUS_TEXT[self.shown_status][0]}"
-        # Fixed heights (app.tcss): new words need a repaint, never a layout of the screen, which
-        # costs a few ms an answer while PyPI's arrive.
-        self.query_one("#readiness-title", Static).update(Text(title, style="bold"), layout=False)
-        self.query_one("#readiness-counts", Static).update(self._counts_text(counts), layout=False)
-        self.query_one("#readiness-product", Static).update(Text(f"{label} (p)"), layout=False)
+        self._set_line("#readiness-title", Text(title, style="bold"))
+        self._set_line("#readiness-counts", self._counts_text(counts))
+        self._set_line("#readiness-product", Text(f"{label} (p)"))
         picked = Text("Packages: ", DIM).append(selection_label(self.selection, store)).append(" (c)", DIM)
-        self.query_one("#readiness-selection", Static).update(picked, layout=False)
+        self._set_line("#readiness-selection", picked)
         self.table.set_empty_text(
             "No packages." if not self.rows else "None in this group: f shows the next."
         )
@@ -362,8 +361,14 @@ class ReadinessScreen(DataScreen):
     def _show_detail(self) -> None:
         key = self.table.cursor_key
         row = next((row for row in self.rows if row.package.id == key), None)
-        detail = self.query_one("#readiness-detail", Static)
-        detail.update(self._detail(row) if row is not None else "", layout=False)
+        self._set_line("#readiness-detail", self._detail(row) if row is not None else Text())
+
+    def _set_line(self, selector: str, text: Text) -> None:
+        """Show ``text`` in a line of fixed height (app.tcss), repainted only when it changed:
+        never a layout of the screen, which cost a few ms an answer while PyPI's arrived."""
+        if self._lines.get(selector) != text:
+            self._lines[selector] = text
+            self.query_one(selector, Static).update(text, layout=False)
 
     def _detail(self, row: FactsRow) -> Text:
         """``django-otp 1.7.0 · Django 4.2, 5.1–6.0 · Python 3.10–3.14 · BSD · Production/Stable``,
