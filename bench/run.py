@@ -615,11 +615,15 @@ def _pypi_case(bench: Bench) -> None:
         size,
     ]
     floor, seconds, requests, last_store = [], [], 0, ""
+    floor_cpu: list[float] = []
+    cpu: list[float] = []
     for rep in range(bench.reps):  # floor then app, alternately, each in a fresh process
-        floor += child(
+        floored = child(
             "pypi-floor", "--pypi-url", server.pypi_url, "--projects", ",".join(names),
             "--in-flight", str(DEFAULT_PYPI_CONCURRENCY), "--reps", "1",
-        )["seconds"]  # fmt: skip
+        )  # fmt: skip
+        floor += floored["seconds"]
+        floor_cpu += floored["cpu"]
         before = bench._requests()
         result = child(
             "pypi", *common, "--store", str(catalogue), "--reps", "1",
@@ -627,6 +631,7 @@ def _pypi_case(bench: Bench) -> None:
         )  # fmt: skip
         requests += bench._requests() - before
         seconds += result["seconds"]
+        cpu += result["cpu"]
         last_store = result["store"]
     m, f = statistics.median(seconds), statistics.median(floor)
     bench.rows.append(
@@ -640,7 +645,9 @@ def _pypi_case(bench: Bench) -> None:
         )
     )
     bench.notes.append(
-        f"PyPI facts: {requests} requests for {bench.reps} opens from nothing stored ({size} each expected)"
+        f"PyPI facts: {requests} requests for {bench.reps} opens from nothing stored ({size} each expected); "
+        f"CPU time in the timed part, medians: app {ms(statistics.median(cpu))}, floor "
+        f"{ms(statistics.median(floor_cpu))} (the app's share is what a busy machine slows)"
     )
     before = bench._requests()
     warm = child(

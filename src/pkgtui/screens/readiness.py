@@ -146,7 +146,7 @@ class ReadinessScreen(DataScreen):
         with Horizontal(id="readiness-form"):
             yield Static("", id="readiness-product", markup=False)
             yield FilterInput(
-                "release, e.g. 5.2 (v)",
+                "e.g. 5.2 (v)",
                 value=self.release,
                 id="readiness-release",
                 leave_to=lambda: self.table,
