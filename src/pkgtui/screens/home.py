@@ -40,7 +40,8 @@ class HomeScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Clear search", show=False, id="home.clear"),
         Binding("backspace", "back", "Clear search", show=False, id="home.clear_backspace"),
-        Binding("d", "readiness", "Django readiness", id="home.readiness"),
+        # Listed by ? and in the palette; the footer keeps home's own keys.
+        Binding("d", "readiness", "Django readiness", show=False, id="home.readiness"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
