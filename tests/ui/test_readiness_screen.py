@@ -356,3 +356,32 @@ async def test_opened_by_the_app_it_asks_before_mounting_and_only_once(tmp_path)
             ["django-otp", "django-stronghold", "django-two-factor-auth", "django-twostepauth"]
         )  # prefetch's fetch was taken over by load, not made again
         assert "2 support it · 1 older only" in counts(screen) and "asking" not in counts(screen)
+
+
+async def test_the_picker_shows_names_literally_and_narrows_by_every_word(tmp_path):
+    api = DemoAPI()
+    hostile = next(grid for grid in api.grids if grid["slug"] == "grid-7")
+    hostile["title"] = "[bold red]Two[/] factor \x1b[31mauth"
+    store = await synced_store(tmp_path, api)
+    app = make_app(store, tmp_path, HeldPyPI())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await open_readiness(app, pilot)
+        await settle(pilot)
+        assert "grid [bold red]Two[/] factor auth" in str(
+            screen.query_one("#readiness-title", Static).render()
+        )
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, SelectionPicker)
+        await pilot.press(*"factor two")  # every word, in any order
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        options = picker.query_one("#picker-options", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts == ["Grid: [bold red]Two[/] factor auth"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.selection == GRID7
