@@ -143,7 +143,8 @@ class PkgtuiApp(App[int]):
 
     @property
     def pypi_allowed(self) -> bool:
-        return self.config.pypi_allowed and self.store is not None
+        # The demo's facts too: fetch_pypi_facts goes through config.pypi_source.
+        return self.config.pypi_facts_allowed and self.store is not None
 
     async def fetch_pypi_facts(
         self,

@@ -67,8 +67,16 @@ class Config:
 
     @property
     def pypi_allowed(self) -> bool:
-        """Whether PyPI may be asked: not offline, not turned off. The demo asks its own
-        in-process PyPI (see :meth:`pypi_source`), never the network."""
+        """Whether the network's PyPI (``pypi_url``) may be asked: not offline, not turned off,
+        not the demo (whose PyPI is in-process: see :attr:`pypi_facts_allowed`)."""
+        return self.use_pypi and not self.offline and not self.demo
+
+    @property
+    def pypi_facts_allowed(self) -> bool:
+        """Whether PyPI's facts may be fetched at all, from :meth:`pypi_source`: the network's
+        PyPI when :attr:`pypi_allowed`, and in the demo its own shipped, made-up facts. Code
+        that does not go through ``pypi_source`` asks ``pypi_allowed``, so the demo never
+        reaches the network."""
         return self.use_pypi and not self.offline
 
     def pypi_source(self) -> tuple[str, httpx.AsyncBaseTransport | None]:

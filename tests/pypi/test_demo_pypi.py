@@ -67,9 +67,15 @@ def test_the_transport_answers_like_pypi_404_and_304_included():
 def test_demo_config_allows_pypi_through_its_own_transport():
     config = load_config(demo=True, env={})
     base_url, transport = config.pypi_source()
-    assert config.pypi_allowed and base_url == DEMO_PYPI_URL and isinstance(transport, httpx.MockTransport)
-    assert not load_config(demo=True, offline=True, env={}).pypi_allowed
-    assert load_config(env={}).pypi_source() == ("https://pypi.org/pypi/", None)
+    assert (
+        config.pypi_facts_allowed and base_url == DEMO_PYPI_URL and isinstance(transport, httpx.MockTransport)
+    )
+    # Code that asks the network's PyPI (pypi_url) never does so in the demo.
+    assert not config.pypi_allowed
+    assert not load_config(demo=True, offline=True, env={}).pypi_facts_allowed
+    plain = load_config(env={})
+    assert plain.pypi_allowed and plain.pypi_facts_allowed
+    assert plain.pypi_source() == ("https://pypi.org/pypi/", None)
 
 
 def test_readiness_in_the_demo_gets_facts_with_no_transport_given():
