@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from pkgtui.api.demo import SITE_API, DemoAPI
+from pkgtui.api.demo import SITE_API, DemoAPI, DemoPyPI
 
 JSON = dict[str, Any]
 
@@ -144,6 +144,9 @@ class Dataset:
     crowd_id: int
     category_id: int
     catalogue_size: int
+    # PyPI's answers for every grid member (the readiness and facts cases), by project name.
+    pypi: DemoPyPI | None = None
+    pypi_names: dict[int, list[str]] | None = None  # member count -> its members' PyPI names
 
 
 def _timestamp(rng: random.Random, year_from: int = 2012) -> str:
@@ -187,6 +190,48 @@ def package(
         "repo_watchers": rng.randint(0, 20000),
         "commits_over_52": weekly,
         "participants": participants,
+    }
+
+
+# PyPI releases a synthetic project has, at most: real answers for maintained Django apps run
+# from a dozen to a few hundred releases (django-otp ~60, Django ~300), each with one to a
+# few files; the answer's size is mostly its releases' files.
+MAX_PYPI_RELEASES = 60
+DJANGO_RELEASES = ("3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2", "6.0")
+PYTHON_RELEASES = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+def pypi_project(rng: random.Random, pkg: JSON) -> JSON:
+    """A compact PyPI entry (see :func:`pkgtui.api.demo.pypi_project_json`) for ``pkg``:
+    10 to MAX_PYPI_RELEASES releases ending at its ``pypi_version``, Django and Python
+    classifiers over a random run of releases, a licence."""
+    count = rng.randint(10, MAX_PYPI_RELEASES)
+    major = rng.randint(0, 5)
+    versions = [f"{major}.{minor}.{rng.randint(0, 9)}" for minor in range(1, count)]
+    versions.append(str(pkg["pypi_version"]))
+    releases = {}
+    year = 2026 - count // 6
+    for n, version in enumerate(dict.fromkeys(versions)):
+        releases[version] = f"{year + n // 6}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T12:00:00"
+    low = rng.randint(0, len(DJANGO_RELEASES) - 1)
+    django = DJANGO_RELEASES[low : rng.randint(low + 1, len(DJANGO_RELEASES))]
+    python = PYTHON_RELEASES[rng.randint(0, 3) :]
+    classifiers = [
+        "Development Status :: 5 - Production/Stable",
+        "Framework :: Django",
+        *(f"Framework :: Django :: {v}" for v in django),
+        "License :: OSI Approved :: BSD License",
+        "Programming Language :: Python :: 3",
+        *(f"Programming Language :: Python :: {v}" for v in python),
+    ]
+    return {
+        "name": pkg["slug"],
+        "summary": pkg["repo_description"],
+        "version": pkg["pypi_version"],
+        "releases": releases,
+        "classifiers": classifiers,
+        "license": "BSD",
+        "requires_python": f">={python[0]}",
     }
 
 
@@ -248,4 +293,12 @@ def build(catalogue_size: int = CATALOGUE_SIZE, crowd_size: int = CROWD_SIZE) ->
         for grid_id, member_ids in members.items()
     ]
     api = DemoAPI(packages=[*packages, crowd], categories=categories(), grids=grids)
-    return Dataset(api, grid_ids, CROWD_ID, CATEGORY_ID, catalogue_size)
+    by_id = {pkg["id"]: pkg for pkg in packages}
+    pypi_rng = random.Random(SEED + 1)  # its own sequence: the API data stays as it was
+    projects = {
+        by_id[pid]["slug"]: pypi_project(pypi_rng, by_id[pid])
+        for member_ids in members.values()
+        for pid in member_ids
+    }
+    pypi_names = {size: [by_id[pid]["slug"] for pid in members[grid_ids[size]]] for size in GRID_SIZES}
+    return Dataset(api, grid_ids, CROWD_ID, CATEGORY_ID, catalogue_size, DemoPyPI(projects), pypi_names)

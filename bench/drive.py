@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -375,7 +376,109 @@ async def network_floor(args) -> dict[str, Any]:
     return {"seconds": seconds}
 
 
+# -- PyPI facts: the readiness screen on a grid, from nothing stored --------------------------
+
+
+async def pypi_facts(args) -> dict[str, Any]:
+    """The readiness screen on grid ``--key`` (a slug) of ``--members`` packages: seconds from
+    asking for the screen to the first frame painted with every member's PyPI facts (each is
+    in the store before its row changes). Each repetition starts from a copy of the synced
+    catalogue ``--store`` holding no facts, in a new app (new PyPI connections, as the first
+    fetch of a session). With ``--warm``, the store is used as it is (facts kept)."""
+    import shutil
+
+    from bench.paint import PaintClock
+    from pkgtui.app import create_app
+    from pkgtui.config import load_config
+    from pkgtui.screens.readiness import ReadinessScreen
+    from pkgtui.store import Store
+    from pkgtui.target import StartTarget
+
+    root = Path(args.cache_root)
+    seconds, cpu = [], []
+    for rep in range(args.reps):
+        _use_cache_dir(root / f"rep{rep}")
+        path = Path(args.store)
+        if not args.warm:
+            path = root / f"rep{rep}" / "catalogue.sqlite"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(args.store, path)
+        store = Store(path)
+        config = replace(load_config(api_url=args.url), auto_sync=False, pypi_url=args.pypi_url)
+        app = create_app(config, target=StartTarget(), store=store)
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+
+            def all_shown(app: Any = app) -> bool:
+                screen = app.screen
+                return (
+                    isinstance(screen, ReadinessScreen)
+                    and len(screen.rows) == args.members
+                    and not screen.pending
+                    and all(row.facts is not None for row in screen.rows)
+                    and _table(app, "#readiness-table").row_count == args.members
+                )
+
+            with _profiled("pypi-facts"):
+                started, cpu_started = time.perf_counter(), time.process_time()
+                app.open_screen("readiness", f"grid:{args.key}")  # as d on home does
+                painted = await clock.painted(all_shown, LOAD_TIMEOUT)
+                cpu.append(time.process_time() - cpu_started)
+            screen = app.screen
+            assert isinstance(screen, ReadinessScreen)
+            seconds.append(painted - started)
+            await app.workers.wait_for_complete()
+        kept = store.pypi_facts(row.pypi_name for row in screen.rows if row.pypi_name)
+        store.close()
+        if len(kept) != args.members or any(each.facts is None for each in kept.values()):
+            raise RuntimeError(f"{args.members - len(kept)} members' facts were not kept")
+    return {"seconds": seconds, "cpu": cpu, "store": str(path)}
+
+
+async def pypi_floor(args) -> dict[str, Any]:
+    """The least time the same facts can take: plain httpx fetching the ``--projects``' JSON
+    from ``--pypi-url`` at most ``--in-flight`` at a time (the app's PyPI bound), each request
+    in flight on a client of its own (see network_floor), new connections every repetition;
+    bodies decoded as JSON, nothing parsed further or stored."""
+    import ssl
+
+    import httpx
+
+    context = ssl.create_default_context()
+    names = [name for name in args.projects.split(",") if name]
+    seconds, cpu = [], []
+    async with httpx.AsyncClient(timeout=30, verify=context) as warm_up:  # untimed: imports
+        (await warm_up.get(f"{args.pypi_url}{names[0]}/json")).raise_for_status()
+    for _ in range(args.reps):
+        clients = [httpx.AsyncClient(timeout=30, verify=context) for _ in range(args.in_flight)]
+        free = list(clients)
+        bound = asyncio.Semaphore(args.in_flight)
+
+        async def one(name: str, bound: asyncio.Semaphore = bound, free: list = free) -> Any:
+            async with bound:
+                client = free.pop()
+                try:
+                    response = await client.get(f"{args.pypi_url}{name}/json")
+                    response.raise_for_status()
+                    return json.loads(response.content)
+                finally:
+                    free.append(client)
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        answers = await asyncio.gather(*(one(name) for name in names))
+        seconds.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        assert len(answers) == len(names)
+        for client in clients:
+            await client.aclose()
+        await asyncio.sleep(0.05)
+    return {"seconds": seconds, "cpu": cpu}
+
+
 CASES = {
+    "pypi": pypi_facts,
+    "pypi-floor": pypi_floor,
     "grid": grid_cold,
     "grid-warm": grid_warm,
     "catalogue": catalogue,
@@ -408,8 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--warm-cache", default="")
     parser.add_argument("--words", nargs="*", default=[])
+    parser.add_argument("--pypi-url", default="", help="pypi, pypi-floor: the bench server's /pypi/")
+    parser.add_argument("--store", default="", help="pypi: a synced catalogue to start from")
+    parser.add_argument("--warm", action="store_true", help="pypi: use --store as it is (facts kept)")
+    parser.add_argument("--projects", default="", help="pypi-floor: comma-separated PyPI names")
     args = parser.parse_args(argv)
-    if args.url and not args.url.startswith("http://127.0.0.1:"):
+    if any(url and not url.startswith("http://127.0.0.1:") for url in (args.url, args.pypi_url)):
         parser.error("the benchmarks only talk to 127.0.0.1")
     result = asyncio.run(CASES[args.case](args))
     result["peak_rss_mb_process"] = _peak_rss_mb()

@@ -31,7 +31,7 @@ from .server import serve
 from .terminal import run_until_painted
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search")
+CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search", "pypi")
 SYNC_SIZES = (6000, 20000)
 SEARCH_QUERIES = (
     "django",
@@ -247,6 +247,9 @@ class Bench:
 
     def search(self) -> None:
         _search_case(self)
+
+    def pypi(self) -> None:
+        _pypi_case(self)
 
     # -- 2. grid, cold ---------------------------------------------------------------------------
 
@@ -569,6 +572,97 @@ def _search_case(bench: Bench) -> None:
             None,
             "p95 ≤ 5 ms",
             p95 <= 0.005,
+        )
+    )
+
+
+def _pypi_case(bench: Bench) -> None:
+    """PyPI facts for the 40-member grid on the readiness screen, from nothing stored, in a
+    new app each repetition: from asking for the screen to every member's facts painted (each
+    kept in the store first), against ``pypi-floor``, plain httpx fetching the same 40 JSON
+    answers with the app's PyPI bound (DEFAULT_PYPI_CONCURRENCY in flight). Then the same
+    screen with the facts stored: it must send no request at all."""
+    import asyncio
+
+    from pkgtui.api import open_client
+    from pkgtui.api.pypi import DEFAULT_PYPI_CONCURRENCY
+    from pkgtui.store import sync_catalogue
+
+    server = bench.server
+    server.faults.latency = 0.0
+    # As the start-up case: the children write no bytecode, so a module edited since the last
+    # run would be compiled inside the timed part (the PyPI client's transport is imported
+    # there, on first use). An installed copy has its bytecode.
+    compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)
+    catalogue = bench.scratch / "pypi-catalogue.sqlite"
+
+    async def fill() -> None:
+        async with open_client(server.url) as client:
+            await sync_catalogue(client, catalogue, usage=False)
+
+    asyncio.run(fill())  # untimed: the catalogue the screen reads its packages from
+    server.faults.latency = bench.latency
+    names = (bench.dataset.pypi_names or {})[GRID_KEY_SIZE]
+    size = str(GRID_KEY_SIZE)
+    common = [
+        "--url",
+        server.url,
+        "--pypi-url",
+        server.pypi_url,
+        "--key",
+        f"bench-grid-{size}",
+        "--members",
+        size,
+    ]
+    floor, seconds, requests, last_store = [], [], 0, ""
+    floor_cpu: list[float] = []
+    cpu: list[float] = []
+    for rep in range(bench.reps):  # floor then app, alternately, each in a fresh process
+        floored = child(
+            "pypi-floor", "--pypi-url", server.pypi_url, "--projects", ",".join(names),
+            "--in-flight", str(DEFAULT_PYPI_CONCURRENCY), "--reps", "1",
+        )  # fmt: skip
+        floor += floored["seconds"]
+        floor_cpu += floored["cpu"]
+        before = bench._requests()
+        result = child(
+            "pypi", *common, "--store", str(catalogue), "--reps", "1",
+            "--cache-root", str(bench.scratch / f"pypi-{rep}"),
+        )  # fmt: skip
+        requests += bench._requests() - before
+        seconds += result["seconds"]
+        cpu += result["cpu"]
+        last_store = result["store"]
+    m, f = statistics.median(seconds), statistics.median(floor)
+    bench.rows.append(
+        Row(
+            f"PyPI facts, grid of {size}, nothing stored, {bench.latency * 1000:.0f} ms latency",
+            ms(m),
+            f"{ms(f)} httpx, {DEFAULT_PYPI_CONCURRENCY} at once",
+            m / f,
+            "≤ 1.3×",
+            m / f <= 1.3,
+        )
+    )
+    bench.notes.append(
+        f"PyPI facts: {requests} requests for {bench.reps} opens from nothing stored ({size} each expected); "
+        f"CPU time in the timed part, medians: app {ms(statistics.median(cpu))}, floor "
+        f"{ms(statistics.median(floor_cpu))} (the app's share is what a busy machine slows)"
+    )
+    before = bench._requests()
+    warm = child(
+        "pypi", *common, "--store", last_store, "--warm", "--reps", str(bench.reps),
+        "--cache-root", str(bench.scratch / "pypi-warm"),
+    )  # fmt: skip
+    sent = bench._requests() - before
+    bench.rows.append(
+        Row(
+            f"PyPI facts, grid of {size}, stored ({sent} requests)",
+            ms(statistics.median(warm["seconds"])),
+            "—",
+            None,
+            "0 req",
+            sent == 0,
         )
     )
 

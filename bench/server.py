@@ -1,4 +1,5 @@
-"""The bench's API server: the tests' real HTTP server on 127.0.0.1, serving the synthetic data."""
+"""The bench's API server: the tests' real HTTP server on 127.0.0.1, serving the synthetic data
+(API v4 under ``/api/v4/``, PyPI's JSON API for the grid members under ``/pypi/``)."""
 
 from __future__ import annotations
 
@@ -10,4 +11,4 @@ from .data import Dataset
 def serve(dataset: Dataset, latency: float = 0.0) -> LocalAPI:
     """A started server; ``latency`` seconds pass before every answer. Change it with
     ``server.faults.latency``; stop it with ``server.stop()``."""
-    return LocalAPI(api=dataset.api, faults=Faults(latency=latency)).start()
+    return LocalAPI(api=dataset.api, faults=Faults(latency=latency), pypi=dataset.pypi).start()

@@ -20,6 +20,13 @@ Faults come in two kinds:
 
     api.faults.add(status(503), path=r"/packages/\\d+/", times=1)
 
+It serves PyPI's JSON API too, at ``pypi_url`` (``/pypi/<name>/json``, with an ETag and 304s
+for conditional requests, 404 for a project it does not have), from ``pypi`` (a
+:class:`~pkgtui.api.demo.DemoPyPI`); the same faults apply, by path:
+
+    api.faults.add(status(503), path=r"^/pypi/django-otp/")
+    api.faults.add(reshaped(pypi_info_as_list), path=r"^/pypi/")
+
 :func:`refused_port` gives a 127.0.0.1 port where nothing listens.
 """
 
@@ -43,10 +50,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from pkgtui.api.demo import DemoAPI
+from pkgtui.api.demo import DemoAPI, DemoPyPI
 
 API_ROOT = "/api/v4/"
 V3_ROOT = "/api/v3/"  # API v3, rendered from the same data by tests/v3_data.py
+# PyPI's JSON API (``GET /pypi/<name>/json``), in PyPI's shape, from ``LocalAPI.pypi``: the
+# demo's made-up facts unless a test or the bench gives other projects.
+PYPI_ROOT = "/pypi/"
 # Longest any one faulty answer may take (trickles, delays): the server stops by itself.
 MAX_FAULT_SECONDS = 30.0
 
@@ -138,6 +148,17 @@ def huge_body(size: int = 10 * 1024 * 1024) -> Action:
     head = b'{"id": 1867, "slug": "django-otp", "title": "huge", "repo_description": "'
     return Action(
         f"huge body ({size // (1024 * 1024)} MB)", raw=head + b"x" * max(0, size - len(head) - 2) + b'"}'
+    )
+
+
+def huge_pypi_body(size: int = 9 * 1024 * 1024) -> Action:
+    """A well-formed PyPI answer of ``size`` bytes (a description as long as a book), past
+    pkgtui's 8 MB cap on a PyPI answer."""
+    head = b'{"info": {"name": "huge", "version": "1.0", "classifiers": [], "description": "'
+    tail = b'"}, "last_serial": 1, "releases": {"1.0": []}, "urls": [], "vulnerabilities": []}'
+    return Action(
+        f"huge PyPI answer ({size / (1024 * 1024):g} MB)",
+        raw=head + b"x" * max(0, size - len(head) - len(tail)) + tail,
     )
 
 
@@ -259,6 +280,16 @@ def nothing(data: Any) -> Any:
     return None
 
 
+def pypi_info_as_list(data: Any) -> Any:
+    """A PyPI answer whose ``info`` is a list of its values (not PyPI's shape)."""
+    return data | {"info": list(data["info"].values())} if isinstance(data, dict) and "info" in data else data
+
+
+def pypi_without_releases(data: Any) -> Any:
+    """A PyPI answer with no ``releases`` object (the key PyPI calls deprecated, gone)."""
+    return {k: v for k, v in data.items() if k != "releases"} if isinstance(data, dict) else data
+
+
 # -- rules and the switchboard -------------------------------------------------------------------
 
 
@@ -360,7 +391,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class LocalAPI:
-    def __init__(self, api: DemoAPI | None = None, faults: Faults | None = None) -> None:
+    def __init__(
+        self, api: DemoAPI | None = None, faults: Faults | None = None, pypi: DemoPyPI | None = None
+    ) -> None:
         self.faults = faults or Faults()
         self.log = RequestLog()
         self.stopping = threading.Event()
@@ -370,6 +403,8 @@ class LocalAPI:
         self.url = f"http://{host}:{port}{API_ROOT}"
         self.api = api or DemoAPI(base_url=self.url)
         self.api.base_url = self.url
+        self.pypi_url = f"http://{host}:{port}{PYPI_ROOT}"
+        self.pypi = pypi or DemoPyPI()
         self._thread: threading.Thread | None = None
         self._v3: Any = None
 
@@ -426,8 +461,21 @@ class _Handler(BaseHTTPRequestHandler):
             if wait and owner.stopping.wait(min(wait, MAX_FAULT_SECONDS)):
                 self.close_connection = True
                 return
-            status_code, payload = self._answer(owner)
-            self._send(status_code, payload, action, owner.stopping)
+            if self.path.startswith(PYPI_ROOT):
+                # A fault that makes up its own answer gets the whole body to work on, not a 304.
+                conditional = action is None or not (
+                    action.raw is not None or action.transform or action.status or action.cut_at is not None
+                )
+                status_code, data, headers = owner.pypi.handle(
+                    urlsplit(self.path).path[len(PYPI_ROOT) :],
+                    self.headers.get("If-None-Match") if conditional else None,
+                )
+                payload = json.loads(data) if action and action.transform and data else None
+                raw = None if payload is not None else data
+                self._send(status_code, payload, action, owner.stopping, raw=raw, extra=headers)
+            else:
+                status_code, payload = self._answer(owner)
+                self._send(status_code, payload, action, owner.stopping)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up: nothing to answer
         finally:
@@ -443,13 +491,28 @@ class _Handler(BaseHTTPRequestHandler):
             return 404, {"detail": "Not found."}
         return owner.api.handle(parts.path[len(API_ROOT) :], query)
 
-    def _send(self, status_code: int, payload: Any, action: Action | None, stopping: threading.Event) -> None:
+    def _send(
+        self,
+        status_code: int,
+        payload: Any,
+        action: Action | None,
+        stopping: threading.Event,
+        *,
+        raw: bytes | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        """Answer ``payload`` as JSON (or the bytes ``raw``, already encoded), as ``action`` says."""
         action = action or Action("none")
         if action.transform is not None:
             payload = action.transform(payload)
+            raw = None
         if action.status is not None:
             status_code = action.status
-        data = action.raw if action.raw is not None else json.dumps(payload).encode()
+            extra = None  # an error answer carries no validators
+        if action.raw is not None:
+            data = action.raw
+        else:
+            data = raw if raw is not None else json.dumps(payload).encode()
         if action.gzip:
             data = gzip.compress(data)
         if action.keep_length and action.cut_at is not None:
@@ -462,6 +525,8 @@ class _Handler(BaseHTTPRequestHandler):
         if action.redirect_to is not None:
             port = self.server.server_address[1]
             self.send_header("Location", action.redirect_to.format(port=port, path=self.path))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         for name, value in action.headers:
             self.send_header(name, value)
         if action.cut_at is not None and not action.keep_length:

@@ -78,3 +78,47 @@ def test_bare_fetch_app_paints_the_categories_it_fetched(bench_server, tmp_path)
     )
     assert painted.seconds > 0
     assert [path.split("?")[0] for path in server.log.paths] == ["/api/v4/categories/"]
+
+
+def test_pypi_case_fetches_each_member_once_then_nothing(bench_server, tmp_path):
+    """The readiness screen's PyPI case: from nothing stored, one request per member's PyPI
+    answer (no API request); with the facts kept, none at all. The floor asks for the same."""
+    import asyncio
+
+    from pkgtui.api import open_client
+    from pkgtui.store import sync_catalogue
+
+    server, dataset = bench_server
+    catalogue = tmp_path / "catalogue.sqlite"
+
+    async def fill() -> None:
+        async with open_client(server.url) as client:
+            await sync_catalogue(client, catalogue, usage=False)
+
+    asyncio.run(fill())
+    common = ["--url", server.url, "--pypi-url", server.pypi_url, "--key", "bench-grid-10", "--members", "10"]
+    server.log.clear()
+    cold = child(
+        "pypi", *common, "--store", str(catalogue), "--reps", "1", "--cache-root", str(tmp_path / "c")
+    )
+    assert len(cold["seconds"]) == 1
+    assert sorted(server.log.paths) == sorted(f"/pypi/{name}/json" for name in dataset.pypi_names[10])
+    server.log.clear()
+    child(
+        "pypi",
+        *common,
+        "--store",
+        cold["store"],
+        "--warm",
+        "--reps",
+        "1",
+        "--cache-root",
+        str(tmp_path / "w"),
+    )
+    assert server.log.paths == []
+    floor = child(
+        "pypi-floor", "--pypi-url", server.pypi_url, "--projects", ",".join(dataset.pypi_names[10]),
+        "--in-flight", "4", "--reps", "1",
+    )  # fmt: skip
+    assert len(floor["seconds"]) == 1
+    assert server.log.max_in_flight <= 4

@@ -146,7 +146,8 @@ class PkgtuiApp(App[int]):
 
     @property
     def pypi_allowed(self) -> bool:
-        return self.config.pypi_allowed and self.store is not None
+        # The demo's facts too: fetch_pypi_facts goes through config.pypi_source.
+        return self.config.pypi_facts_allowed and self.store is not None
 
     async def fetch_pypi_facts(
         self,
@@ -166,12 +167,15 @@ class PkgtuiApp(App[int]):
         names = stale_names(self.store, packages, 0 if refresh else self.config.cache_ttl)
         if not names:
             return 0
+        base_url, demo_transport = self.config.pypi_source()  # the demo's PyPI is in-process
         if self._pypi_http is None:
             from .api.pypi import open_pypi_client
 
-            self._pypi_http = open_pypi_client(transport=self._pypi_transport, timeout=self.config.timeout)
+            self._pypi_http = open_pypi_client(
+                transport=self._pypi_transport or demo_transport, timeout=self.config.timeout
+            )
         await fetch_into_store(
-            self.store, names, base_url=self.config.pypi_url, http=self._pypi_http, on_result=on_result
+            self.store, names, base_url=base_url, http=self._pypi_http, on_result=on_result
         )
         return len(names)
 
@@ -380,6 +384,10 @@ class PkgtuiApp(App[int]):
             from .screens.compare import CompareScreen
 
             return CompareScreen()
+        if kind == "readiness":  # key: a selection ("grid:<slug>"), "" for the default
+            from .screens.readiness import ReadinessScreen
+
+            return ReadinessScreen(selection=key)
         raise ValueError(f"no screen for {kind!r}")
 
     def site_url(self, path: str) -> str:

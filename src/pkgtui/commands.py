@@ -1,5 +1,6 @@
 """The command palette's jump provider: any category, grid or package the app knows by name,
-and the user's own: "Compare (N)" (the compare list), each bookmark, and clearing the history.
+the readiness screen, and the user's own: "Compare (N)" (the compare list), each bookmark, and
+clearing the history.
 
 With a synced local catalogue it searches every package there (the store's ranked search);
 else what the session has already loaded (categories and grids from home, packages seen on
@@ -73,6 +74,7 @@ class JumpProvider(Provider):
     def _targets(self) -> Iterator[tuple[str, str, str, str]]:
         """(kind, key, name, help) for everything known, categories first."""
         session = self.pkgtui.session
+        yield "readiness", "", "Readiness: which packages support a Django or Python release", "Screen"
         for category in session.categories.values():
             yield "category", str(category.id), clean(category.display_title), "Category"
         for grid in session.grids.values():

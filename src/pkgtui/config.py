@@ -29,6 +29,8 @@ from .paths import cache_dir, config_file_path, http_cache_file  # noqa: F401
 from .text import clean
 
 if TYPE_CHECKING:
+    import httpx
+
     from .api.client import Client
 
 ENV_API_URL = "PKGTUI_API_URL"
@@ -65,9 +67,26 @@ class Config:
 
     @property
     def pypi_allowed(self) -> bool:
-        """Whether PyPI may be asked: not offline, not turned off, not the demo (whose facts
-        are shipped)."""
+        """Whether the network's PyPI (``pypi_url``) may be asked: not offline, not turned off,
+        not the demo (whose PyPI is in-process: see :attr:`pypi_facts_allowed`)."""
         return self.use_pypi and not self.offline and not self.demo
+
+    @property
+    def pypi_facts_allowed(self) -> bool:
+        """Whether PyPI's facts may be fetched at all, from :meth:`pypi_source`: the network's
+        PyPI when :attr:`pypi_allowed`, and in the demo its own shipped, made-up facts. Code
+        that does not go through ``pypi_source`` asks ``pypi_allowed``, so the demo never
+        reaches the network."""
+        return self.use_pypi and not self.offline
+
+    def pypi_source(self) -> tuple[str, httpx.AsyncBaseTransport | None]:
+        """PyPI's JSON root and the transport to reach it (None: the network): the demo's
+        shipped, made-up facts in-process with ``--demo``, else ``pypi_url``."""
+        if self.demo:
+            from .api.demo import DEMO_PYPI_URL, DemoPyPI
+
+            return DEMO_PYPI_URL, DemoPyPI().transport()
+        return self.pypi_url, None
 
     @property
     def v3_url(self) -> str:

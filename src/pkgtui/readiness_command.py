@@ -152,7 +152,9 @@ def run(
                 f"pkgtui readiness: no {selection} in the local catalogue (synced {moments_ago(time.time() - synced.timestamp())})\n"
             )
             return EXIT_NOT_FOUND
-        offline = config.offline or not config.use_pypi
+        offline = not config.pypi_facts_allowed
+        if config.demo and transport is None:  # the demo's made-up facts, in-process: no network
+            base_url, transport = config.pypi_source()
         rows = asyncio.run(_facts(store, packages, base_url, config.cache_ttl, offline, transport))
     finally:
         store.close()

@@ -12,7 +12,9 @@ from those and named honestly by id: their real titles are not known here.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -243,3 +245,155 @@ def _grid_hit(grid: JSON) -> JSON:
         "last_committed": None,
         "last_released": None,
     }
+
+
+# -- PyPI, for the demo ------------------------------------------------------------------------
+
+# Where the demo's PyPI lives: a name that can never resolve (.invalid), so a wiring mistake
+# that sent a demo request to the network would fail instead of reaching pypi.org.
+DEMO_PYPI_URL = "https://pypi.demo.pkgtui.invalid/pypi/"
+PYPI_LAST_SERIAL = 28_000_000
+
+
+@cache
+def sample_pypi_projects() -> dict[str, JSON]:
+    """The demo's PyPI facts, by normalized project name, in a compact form (see
+    :func:`pypi_project_json`). They are made up for the demo (demo_data/pypi/projects.json
+    says so too): plausible versions, dates, classifiers and licences, not PyPI's."""
+    folder = resources.files("pkgtui.api") / "demo_data" / "pypi"
+    data = json.loads((folder / "projects.json").read_text(encoding="utf-8"))
+    projects: dict[str, JSON] = data["projects"]
+    return projects
+
+
+def pypi_project_json(project: Mapping[str, Any]) -> JSON:
+    """PyPI's whole answer for ``GET /pypi/<name>/json`` (warehouse's
+    ``docs/dev/api-reference/json.rst``: ``info``, ``last_serial``, ``releases``, ``urls``,
+    ``vulnerabilities``) from one compact entry: ``name``, ``version``, ``releases`` (version →
+    upload time), ``classifiers``, ``license``, optional ``license_expression``,
+    ``requires_python``, ``summary``, ``yanked``, ``yanked_reason``."""
+    name = str(project["name"])
+    version = str(project["version"])
+    yanked = bool(project.get("yanked"))
+    files = {
+        number: [_pypi_file(name, number, str(uploaded), yanked=yanked and number == version)]
+        for number, uploaded in dict(project.get("releases") or {}).items()
+    }
+    info: JSON = {
+        "author": "",
+        "author_email": "",
+        "bugtrack_url": None,
+        "classifiers": list(project.get("classifiers") or []),
+        "description": str(project.get("summary") or ""),
+        "description_content_type": "text/markdown",
+        "docs_url": None,
+        "download_url": None,
+        "downloads": {"last_day": -1, "last_month": -1, "last_week": -1},
+        "dynamic": None,
+        "home_page": None,
+        "keywords": None,
+        "license": project.get("license"),
+        "maintainer": None,
+        "maintainer_email": None,
+        "name": name,
+        "package_url": f"https://pypi.org/project/{name}/",
+        "platform": None,
+        "project_url": f"https://pypi.org/project/{name}/",
+        "project_urls": None,
+        "provides_extra": None,
+        "release_url": f"https://pypi.org/project/{name}/{version}/",
+        "requires_dist": None,
+        "requires_python": project.get("requires_python"),
+        "summary": str(project.get("summary") or ""),
+        "version": version,
+        "yanked": yanked,
+        "yanked_reason": project.get("yanked_reason") if yanked else None,
+    }
+    if project.get("license_expression"):
+        info["license_expression"] = project["license_expression"]
+    return {
+        "info": info,
+        "last_serial": PYPI_LAST_SERIAL,
+        "releases": files,
+        "urls": [dict(file) for file in files.get(version, [])],
+        "vulnerabilities": [],
+    }
+
+
+def _pypi_file(name: str, version: str, uploaded: str, *, yanked: bool) -> JSON:
+    """One source distribution as PyPI lists it (made-up digest, size and URL)."""
+    filename = f"{name.replace('-', '_')}-{version}.tar.gz"
+    digest = hashlib.sha256(filename.encode()).hexdigest()
+    return {
+        "comment_text": "",
+        "digests": {"blake2b_256": digest[::-1], "md5": digest[:32], "sha256": digest},
+        "downloads": -1,
+        "filename": filename,
+        "has_sig": False,
+        "md5_digest": digest[:32],
+        "packagetype": "sdist",
+        "python_version": "source",
+        "requires_python": None,
+        "size": 20_000 + int(digest[:4], 16),
+        "upload_time": uploaded,
+        "upload_time_iso_8601": uploaded + ".000000Z",
+        "url": f"https://files.pythonhosted.org/packages/{digest[:2]}/{digest[2:4]}/{digest[4:]}/{filename}",
+        "yanked": yanked,
+        "yanked_reason": None,
+    }
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503's normal form, as :func:`pkgtui.api.pypi.normalize_name` (not imported from
+    there: that module imports the client, which imports this one)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class DemoPyPI:
+    """Answers ``GET <root>/<name>/json`` as PyPI does, from compact entries (the demo's by
+    default): 404 ``{"message": "Not Found"}`` for a project it does not have, and an ETag so
+    a conditional request can get a 304. Names are looked up in PEP 503's normal form, as
+    PyPI's redirects would take a request to."""
+
+    def __init__(self, projects: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        given = sample_pypi_projects() if projects is None else projects
+        self.projects = {normalize_name(name): dict(entry) for name, entry in given.items()}
+        self._bodies: dict[str, bytes] = {}
+
+    def body(self, name: str) -> bytes | None:
+        """The JSON answer for project ``name`` (encoded once), or None: not on PyPI."""
+        key = normalize_name(name)
+        if key not in self.projects:
+            return None
+        if key not in self._bodies:
+            self._bodies[key] = json.dumps(pypi_project_json(self.projects[key])).encode()
+        return self._bodies[key]
+
+    def handle(self, path: str, if_none_match: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+        """(status, body, headers) for ``path`` under PyPI's JSON root, like ``django-otp/json``."""
+        parts = [part for part in path.strip("/").split("/") if part]
+        if len(parts) != 2 or parts[1] != "json":
+            return 404, b'{"message": "Not Found"}', {}
+        data = self.body(parts[0])
+        if data is None:
+            return 404, b'{"message": "Not Found"}', {}
+        etag = '"' + hashlib.sha256(data).hexdigest()[:22] + '"'
+        headers = {"ETag": etag, "Cache-Control": "max-age=900, public"}
+        if if_none_match is not None and etag in (tag.strip() for tag in if_none_match.split(",")):
+            return 304, b"", headers
+        return 200, data, headers
+
+    def transport(self, base_url: str = DEMO_PYPI_URL) -> httpx.MockTransport:
+        """An httpx transport answering under ``base_url`` from these projects."""
+        root = urlsplit(base_url).path.rstrip("/") + "/"
+
+        def respond(request: httpx.Request) -> httpx.Response:
+            path = request.url.path
+            if not path.startswith(root):
+                return httpx.Response(404, content=b'{"message": "Not Found"}')
+            status, content, headers = self.handle(path[len(root) :], request.headers.get("if-none-match"))
+            return httpx.Response(
+                status, content=content, headers={"Content-Type": "application/json"} | headers
+            )
+
+        return httpx.MockTransport(respond)

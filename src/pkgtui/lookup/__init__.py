@@ -68,6 +68,9 @@ def run(
         use_store = offline or not config.refresh
         opened = synced_store(config, warn) if store is None and client is None and use_store else None
         reader = (store or opened) if use_store else None
+        pypi_url = _pypi_url(args, config)
+        if config.demo and pypi_url is not None and pypi_transport is None:
+            pypi_url, pypi_transport = config.pypi_source()  # the demo's made-up facts, in-process
         lookup = Lookup(
             make_client,
             out,
@@ -78,7 +81,7 @@ def run(
             reader,
             offline=offline,
             v3_url=config.api_v3_url,
-            pypi_url=_pypi_url(args, config),
+            pypi_url=pypi_url,
             pypi_off=_pypi_off(config),
             pypi_max_age=config.cache_ttl,
             pypi_transport=pypi_transport,
@@ -122,15 +125,13 @@ def _pypi_url(args: argparse.Namespace, config: Config) -> str | None:
     # A bad --pypi-url is said even when PyPI is not asked (offline, the demo): it is a typo.
     if given and not given.lower().startswith(("http://", "https://")):
         raise usage(f"--pypi-url must be an http(s) URL: {clean(given)[:80]!r}")
-    if not config.pypi_allowed:
+    if not config.pypi_facts_allowed:
         return None
     return given or config.pypi_url
 
 
 def _pypi_off(config: Config) -> str | None:
     """Why PyPI is not asked (the words a package with no kept facts shows), or None."""
-    if config.demo:
-        return "the demo data has no PyPI facts"
     if config.offline:
         return "PyPI facts not kept (offline)"
     if not config.use_pypi:

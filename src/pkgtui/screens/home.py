@@ -54,6 +54,8 @@ class HomeScreen(DataScreen):
         Binding("escape", "back", "Clear search", show=False, id="home.clear"),
         Binding("backspace", "back", "Clear search", show=False, id="home.clear_backspace"),
         Binding("H", "clear_history", "Clear recent", show=False, id="home.clear_history"),
+        # Listed by ? and in the palette; the footer keeps home's own keys.
+        Binding("d", "readiness", "Django readiness", show=False, id="home.readiness"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("tab", "Move between the search box and the lists"),
@@ -455,6 +457,9 @@ class HomeScreen(DataScreen):
             return
         kind = "grid" if result.item_type == "grid" else "package"
         self.pkgtui.open_screen(kind, result.slug)
+
+    def action_readiness(self) -> None:
+        self.pkgtui.open_screen("readiness", "")
 
     def action_back(self) -> None:
         """Esc on home clears the search (there is nothing to go back to)."""
