@@ -58,7 +58,7 @@ def run_lookup(
     """``pkgtui ARGV`` as ``cli.main`` would run it, with the clock at FIXED_NOW.
 
     ``pypi``: what answers PyPI's requests (``show``'s facts); without it the config says
-    ``pypi = false``, so no test reaches the real PyPI."""
+    ``pypi = false``, so no test reaches the real PyPI (the demo's PyPI is in-process)."""
     args = build_parser().parse_args(list(argv))
     config = load_config(
         api_url=getattr(args, "api_url", None),
@@ -68,7 +68,7 @@ def run_lookup(
         offline=getattr(args, "offline", False),
         env={},
     )
-    if pypi is None:
+    if pypi is None and not config.demo:
         config = replace(config, use_pypi=False)
     stdout = TerminalStream() if terminal else io.StringIO()
     stderr = io.StringIO()

@@ -54,8 +54,8 @@ def test_json_is_the_api_object_plus_derived_fields(expected):
     assert datetime.fromisoformat(derived["last_commit"]) == datetime.fromisoformat(OTP["last_updated"])
     assert "last_commit_age" not in derived  # no relative dates ("1 mo ago") in JSON
     assert data["schema_version"] == 1
-    # The demo asks no PyPI: no facts, and why.
-    assert (data["pypi"], data["pypi_problem"]) == (None, "the demo data has no PyPI facts")
+    # The demo's made-up PyPI facts, served in-process.
+    assert data["pypi"]["name"] == "django-otp" and data["pypi_problem"] is None
     expected("show-django-otp.json", result.out)
 
 
