@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 NOT_ON_PYPI = "not on PyPI"
 NO_PYPI_NAME = "no PyPI name in its djangopackages entry"
+NO_ANSWER = "no answer from PyPI"  # nothing kept: never asked, or not answered yet
 MAX_FETCH = 1000  # PyPI requests one call may make: a bound, and politeness to PyPI
 
 
@@ -162,5 +163,5 @@ def _row(
     else:
         problem = stored.error if stored is not None else None
     if facts is None and problem is None:
-        problem = "PyPI facts not kept (offline)" if offline else "no answer from PyPI"
+        problem = "PyPI facts not kept (offline)" if offline else NO_ANSWER
     return FactsRow(package, pypi_name, facts, problem)
