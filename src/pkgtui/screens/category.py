@@ -490,7 +490,8 @@ class CategoryScreen(DataScreen):
     def _is_pending(self, known: Known) -> bool:
         if known.facts is not None or self.pkgtui.store is None or not self.pkgtui.pypi_allowed:
             return False
-        return self.facts_pending or (known.problem in (None, NO_ANSWER) and not self._facts_done)
+        # Nothing kept yet (no facts, no failure): asked for, or about to be.
+        return known.problem in (None, NO_ANSWER) and (self.facts_pending or not self._facts_done)
 
     def _read_known(self, packages: Sequence[Package]) -> None:
         """The PyPI facts the store keeps for ``packages`` (no request), with usage counts."""
@@ -502,11 +503,11 @@ class CategoryScreen(DataScreen):
         allowed = self.pkgtui.pypi_allowed
         known = self.known
         for row in stored_rows(store, packages, offline=not allowed):
-            problem = short_problem(row.problem)
+            problem = row.problem
             # PyPI off or offline: a fetch's failure says nothing, a dash says there is nothing.
-            if not allowed and problem not in PACKAGE_PROBLEMS:
-                problem = ""
-            known[row.package.id] = Known(row.facts, problem or None, self.usage.get(row.package.id))
+            if not allowed and short_problem(problem) not in PACKAGE_PROBLEMS:
+                problem = None
+            known[row.package.id] = Known(row.facts, problem, self.usage.get(row.package.id))
 
     def _read_usage(self) -> None:
         """The usage counts the store knows: a Users column when there is any."""

@@ -572,8 +572,8 @@ class GridScreen(DataScreen):
             return True  # not read from the store yet
         if known.facts is not None:
             return False
-        # Nothing kept yet: asked for, or about to be.
-        return self.facts_pending or (known.problem == NO_ANSWER and not self._facts_done)
+        # Nothing kept yet (no facts, no failure): asked for, or about to be.
+        return known.problem == NO_ANSWER and (self.facts_pending or not self._facts_done)
 
     def _build_cells(self, package: Package, best: BestValues, now: datetime) -> list[Text]:
         known = self.known.get(package.id, NOTHING_KNOWN)
