@@ -77,7 +77,7 @@ TABLE_COLUMNS: dict[str, Column] = {
     "name": Column("Package", min_width=12),
     "description": Column("Description", min_width=20, hide_below=60),
     "stars": Column("Stars", width=7, align="right", hide_below=1),
-    "django": Column("Django", width=13, hide_below=2),
+    "django": Column("Django", width=14, hide_below=2),  # "✗ no PyPI name" whole
     "score": Column("Score", width=7, align="right", hide_below=3),
     "last_commit": Column("Last commit", width=11, hide_below=90),
     "released": Column("Released", width=10, hide_below=100),
@@ -190,7 +190,8 @@ class CategoryScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="category.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="category.reverse_sort"),
-        Binding("d", "django_filter", "Django", id="category.django_filter"),
+        # Not in the footer: at 60 columns it would push out q; the legend names it instead.
+        Binding("d", "django_filter", "Django filter", show=False, id="category.django_filter"),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
@@ -233,6 +234,7 @@ class CategoryScreen(DataScreen):
         )
         self._index_of: dict[int, int] = {}  # package id -> its row
         self._shown: int | None = None  # rows the summary last counted
+        self._declares_any = False  # whether any package here declares a Django version (d)
         # Only packages declaring this Django version (d); None: every package.
         self.django_filter: str | None = None
 
@@ -439,10 +441,7 @@ class CategoryScreen(DataScreen):
             longest = max(longest, cell_len(row.title))
         if longest != self._longest_name:
             self._longest_name = longest
-            # The name is never cut while a number can go instead; the description gets the rest.
-            self.query_one("#packages", VirtualTable).set_min_width(
-                0, max(12, min(NAME_KEPT, longest)), most=min(NAME_MOST, longest)
-            )
+            self._fit_names()
         for index, keys in self._sort_keys.items():
             if keys is not self._names:  # the names list has grown already
                 keys.extend(self.sorts[index].keys(packages))
@@ -508,6 +507,7 @@ class CategoryScreen(DataScreen):
             if not allowed and short_problem(problem) not in PACKAGE_PROBLEMS:
                 problem = None
             known[row.package.id] = Known(row.facts, problem, self.usage.get(row.package.id))
+        self._declares_any = any(k.facts is not None and k.facts.django_versions for k in known.values())
 
     def _read_usage(self) -> None:
         """The usage counts the store knows: a Users column when there is any."""
@@ -522,9 +522,16 @@ class CategoryScreen(DataScreen):
         if keys != self.column_keys:
             self.column_keys = keys
             self.query_one("#packages", VirtualTable).columns = [TABLE_COLUMNS[key] for key in keys]
+            self._fit_names()
             self._build_sorts()
             self._update_labels()
         self._remake_rows(range(len(self._rows)))
+
+    def _fit_names(self) -> None:
+        """The name is never cut while a number can go instead; the description gets the rest."""
+        longest = self._longest_name
+        table = self.query_one("#packages", VirtualTable)
+        table.set_min_width(0, max(12, min(NAME_KEPT, longest)), most=max(12, min(NAME_MOST, longest)))
 
     def _remake_rows(self, indices: Iterable[int]) -> None:
         """New rows for what is now known (rows are never changed: the table caches them)."""
@@ -679,6 +686,8 @@ class CategoryScreen(DataScreen):
         text = f"{count}{more} · sorted by {self.sort.name} {sort_arrow(self.descending)}"
         if self.facts_pending:
             text += f" · {PENDING_MARK} asking PyPI"
+        elif self.django_filter is None and self._declares_any:
+            text += " · d: by Django"
         table = self.query_one("#packages", VirtualTable)
         if table.size.width and (hidden := table.hidden_columns()):
             text += f" · hidden: {', '.join(hidden)}"

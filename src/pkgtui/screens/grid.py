@@ -57,7 +57,7 @@ NAME_MOST = 40
 # How long arrivals are gathered before the table is redrawn (many rows arrive at once).
 REDRAW_DELAY = 0.05
 # The Django column: "3.2, 4.2–5.2", or why a member has no facts ("not on PyPI").
-FACTS_WIDTH = 13
+FACTS_WIDTH = 14
 # How long facts arriving from PyPI are gathered before the rows are redrawn in place.
 FACTS_REDRAW_DELAY = 0.1
 # Members read from the cache before the first frame, at most. Each read holds the event loop
@@ -84,7 +84,7 @@ TABLE_COLUMNS: dict[str, Column] = {
     "python": Column("Python", 9, hide_below=97),
     "license": Column("License", 12, hide_below=110),
     "status": Column("Status", 9, hide_below=120),
-    "released": Column("Released", 10, hide_below=77),
+    "released": Column("Released", 11, hide_below=78),  # room for the best mark
     # Shown when the local catalogue knows a usage count (see comparison.users_text).
     "users": Column("Users", 7, align="right", hide_below=128),
     "score": Column("Score", 7, align="right", hide_below=3),
@@ -111,6 +111,20 @@ def grid_page_url(slug: str) -> str | None:
     return f"{WEBSITE}/grids/g/{slug}/" if _SLUG.fullmatch(slug) else None
 
 
+def hidden_text(labels: list[str], width: int) -> str:
+    """The hidden columns' labels, as many as fit about one line of ``width``, then how many
+    more: the legend must not push the rows off a small terminal."""
+    room = max(20, width - 16)
+    shown: list[str] = []
+    used = 0
+    for index, label in enumerate(labels):
+        if shown and used + len(label) + 2 > room:
+            return f"{', '.join(shown)} and {len(labels) - index} more (wider shows them)"
+        shown.append(label)
+        used += len(label) + 2
+    return f"{', '.join(shown)} (wider shows them)"
+
+
 def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
@@ -121,7 +135,8 @@ class GridScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="grid.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="grid.reverse_sort"),
-        Binding("d", "django_filter", "Django", id="grid.django_filter"),
+        # Not in the footer: at 60 columns it would push out q; the legend names it instead.
+        Binding("d", "django_filter", "Django filter", show=False, id="grid.django_filter"),
     ]
     AUTO_FOCUS = "#grid-table"
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
@@ -642,8 +657,10 @@ class GridScreen(DataScreen):
             legend += f" · {FAILED_MARK} failed"
         if self.facts_pending:
             legend += f" · {PENDING_MARK} asking PyPI"
+        elif self.django_filter is None and self.declared_django_versions():
+            legend += " · d: by Django version"
         if self.table.size.width and (hidden := self.table.hidden_columns()):
-            legend += f" · hidden: {', '.join(hidden)} (wider shows them)"
+            legend += f" · hidden: {hidden_text(hidden, self.table.size.width)}"
         # Neither API serves the grids' feature rows: say where they are, and the key to go there.
         legend += f"\n{WEBSITE_LINE}"
         if legend != self._legend:  # the same words: no new layout
