@@ -15,6 +15,7 @@ No Textual here, and the HTTP stack is imported only when something must be fetc
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,10 +46,23 @@ class FactsRow:
     problem: str | None  # why there are no facts, or why the last fetch failed
 
 
+# The usual shape of API v4's pypi_url, read without urlsplit: a category screen names thousands
+# of packages before its first frame (~35 µs each through project_name, ~1 µs here). Any other
+# shape goes through project_name; both give the same name (tests/pypi/test_names.py).
+_PLAIN_PYPI_URL = re.compile(
+    r"https?://(?:www\.)?pypi\.(?:org|python\.org)/(?:project|pypi|simple)/"
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?)/?",
+    re.ASCII,
+)
+
+
 def pypi_name_of(package: Package) -> str | None:
+    url = package.pypi_url
+    if isinstance(url, str) and (plain := _PLAIN_PYPI_URL.fullmatch(url)):
+        return re.sub(r"[-_.]+", "-", plain.group(1)).lower()
     from .api.pypi import project_name
 
-    return project_name(package.pypi_url).normalized
+    return project_name(url).normalized
 
 
 def is_fresh(kept: StoredFacts | None, now: float, max_age: float) -> bool:

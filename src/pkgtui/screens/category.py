@@ -235,6 +235,7 @@ class CategoryScreen(DataScreen):
         self._index_of: dict[int, int] = {}  # package id -> its row
         self._shown: int | None = None  # rows the summary last counted
         self._declares_any = False  # whether any package here declares a Django version (d)
+        self._asked: list[Package] = []  # the packages whose facts the last fetch asked for
         # Only packages declaring this Django version (d); None: every package.
         self.django_filter: str | None = None
 
@@ -567,6 +568,7 @@ class CategoryScreen(DataScreen):
         rows are redrawn from the store in place, at most every FACTS_REDRAW_INTERVAL. None is
         asked when every one is fresh."""
         packages = [self.packages[i] for i in self._sorted()[:FACTS_MOST]]
+        self._asked = packages
         self.facts_pending = True
         try:
             await self.pkgtui.fetch_pypi_facts(
@@ -579,8 +581,11 @@ class CategoryScreen(DataScreen):
             self._facts_arrived()
 
     def _facts_arrived(self) -> None:
-        self._read_known(self.packages)
-        self._remake_rows(range(len(self._rows)))
+        # Only the rows asked for can have changed: a few hundred, not the whole category.
+        asked = self._asked
+        self._read_known(asked)
+        index_of = self._index_of
+        self._remake_rows([index_of[p.id] for p in asked if p.id in index_of])
         self.apply_view()
 
     def _django_versions(self, package_id: int) -> tuple[str, ...]:
