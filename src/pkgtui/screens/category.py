@@ -191,11 +191,16 @@ class CategoryScreen(DataScreen):
         Binding("s", "cycle_sort", "Sort", id="category.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="category.reverse_sort"),
         # Not in the footer: at 60 columns it would push out q; the legend names it instead.
-        Binding("d", "django_filter", "Django filter", show=False, id="category.django_filter"),
+        Binding(
+            "d",
+            "django_filter",
+            "Django filter (again: older; Esc: off)",
+            show=False,
+            id="category.django_filter",
+        ),
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
-        ("d", "only packages declaring the next Django version (again: the next; Esc clears)"),
         (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
 
@@ -695,7 +700,7 @@ class CategoryScreen(DataScreen):
             text += " · d: by Django"
         table = self.query_one("#packages", VirtualTable)
         if table.size.width and (hidden := table.hidden_columns()):
-            text += f" · hidden: {', '.join(hidden)}"
+            text += " · hidden: " + _fitted_list(hidden, self.size.width - 2 - len(text) - len(" · hidden: "))
         # One line whose size never changes: no need to re-lay out the screen on each keystroke.
         self.query_one("#summary", Static).update(text, layout=False)
 
@@ -752,6 +757,15 @@ class CategoryScreen(DataScreen):
         if package.repo_url and is_web_url(package.repo_url):
             return package.repo_url
         return self.pkgtui.site_url(f"/packages/p/{package.slug}/") if package.slug else None
+
+
+def _fitted_list(labels: list[str], room: int) -> str:
+    """``labels`` joined, as many as fit ``room`` cells, then how many more (one line)."""
+    for count in range(len(labels), 0, -1):
+        text = ", ".join(labels[:count]) + (f" and {len(labels) - count} more" if count < len(labels) else "")
+        if len(text) <= room:
+            return text
+    return f"{len(labels)} columns"
 
 
 def _scanning_text(category: Category) -> str:

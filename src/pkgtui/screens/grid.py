@@ -125,6 +125,24 @@ def hidden_text(labels: list[str], width: int) -> str:
     return f"{', '.join(shown)} (wider shows them)"
 
 
+def _shown_of(known: Known | None) -> tuple | None:
+    """What a row shows of ``known``: compared on each draw, so not the whole release history."""
+    if known is None:
+        return None
+    facts = known.facts
+    shown = None
+    if facts is not None:
+        shown = (
+            facts.django_versions,
+            facts.python_versions,
+            facts.license,
+            facts.development_status,
+            facts.released,
+            facts.supports_python3,
+        )
+    return (shown, known.problem, known.users)
+
+
 def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
@@ -136,7 +154,13 @@ class GridScreen(DataScreen):
         Binding("s", "cycle_sort", "Sort", id="grid.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="grid.reverse_sort"),
         # Not in the footer: at 60 columns it would push out q; the legend names it instead.
-        Binding("d", "django_filter", "Django filter", show=False, id="grid.django_filter"),
+        Binding(
+            "d",
+            "django_filter",
+            "Django filter (again: older; Esc: off)",
+            show=False,
+            id="grid.django_filter",
+        ),
     ]
     AUTO_FOCUS = "#grid-table"
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
@@ -145,7 +169,6 @@ class GridScreen(DataScreen):
         (STALE_MARK, "stale: no commit for a year or more"),
         (FAILED_MARK, "this package could not be loaded"),
         ("o / y", "open / copy this grid's page on djangopackages.org (its feature comparison)"),
-        ("d", "only packages declaring the next Django version (again: the next; Esc clears)"),
         (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
 
@@ -564,7 +587,7 @@ class GridScreen(DataScreen):
             tuple(key in best and self._value(key, package, now) == best[key] for key in self.column_keys),
             package.is_stale(now),
             column("last_commit").text(package, now),
-            known,
+            _shown_of(known),
             self._is_pending(known),
         )
         cached = self._cell_cache.get(package.id)
