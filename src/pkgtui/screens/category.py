@@ -295,9 +295,7 @@ class CategoryScreen(DataScreen):
         self._set_category(category)
         self.complete = False
         self._set_packages([])
-        packages = store.category_packages(category.id)
-        self._read_known(packages)
-        self._add_packages(packages)
+        self._add_packages(store.category_packages(category.id))
         self._finish_loading()
         self.shown_from_store = True
         return True
@@ -342,9 +340,7 @@ class CategoryScreen(DataScreen):
         self._set_packages([])
 
         if known is not None:
-            mine = [p for p in known if p.category_id == category.id]
-            self._read_known(mine)
-            self._add_packages(mine)
+            self._add_packages([p for p in known if p.category_id == category.id])
             self._finish_loading()
             return
         assert pages is not None
@@ -406,7 +402,10 @@ class CategoryScreen(DataScreen):
         self.complete = True
         self._read_usage()
         self.apply_view()
-        self._start_facts()
+        # PyPI's facts after the first paint: reading thousands of rows' facts (and the PyPI
+        # module the store decodes them with) would double the first frame's time; the rows
+        # show … meanwhile, for one frame.
+        self.call_after_refresh(self._show_kept_facts)
         self.call_after_refresh(self._build_haystacks)
         if self.packages:
             self.clear_message()
@@ -436,8 +435,9 @@ class CategoryScreen(DataScreen):
         """Append rows (a page's worth); the sort order is recomputed when next needed."""
         now = self.pkgtui.now()
         longest = self._longest_name
+        may_come = self._facts_may_come()
         for package in packages:
-            known, pending = self._known_of(package.id)
+            known, pending = self._known_of(package.id, may_come)
             row = PackageRow(package, self.column_keys, known, now, pending)
             self._index_of[package.id] = len(self._rows)
             self.packages.append(package)
@@ -485,18 +485,21 @@ class CategoryScreen(DataScreen):
             column=index,
         )
 
-    def _known_of(self, package_id: int) -> tuple[Known, bool]:
-        """What is known of a package, and whether its facts are still to come."""
+    def _known_of(self, package_id: int, facts_may_come: bool) -> tuple[Known, bool]:
+        """What is known of a package, and whether its facts are still to come (asked for,
+        or about to be: nothing kept, no failure, and ``facts_may_come``)."""
         known = self.known.get(package_id)
         if known is None:
             known = Known(users=self.usage.get(package_id))
-        return known, self._is_pending(known)
+        pending = facts_may_come and known.facts is None and known.problem in (None, NO_ANSWER)
+        return known, pending
 
-    def _is_pending(self, known: Known) -> bool:
-        if known.facts is not None or self.pkgtui.store is None or not self.pkgtui.pypi_allowed:
-            return False
-        # Nothing kept yet (no facts, no failure): asked for, or about to be.
-        return known.problem in (None, NO_ANSWER) and (self.facts_pending or not self._facts_done)
+    def _facts_may_come(self) -> bool:
+        """Whether a fetch of PyPI's facts is under way or to come (once a row each, not per row)."""
+        pkgtui = self.pkgtui
+        return (
+            pkgtui.store is not None and pkgtui.pypi_allowed and (self.facts_pending or not self._facts_done)
+        )
 
     def _read_known(self, packages: Sequence[Package]) -> None:
         """The PyPI facts the store keeps for ``packages`` (no request), with usage counts."""
@@ -543,9 +546,10 @@ class CategoryScreen(DataScreen):
         """New rows for what is now known (rows are never changed: the table caches them)."""
         now = self.pkgtui.now()
         rows, keys = self._rows, self.column_keys
+        may_come = self._facts_may_come()
         for index in indices:
             row = rows[index]
-            known, pending = self._known_of(row.package.id)
+            known, pending = self._known_of(row.package.id, may_come)
             if row.keys is not keys or row.known != known or row.pending != pending:
                 fresh = row.with_known(known, now, pending)
                 fresh.keys = keys
@@ -560,6 +564,14 @@ class CategoryScreen(DataScreen):
             self._sort_keys.pop(index, None)
         if self.sort_index in on_facts:
             self._order = None
+
+    def _show_kept_facts(self) -> None:
+        if not self.is_attached or not self.packages:
+            return
+        self._read_known(self.packages)
+        self._remake_rows(range(len(self._rows)))
+        self.apply_view()
+        self._start_facts()
 
     def _start_facts(self) -> None:
         if self.pkgtui.store is not None and self.packages:
