@@ -301,3 +301,24 @@ async def test_pypi_off_asks_nothing_and_shows_dashes_not_failures(store, tmp_pa
         django = cells(table_of(app), "Django")
     assert pypi.requests == []
     assert set(django.values()) == {"–"}
+
+
+async def test_a_category_with_fresh_facts_kept_asks_pypi_nothing(store, tmp_path):
+    answers = every_member_answers()
+    first = FakePyPI(answers)
+    app = facts_app(store, first, CATEGORY, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: not app.screen.facts_pending and app.screen._facts_done)
+    assert "django-otp" in first.requests
+
+    again = FakePyPI(answers)
+    app = facts_app(store, again, CATEGORY, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.screen._facts_done)
+        await settle(pilot)
+        django = cells(table_of(app), "Django")
+        assert django["django-otp"] == "4.2, 5.1–5.2"  # from the store
+        assert "…" not in django.values()
+    assert again.requests == []  # facts and "not on PyPI" both fresh: not one request
