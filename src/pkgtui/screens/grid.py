@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.visual import VisualType
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
@@ -143,6 +144,20 @@ def _shown_of(known: Known | None) -> tuple | None:
     return (shown, known.problem, known.users)
 
 
+class Legend(Static):
+    """The legend under the table: drawn again on every redraw (facts arrive a few at a time),
+    it changes the screen's layout only when its words change."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        if (
+            isinstance(content, Text)
+            and isinstance(self.content, Text)
+            and content.plain == self.content.plain
+        ):
+            return
+        super().update(content, layout=layout)
+
+
 def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
@@ -163,6 +178,8 @@ class GridScreen(DataScreen):
         ),
     ]
     AUTO_FOCUS = "#grid-table"
+    # The legend's last line (the compare screen, a subclass, says something else there).
+    LEGEND_NOTE: ClassVar[str] = WEBSITE_LINE
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),
@@ -206,7 +223,6 @@ class GridScreen(DataScreen):
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
-        self._legend = ""
 
     def compose_body(self) -> ComposeResult:
         self.column_keys = self._column_keys(usage=False)
@@ -217,7 +233,7 @@ class GridScreen(DataScreen):
         yield VirtualTable(
             [TABLE_COLUMNS[key] for key in self.column_keys], empty_text="Loading packages…", id="grid-table"
         )
-        yield Static("", id="grid-legend", markup=False)
+        yield Legend("", id="grid-legend", markup=False)
 
     def on_mount(self) -> None:
         # Opened from home, the grid is known already: its title and description go in the
@@ -685,10 +701,8 @@ class GridScreen(DataScreen):
         if self.table.size.width and (hidden := self.table.hidden_columns()):
             legend += f" · hidden: {hidden_text(hidden, self.table.size.width)}"
         # Neither API serves the grids' feature rows: say where they are, and the key to go there.
-        legend += f"\n{WEBSITE_LINE}"
-        if legend != self._legend:  # the same words: no new layout
-            self._legend = legend
-            self.query_one("#grid-legend", Static).update(Text(legend))
+        legend += f"\n{self.LEGEND_NOTE}"
+        self.query_one("#grid-legend", Static).update(Text(legend))
 
     # -- actions -------------------------------------------------------------------------
 
