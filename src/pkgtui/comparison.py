@@ -8,14 +8,19 @@ on screen (width, alignment) is the table's own ``widgets.Column``, made by the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .api.models import Package
 from .format import format_age, format_count, sparkline
 from .sorting import SortSpec, sorted_items
 from .text import clean
+
+if TYPE_CHECKING:
+    # Only a type here: api.pypi brings httpx, which a warm start must not import early.
+    from .api.pypi import PyPIFacts
 
 
 @dataclass(frozen=True)
@@ -180,3 +185,214 @@ def activity_buckets(counts: Sequence[int], buckets: int) -> list[int]:
         return list(counts)
     size = len(counts) / buckets
     return [sum(counts[round(i * size) : round((i + 1) * size)]) for i in range(buckets)]
+
+
+# -- the columns of PyPI's facts, Users and Score ---------------------------------------------
+#
+# What the website's grid shows and API v4 does not (issue 18): read from PyPI and kept in the
+# store (pkgtui.facts), so they are not Measures of a Package alone. The grid and category
+# screens show them after the comparison columns; ``pkgtui grid`` prints the Measures only.
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a row knows besides its Package: PyPI's facts (None: none kept yet, or none at
+    all, then ``problem`` says why) and the usage count of the local catalogue."""
+
+    facts: PyPIFacts | None = None
+    problem: str | None = None
+    users: int | None = None
+
+
+NOTHING_KNOWN = Known()
+
+
+@dataclass(frozen=True)
+class FactMeasure:
+    """A column over a package and what is :class:`Known` of it; like :class:`Measure`."""
+
+    key: str
+    label: str
+    value: Callable[[Package, Known, datetime], float | str | tuple | None]
+    text: Callable[[Package, Known, datetime], str]
+    higher_is_better: bool | None = None
+    # Whether the column needs PyPI's facts (Users and Score do not).
+    from_pypi: bool = True
+
+
+def _versions_value(versions: Sequence[str]) -> tuple[int, int] | None:
+    """The newest declared version, so "supports the newest Django" sorts first."""
+    from .api.pypi import minor_version_key
+
+    keys = [key for key in map(minor_version_key, versions) if key is not None]
+    return max(keys, default=None)
+
+
+def versions_text(versions: Sequence[str], width: int = 12) -> str:
+    """``4.2–6.0`` (runs, ``3.2, 4.2–5.2`` with gaps); just the span when the runs are wider
+    than ``width``; ``–`` when none are declared."""
+    if not versions:
+        return "–"
+    from .readiness import format_range, format_span
+
+    text = format_range(versions)
+    if len(text) > width:
+        text = format_span(versions)
+    return text or "–"
+
+
+def _django(p: Package, known: Known, now: datetime) -> tuple[int, int] | None:
+    return _versions_value(known.facts.django_versions) if known.facts else None
+
+
+def _python(p: Package, known: Known, now: datetime) -> tuple[int, int] | None:
+    return _versions_value(known.facts.python_versions) if known.facts else None
+
+
+# Trove's development statuses, short enough for a narrow column; 7 (Inactive) sorts last.
+STATUS_WORDS = {1: "Planning", 2: "Pre-Alpha", 3: "Alpha", 4: "Beta", 5: "Stable", 6: "Mature", 7: "Inactive"}
+
+
+def _status(p: Package, known: Known, now: datetime) -> int | None:
+    status = known.facts.development_status if known.facts else None
+    if status is None or status not in STATUS_WORDS:
+        return None
+    return 0 if status == 7 else status
+
+
+def _released(p: Package, known: Known, now: datetime) -> float | None:
+    released = known.facts.released if known.facts else None
+    return released.timestamp() if released is not None else None
+
+
+def package_score(p: Package, known: Known, now: datetime) -> int:
+    """Upstream's score (djangopackages ``package/scores.py``, ``_calculate_score``; see
+    :mod:`pkgtui.scores`): stars, less a tenth per whole three months since the last commit,
+    less 30 % of the stars (at most 1,000) without Python 3 support, floored at -500. Python 3
+    support comes from PyPI's facts; unknown counts as none, as upstream's nullable field does."""
+    from .scores import score
+
+    supports = known.facts.supports_python3 if known.facts else None
+    return score(p.stars, p.last_updated, supports, now)
+
+
+FACT_COLUMNS: tuple[FactMeasure, ...] = (
+    FactMeasure(
+        "django",
+        "Django",
+        _django,
+        lambda p, k, now: versions_text(k.facts.django_versions) if k.facts else "–",
+        True,
+    ),
+    FactMeasure(
+        "python",
+        "Python",
+        _python,
+        lambda p, k, now: versions_text(k.facts.python_versions, 9) if k.facts else "–",
+        True,
+    ),
+    FactMeasure(
+        "license",
+        "License",
+        lambda p, k, now: (k.facts.license or "").casefold() or None if k.facts else None,
+        lambda p, k, now: clean(k.facts.license or "–") if k.facts else "–",
+    ),
+    FactMeasure(
+        "status",
+        "Status",
+        _status,
+        lambda p, k, now: STATUS_WORDS.get(k.facts.development_status or 0, "–") if k.facts else "–",
+        True,
+    ),
+    FactMeasure(
+        "released",
+        "Released",
+        _released,
+        lambda p, k, now: k.facts.released.strftime("%Y-%m-%d") if k.facts and k.facts.released else "–",
+        True,
+    ),
+    FactMeasure(
+        "users", USERS_LABEL, lambda p, k, now: k.users, lambda p, k, now: users_text(k.users), True, False
+    ),
+    FactMeasure(
+        "score", "Score", package_score, lambda p, k, now: f"{package_score(p, k, now):,}", True, False
+    ),
+)
+FACT_KEYS = tuple(measure.key for measure in FACT_COLUMNS)
+
+
+def fact_column(key: str) -> FactMeasure:
+    for candidate in FACT_COLUMNS:
+        if candidate.key == key:
+            return candidate
+    raise KeyError(key)
+
+
+def short_problem(problem: str | None) -> str:
+    """Why a row has no facts, in a few words that fit its Django cell: ``not on PyPI``,
+    ``PyPI 503``, ``PyPI timeout``. "" when there is nothing to say (facts are pending)."""
+    if not problem:
+        return ""
+    from .facts import NO_ANSWER, NO_PYPI_NAME, NOT_ON_PYPI
+
+    if problem == NOT_ON_PYPI:
+        return NOT_ON_PYPI
+    if problem == NO_PYPI_NAME:
+        return "no PyPI name"
+    if problem == NO_ANSWER:
+        return "no answer"
+    lowered = problem.casefold()
+    if status := _HTTP_STATUS.search(problem):
+        return f"PyPI {status.group(1)}"
+    if "limiting" in lowered:
+        return "PyPI 429"
+    if "in time" in lowered or "finish answering" in lowered:
+        return "PyPI timeout"
+    if "connect" in lowered or "connection" in lowered or "request to" in lowered:
+        return "PyPI offline"
+    if "offline" in lowered:
+        return "offline"
+    if "too large" in lowered or "too big" in lowered:
+        return "PyPI too big"
+    return "PyPI error"
+
+
+_HTTP_STATUS = re.compile(r"HTTP ([0-9]{3})")
+
+
+def known_best_values(packages: Sequence[Package], known: Mapping[int, Known], now: datetime) -> BestValues:
+    """:func:`best_values` for the fact columns, with the same rule (no best when all agree)."""
+    best: BestValues = {}
+    for col in FACT_COLUMNS:
+        if col.higher_is_better is None or col.key in ("django", "python", "status"):
+            continue  # the newest version or the latest status is not "best" to compare on
+        values = [
+            v for v in (col.value(p, known.get(p.id, NOTHING_KNOWN), now) for p in packages) if v is not None
+        ]
+        if len(set(values)) > 1:
+            best[col.key] = max(values) if col.higher_is_better else min(values)
+    return best
+
+
+def sort_known(
+    packages: Sequence[Package],
+    known: Mapping[int, Known],
+    key: str,
+    *,
+    reverse: bool | None = None,
+    now: datetime | None = None,
+) -> list[Package]:
+    """:func:`sort_packages` over the comparison columns and the fact columns alike (one sort
+    rule, :mod:`pkgtui.sorting`): numbers best-first by default, unknown values last."""
+    now = now or datetime.now(UTC)
+    if key not in FACT_KEYS:
+        return sort_packages(packages, key, reverse=reverse, now=now)
+    col = fact_column(key)
+    spec: SortSpec[Package] = SortSpec(
+        key,
+        lambda p: col.value(p, known.get(p.id, NOTHING_KNOWN), now),
+        descending=bool(col.higher_is_better),
+        ties_follow=True,
+    )
+    flip = reverse is not None and reverse != spec.descending
+    return sorted_items(packages, spec, reverse=flip, tiebreak=[p.id for p in packages])

@@ -15,6 +15,7 @@ No Textual here, and the HTTP stack is imported only when something must be fetc
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 NOT_ON_PYPI = "not on PyPI"
 NO_PYPI_NAME = "no PyPI name in its djangopackages entry"
+NO_ANSWER = "no answer from PyPI"  # nothing kept: never asked, or not answered yet
 MAX_FETCH = 1000  # PyPI requests one call may make: a bound, and politeness to PyPI
 
 
@@ -44,10 +46,23 @@ class FactsRow:
     problem: str | None  # why there are no facts, or why the last fetch failed
 
 
+# The usual shape of API v4's pypi_url, read without urlsplit: a category screen names thousands
+# of packages before its first frame (~35 µs each through project_name, ~1 µs here). Any other
+# shape goes through project_name; both give the same name (tests/pypi/test_names.py).
+_PLAIN_PYPI_URL = re.compile(
+    r"https?://(?:www\.)?pypi\.(?:org|python\.org)/(?:project|pypi|simple)/"
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?)/?",
+    re.ASCII,
+)
+
+
 def pypi_name_of(package: Package) -> str | None:
+    url = package.pypi_url
+    if isinstance(url, str) and (plain := _PLAIN_PYPI_URL.fullmatch(url)):
+        return re.sub(r"[-_.]+", "-", plain.group(1)).lower()
     from .api.pypi import project_name
 
-    return project_name(package.pypi_url).normalized
+    return project_name(url).normalized
 
 
 def is_fresh(kept: StoredFacts | None, now: float, max_age: float) -> bool:
@@ -162,5 +177,5 @@ def _row(
     else:
         problem = stored.error if stored is not None else None
     if facts is None and problem is None:
-        problem = "PyPI facts not kept (offline)" if offline else "no answer from PyPI"
+        problem = "PyPI facts not kept (offline)" if offline else NO_ANSWER
     return FactsRow(package, pypi_name, facts, problem)

@@ -24,7 +24,9 @@ def synthetic_api(count: int) -> DemoAPI:
     return DemoAPI(packages=catalogue(count), categories=CATEGORIES, grids=[])
 
 
-def column(table: VirtualTable, index: int) -> list[str]:
+def column(table: VirtualTable, label: str) -> list[str]:
+    """The cells of the column titled ``label`` (the columns move as facts are added)."""
+    index = [c.label for c in table.columns].index(label)
     return [str(table.row(i)[index]) for i in range(table.row_count)]
 
 
@@ -107,7 +109,7 @@ async def test_a_sort_chosen_while_loading_holds_for_the_pages_that_come_after(m
         table = screen.query_one("#packages", VirtualTable)
         assert table.row_count == 100
         forks = [p.repo_forks or 0 for p in screen.packages]
-        shown = [as_int(text) for text in column(table, 2)]
+        shown = [as_int(text) for text in column(table, "Forks")]
         assert shown == sorted(forks, reverse=True)
 
 
@@ -116,25 +118,28 @@ async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#packages", VirtualTable)
-        stars = [as_int(s) for s in column(table, 1)]
+        stars = [as_int(s) for s in column(table, "Stars")]
         assert stars == sorted(stars, reverse=True)
         await pilot.press("s")
-        names = column(table, 0)
+        names = column(table, "Package")
         assert names == sorted(names, key=str.casefold)
         await pilot.press("s")
-        forks = [as_int(s) for s in column(table, 2)]
+        forks = [as_int(s) for s in column(table, "Forks")]
         assert forks == sorted(forks, reverse=True)
         await pilot.press("s")
-        dates = column(table, 3)
+        dates = column(table, "Last commit")
         assert dates == sorted(dates, reverse=True)
         await pilot.press("s")
-        commits = [as_int(s) for s in column(table, 4)]
+        commits = [as_int(s) for s in column(table, "52 wk")]
         assert commits == sorted(commits, reverse=True)
         await pilot.press("S")
-        commits = [as_int(s) for s in column(table, 4)]
+        commits = [as_int(s) for s in column(table, "52 wk")]
         assert commits == sorted(commits)
+        await pilot.press("s")  # then Score (upstream's rule: no store, so no PyPI columns)
+        scores = [int(s.replace(",", "")) for s in column(table, "Score")]
+        assert scores == sorted(scores, reverse=True)
         await pilot.press("s")  # back to stars, descending again
-        stars = [as_int(s) for s in column(table, 1)]
+        stars = [as_int(s) for s in column(table, "Stars")]
         assert stars == sorted(stars, reverse=True)
         assert "Stars▼" in table.render_line(0).text
 
@@ -148,14 +153,14 @@ async def test_filter_as_you_type_keeps_the_sort(make_app):
         assert table.row_count == 2000
         await pilot.press("slash", *"auth")
         assert isinstance(app.focused, Input)
-        names = column(table, 0)
+        names = column(table, "Package")
         assert names and all("auth" in name for name in names)
         assert len(names) == len([n for n in range(3, 6001, 3) if n % 10 == 0])
-        stars = [as_int(s) for s in column(table, 1)]
+        stars = [as_int(s) for s in column(table, "Stars")]
         assert stars == sorted(stars, reverse=True)
         assert "of 2,000 packages" in str(screen.query_one("#summary").render())
         await pilot.press(*" 0099")
-        assert column(table, 0) == ["django-auth-00990"]
+        assert column(table, "Package") == ["django-auth-00990"]
         await pilot.press("enter")  # from the filter to the table
         assert app.focused is table
 
@@ -337,12 +342,12 @@ async def test_the_searchable_text_waits_for_the_filter_or_for_the_painted_rows(
         await pilot.press("slash", *"auth")  # filtering while the rest loads
         await pilot.pause()
         assert len(screen._haystacks) == 17
-        names = column(table, 0)
+        names = column(table, "Package")
         assert names and all("auth" in name for name in names)
         transport.gate.set()
         await settle(pilot)
         assert len(screen._haystacks) == 100 and screen.complete
-        names = column(table, 0)
+        names = column(table, "Package")
         assert len(names) == len([n for n in range(3, 301, 3) if n % 10 == 0])
         assert all("auth" in name for name in names)
 

@@ -73,7 +73,9 @@ async def test_s_cycles_the_sort_column_and_S_reverses_it():
         await pilot.press("S")
         assert column_texts(table, "forks") == ["6", "46", "117", "◆460"]
         assert table._labels[COLUMN_KEYS.index("forks")] == "Forks▲"
-        for _ in range(len(COLUMN_KEYS) - COLUMN_KEYS.index("forks")):  # forks -> ... -> name
+        keys = app.screen.column_keys  # the comparison columns, then Score (no store: no facts)
+        assert keys == [*COLUMN_KEYS, "score"]
+        for _ in range(len(keys) - keys.index("forks")):  # forks -> ... -> score -> name
             await pilot.press("s")
         assert app.screen.sort_key == "name"
         assert column_texts(table, "name") == [

@@ -36,7 +36,8 @@ async def synced(local_api, tmp_path):
 
 def _app(server, store: Store, tmp_path, **config):
     client = open_client(server.url, backoff=0.0)
-    settings = replace(Config(api_url=server.url), auto_sync=False, **config)
+    # PyPI off: these tests are about the API's grid, and no test asks the real PyPI.
+    settings = replace(Config(api_url=server.url), auto_sync=False, use_pypi=False, **config)
     app = create_app(
         settings,
         client=client,
@@ -124,15 +125,20 @@ async def test_the_users_column_shows_the_stored_usage_counts(synced, tmp_path):
     async with app.run_test(size=(110, 30)) as pilot:
         await _open_grid(app, pilot)
         table = _table(app)
-        assert table.columns[-1].label == "Users"
+        labels = [column.label for column in table.columns]
+        assert labels[-2:] == ["Users", "Score"]
+        users = labels.index("Users")
         for index, key in enumerate(table.keys):
             count = usage[key]
-            assert str(table.row(index)[-1]) == (f"{count:,}" if count is not None else "–")
-        # Its title is not a sort column: clicking it changes nothing.
-        sort_key = app.screen.sort_key
-        table.post_message(VirtualTable.HeaderClicked(table, len(table.columns) - 1))
+            assert str(table.row(index)[users]).lstrip("◆") == (f"{count:,}" if count is not None else "–")
+        # Its title sorts by it, most used first, unknown counts last.
+        table.post_message(VirtualTable.HeaderClicked(table, users))
         await settle(pilot)
-        assert app.screen.sort_key == sort_key
+        assert app.screen.sort_key == "users"
+        counts = [usage[key] for key in table.keys]
+        known = [count for count in counts if count is not None]
+        assert known == sorted(known, reverse=True)
+        assert counts == known + [None] * (len(counts) - len(known))
 
 
 async def test_without_usage_counts_there_is_no_users_column(synced, tmp_path):

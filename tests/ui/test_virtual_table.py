@@ -138,6 +138,28 @@ def test_a_flexible_column_below_its_min_width_drops_optional_columns_soonest_hi
     assert [i for i, _ in table.column_widths(32)] == [0, 1, 2, 3]
 
 
+def test_a_fitted_flexible_column_takes_what_it_needs_and_leaves_the_rest_to_the_next():
+    columns = [Column("Name", min_width=12), Column("Stars", width=5), Column("Description", min_width=20)]
+    table = VirtualTable(columns)
+    # Unfitted, the two flexible columns share evenly: 60 - 5 - 2 gaps = 53 → 27 / 26.
+    assert table.column_widths(60) == [(0, 27), (1, 5), (2, 26)]
+    table.set_min_width(0, 15, most=15)
+    # Fitted to its longest name (15): the description gets the other 38.
+    assert table.column_widths(60) == [(0, 15), (1, 5), (2, 38)]
+    # Narrow: the name keeps its 15, the description is cut first (40 - 5 - 2 - 15 = 18).
+    assert table.column_widths(40) == [(0, 15), (1, 5), (2, 18)]
+    # A name wider than an even share still gets all it needs; the description the rest.
+    table.set_min_width(0, 30, most=30)
+    assert table.column_widths(60) == [(0, 30), (1, 5), (2, 23)]
+    # Cut at 12 rather than drop Stars, though 18 would show it whole when there is room.
+    table.set_min_width(0, 12, most=18)
+    assert table.column_widths(60) == [(0, 18), (1, 5), (2, 35)]
+    assert table.column_widths(38) == [(0, 12), (1, 5), (2, 19)]
+    # Alone, a fitted column takes the whole row (nothing else would use the rest).
+    alone = VirtualTable([Column("Name", max_width=10), Column("Stars", width=5)])
+    assert alone.column_widths(40) == [(0, 34), (1, 5)]
+
+
 def test_subset_indexes_without_copying_and_finds_values_in_order():
     base = ["a", "b", "c", "d", "e"]
     view = Subset(base, [4, 0, 2])

@@ -8,9 +8,14 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import ClassVar, cast
 
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +24,16 @@ from textual.widgets import Input, Static
 from .. import gc_pauses
 from ..api import APIError, Category, Package
 from ..api.results import Page, Started
+from ..comparison import (
+    FACT_COLUMNS,
+    FACT_KEYS,
+    FAILED_MARK,
+    NOTHING_KNOWN,
+    Known,
+    fact_column,
+    short_problem,
+)
+from ..facts import NO_ANSWER
 from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
 from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
@@ -29,64 +44,145 @@ from .base import DataScreen, Subject
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
+# PyPI's facts arriving are drawn at most this often.
+FACTS_REDRAW_INTERVAL = 0.1
+# The rows whose PyPI facts are asked for when stale, first in the table's order: a category
+# holds up to thousands of packages, and PyPI asks clients to be gentle (r asks again).
+FACTS_MOST = 200
+# The name column is as wide as the longest name, up to NAME_MOST; numbers are dropped before
+# it is cut below NAME_KEPT (a rare longer name is cut, rather than every row losing Django).
+NAME_MOST = 40
+NAME_KEPT = 30
 
 # Every sort puts equal keys in the order of the lower-case names, A–Z, whichever its direction.
 BY_NAME: SortSpec[Package] = SortSpec("name", lambda p: clean(p.display_title).casefold(), column=0)
-SORTS: list[SortSpec[Package]] = [
-    SortSpec("stars", lambda p: p.stars, descending=True, column=1),
-    BY_NAME,  # its keys are the rows' names, made as the rows are (see _sorted)
-    SortSpec("forks", lambda p: p.repo_forks, descending=True, column=2),
-    SortSpec("last commit", lambda p: p.last_updated, descending=True, column=3),
-    SortSpec(
-        "52-week commits", lambda p: p.commits_total if p.commits_over_52 else None, descending=True, column=4
+# The sorts of the package's own columns, by column key, in the order s cycles them; the sorts
+# of PyPI's facts, Users and Score follow (see CategoryScreen._build_sorts).
+BASE_SORTS: dict[str, SortSpec[Package]] = {
+    "stars": SortSpec("stars", lambda p: p.stars, descending=True),
+    "name": BY_NAME,  # its keys are the rows' names, made as the rows are (see _sorted)
+    "forks": SortSpec("forks", lambda p: p.repo_forks, descending=True),
+    "last_commit": SortSpec("last commit", lambda p: p.last_updated, descending=True),
+    "commits": SortSpec(
+        "52-week commits", lambda p: p.commits_total if p.commits_over_52 else None, descending=True
     ),
-]
+}
 
-COLUMNS = [
-    Column("Package", min_width=12),
-    Column("Stars", width=7, align="right"),
-    Column("Forks", width=6, align="right", hide_below=66),
-    Column("Last commit", width=11),
-    Column("52 wk", width=6, align="right"),
-    Column("Activity", width=13, hide_below=96),
-    Column("Description", hide_below=110),
-]
+# Every column the table may have, by key. Name and description first (what a package is and
+# does, from 80 columns: issue 17), the name fitted to the longest name and never cut, the
+# description taking the rest and cut first; then the numbers, dropped as the table narrows,
+# the highest threshold first (a long name drops them sooner). Fixed widths are reserved
+# before any PyPI fact arrives, so facts fill the rows in place.
+TABLE_COLUMNS: dict[str, Column] = {
+    "name": Column("Package", min_width=12),
+    "description": Column("Description", min_width=20, hide_below=60),
+    "stars": Column("Stars", width=7, align="right", hide_below=1),
+    "django": Column("Django", width=14, hide_below=2),  # "✗ no PyPI name" whole
+    "score": Column("Score", width=7, align="right", hide_below=3),
+    "last_commit": Column("Last commit", width=11, hide_below=90),
+    "released": Column("Released", width=10, hide_below=100),
+    "commits": Column("52 wk", width=6, align="right", hide_below=108),
+    "python": Column("Python", width=9, hide_below=118),
+    "license": Column("License", width=12, hide_below=130),
+    "status": Column("Status", width=9, hide_below=140),
+    "users": Column("Users", width=7, align="right", hide_below=148),
+    "forks": Column("Forks", width=6, align="right", hide_below=155),
+    "activity": Column("Activity", width=13, hide_below=170),
+}
+PYPI_KEYS = tuple(measure.key for measure in FACT_COLUMNS if measure.from_pypi)
+PENDING_MARK = "…"
+PENDING_STYLE = Style(dim=True)
+FAILED_STYLE = Style(color="red")
+# Why a row has no facts that is true of the package itself (shown even when PyPI is off).
+PACKAGE_PROBLEMS = frozenset({"not on PyPI", "no PyPI name"})
 
 
-class PackageRow(Sequence[str]):
-    """A package's cells (see :data:`COLUMNS`), formatted when first drawn.
+def column_keys(*, facts: bool, usage: bool) -> list[str]:
+    """The table's columns: PyPI's facts when there is a store to keep them, Users when it
+    knows a usage count, Score always."""
+    keys = ["name", "description", "stars"]
+    keys += ["django"] if facts else []
+    keys += ["score", "last_commit"]
+    keys += ["released"] if facts else []
+    keys += ["commits"]
+    keys += ["python", "license", "status"] if facts else []
+    keys += ["users"] if usage else []
+    return keys + ["forks", "activity"]
+
+
+class PackageRow(Sequence[str | Text]):
+    """A package's cells (one a column key of ``keys``), formatted when first drawn.
 
     Of thousands of rows only a screenful is ever drawn, so counts, dates and sparklines are
     formatted on demand; the cleaned title and description (also searched) are made at once.
+    A row is never changed: new facts make a new row (the table caches lines by row).
     """
 
-    __slots__ = ("_cells", "description", "package", "title")
+    __slots__ = ("_cells", "description", "keys", "known", "now", "package", "pending", "title")
 
-    def __init__(self, package: Package) -> None:
+    def __init__(
+        self,
+        package: Package,
+        keys: Sequence[str] = (),
+        known: Known = NOTHING_KNOWN,
+        now: datetime | None = None,
+        pending: bool = False,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+    ) -> None:
         self.package = package
-        self.title = clean(package.display_title)
-        self.description = clean(package.repo_description)
-        self._cells: tuple[str, ...] | None = None
+        self.keys = keys
+        self.known = known
+        self.now = now
+        self.pending = pending
+        self.title = clean(package.display_title) if title is None else title
+        self.description = clean(package.repo_description) if description is None else description
+        self._cells: tuple[str | Text, ...] | None = None
 
-    def _all(self) -> tuple[str, ...]:
+    def with_known(self, known: Known, now: datetime, pending: bool) -> PackageRow:
+        """This row with other facts (the cleaned texts reused)."""
+        return PackageRow(
+            self.package, self.keys, known, now, pending, title=self.title, description=self.description
+        )
+
+    def _cell(self, key: str) -> str | Text:
+        package = self.package
+        if key == "name":
+            return self.title
+        if key == "description":
+            return self.description
+        if key == "stars":
+            return format_count(package.stars)
+        if key == "forks":
+            return format_count(package.repo_forks)
+        if key == "last_commit":
+            return format_date(package.last_updated)
+        if key == "commits":
+            return format_count(package.commits_total) if package.commits_over_52 else "–"
+        if key == "activity":
+            return sparkline(package.commits_over_52[-13:]) if package.commits_over_52 else ""
+        known = self.known
+        if key in PYPI_KEYS and known.facts is None:
+            # No facts: the Django cell says they are on their way, or why there are none.
+            if key != "django":
+                return ""
+            if self.pending:
+                return Text(PENDING_MARK, style=PENDING_STYLE)
+            problem = short_problem(known.problem)
+            return Text(f"{FAILED_MARK} {problem}", style=FAILED_STYLE) if problem else "–"
+        return fact_column(key).text(package, known, self.now or datetime.now())
+
+    def _all(self) -> tuple[str | Text, ...]:
         if self._cells is None:
-            package = self.package
-            self._cells = (
-                self.title,
-                format_count(package.stars),
-                format_count(package.repo_forks),
-                format_date(package.last_updated),
-                format_count(package.commits_total) if package.commits_over_52 else "–",
-                sparkline(package.commits_over_52[-13:]) if package.commits_over_52 else "",
-                self.description,
-            )
+            self._cells = tuple(self._cell(key) for key in self.keys)
         return self._cells
 
     def __getitem__(self, index):  # int or slice, as a tuple
         return self._all()[index]
 
     def __len__(self) -> int:
-        return len(COLUMNS)
+        return len(self.keys)
 
 
 class CategoryScreen(DataScreen):
@@ -94,6 +190,18 @@ class CategoryScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="category.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="category.reverse_sort"),
+        # Not in the footer: at 60 columns it would push out q; the legend names it instead.
+        Binding(
+            "d",
+            "django_filter",
+            "Django filter (again: older; Esc: off)",
+            show=False,
+            id="category.django_filter",
+        ),
+    ]
+    HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
+        ("click a column title", "sort by it (again: reverse)"),
+        (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -115,12 +223,36 @@ class CategoryScreen(DataScreen):
         self._redraws = RedrawThrottle(self, REDRAW_INTERVAL, self._draw_loading, name="category redraw")
         self._scanned: tuple[int, int] | None = None  # catalogue packages (read, in all) while loading
         self._froze = False  # whether the catalogue was taken out of the collector's scans
+        # The table's columns by key, and the sorts over them (fixed when composed; Users is
+        # added when the store knows usage counts).
+        self.column_keys: list[str] = column_keys(facts=False, usage=False)
+        self.sorts: list[SortSpec[Package]] = []
+        self._longest_name = 0
+        # PyPI's facts and the usage count of each package, read from the store.
+        self.known: dict[int, Known] = {}
+        self.usage: dict[int, int] = {}
+        self.facts_pending = False
+        self._facts_done = False
+        self._refresh_facts = False
+        self._facts_redraws = RedrawThrottle(
+            self, FACTS_REDRAW_INTERVAL, self._facts_arrived, name="category facts redraw"
+        )
+        self._index_of: dict[int, int] = {}  # package id -> its row
+        self._shown: int | None = None  # rows the summary last counted
+        self._declares_any = False  # whether any package here declares a Django version (d)
+        self._asked: list[Package] = []  # the packages whose facts the last fetch asked for
+        # Only packages declaring this Django version (d); None: every package.
+        self.django_filter: str | None = None
 
     def compose_body(self) -> ComposeResult:
+        self.column_keys = column_keys(facts=self.pkgtui.store is not None, usage=False)
+        self._build_sorts()
         yield Static("", id="category-description", markup=False)
         yield LoadProgress(id="progress")
         yield FilterInput("Filter packages (/)", id="filter", leave_to=lambda: self.query_one("#packages"))
-        yield VirtualTable(COLUMNS, empty_text="No packages yet.", id="packages")
+        yield VirtualTable(
+            [TABLE_COLUMNS[key] for key in self.column_keys], empty_text="No packages yet.", id="packages"
+        )
         yield Static("", id="summary", markup=False)
 
     def on_mount(self) -> None:
@@ -171,6 +303,7 @@ class CategoryScreen(DataScreen):
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.shown_from_store = False
+        self._refresh_facts = refresh
         # The catalogue does not depend on the category: when it is needed, its first page is
         # asked for now (or was, by prefetch), so that round trip overlaps the category's own.
         known = None if refresh else self.pkgtui.session.catalogue
@@ -267,7 +400,12 @@ class CategoryScreen(DataScreen):
 
     def _finish_loading(self) -> None:
         self.complete = True
+        self._read_usage()
         self.apply_view()
+        # PyPI's facts after the first paint: reading thousands of rows' facts (and the PyPI
+        # module the store decodes them with) would double the first frame's time; the rows
+        # show … meanwhile, for one frame.
+        self.call_after_refresh(self._show_kept_facts)
         self.call_after_refresh(self._build_haystacks)
         if self.packages:
             self.clear_message()
@@ -286,30 +424,225 @@ class CategoryScreen(DataScreen):
     def _set_packages(self, packages: list[Package]) -> None:
         self.packages = []
         self._rows, self._haystacks, self._names, self._ids = [], [], [], []
+        self._index_of = {}
+        self._longest_name = 0
+        self._shown = None
         self._order = None
         self._sort_keys.clear()
         self._add_packages(packages)
 
     def _add_packages(self, packages: list[Package], redraw: bool = True) -> None:
         """Append rows (a page's worth); the sort order is recomputed when next needed."""
+        now = self.pkgtui.now()
+        longest = self._longest_name
+        may_come = self._facts_may_come()
         for package in packages:
-            row = PackageRow(package)
+            known, pending = self._known_of(package.id, may_come)
+            row = PackageRow(package, self.column_keys, known, now, pending)
+            self._index_of[package.id] = len(self._rows)
             self.packages.append(package)
             self._rows.append(row)
             self._ids.append(package.id)
             self._names.append(row.title.casefold())
+            longest = max(longest, cell_len(row.title))
+        if longest != self._longest_name:
+            self._longest_name = longest
+            self._fit_names()
         for index, keys in self._sort_keys.items():
             if keys is not self._names:  # the names list has grown already
-                keys.extend(SORTS[index].keys(packages))
+                keys.extend(self.sorts[index].keys(packages))
         self._order = None
         if redraw:
             self.apply_view()
+
+    # -- PyPI's facts, usage counts --------------------------------------------------------
+
+    def _build_sorts(self) -> None:
+        """One sort a sortable column, the package's own first (in s order), then the facts;
+        each names its column, so the header shows the arrow. The current sort is kept."""
+        current = self.sorts[self.sort_index].name if self.sorts else None
+        now = self.pkgtui.now()
+        sorts: list[SortSpec[Package]] = []
+        keys = self.column_keys
+        for key, spec in BASE_SORTS.items():
+            sorts.append(replace(spec, column=keys.index(key)))
+        for key in ("django", "score", "released", "python", "license", "status", "users"):
+            if key in keys:
+                sorts.append(self._fact_sort(key, keys.index(key), now))
+        self.sorts = sorts
+        names = [spec.name for spec in sorts]
+        self.sort_index = names.index(current) if current in names else 0
+        self._sort_keys.clear()
+        self._order = None
+
+    def _fact_sort(self, key: str, index: int, now: datetime) -> SortSpec[Package]:
+        measure = fact_column(key)
+        known = self.known
+        return SortSpec(
+            measure.label.casefold(),
+            lambda p: measure.value(p, known.get(p.id, NOTHING_KNOWN), now),
+            descending=bool(measure.higher_is_better),
+            column=index,
+        )
+
+    def _known_of(self, package_id: int, facts_may_come: bool) -> tuple[Known, bool]:
+        """What is known of a package, and whether its facts are still to come (asked for,
+        or about to be: nothing kept, no failure, and ``facts_may_come``)."""
+        known = self.known.get(package_id)
+        if known is None:
+            known = Known(users=self.usage.get(package_id))
+        pending = facts_may_come and known.facts is None and known.problem in (None, NO_ANSWER)
+        return known, pending
+
+    def _facts_may_come(self) -> bool:
+        """Whether a fetch of PyPI's facts is under way or to come (once a row each, not per row)."""
+        pkgtui = self.pkgtui
+        return (
+            pkgtui.store is not None and pkgtui.pypi_allowed and (self.facts_pending or not self._facts_done)
+        )
+
+    def _read_known(self, packages: Sequence[Package]) -> None:
+        """The PyPI facts the store keeps for ``packages`` (no request), with usage counts."""
+        store = self.pkgtui.store
+        if store is None:
+            return
+        from ..facts import stored_rows
+
+        allowed = self.pkgtui.pypi_allowed
+        known = self.known
+        for row in stored_rows(store, packages, offline=not allowed):
+            problem = row.problem
+            # PyPI off or offline: a fetch's failure says nothing, a dash says there is nothing.
+            if not allowed and short_problem(problem) not in PACKAGE_PROBLEMS:
+                problem = None
+            known[row.package.id] = Known(row.facts, problem, self.usage.get(row.package.id))
+        self._declares_any = any(k.facts is not None and k.facts.django_versions for k in known.values())
+
+    def _read_usage(self) -> None:
+        """The usage counts the store knows: a Users column when there is any."""
+        store = self.pkgtui.store
+        if store is None or not self.packages:
+            return
+        self.usage = store.usage_counts(p.id for p in self.packages)
+        if not self.usage:
+            return
+        self.known = {key: replace(known, users=self.usage.get(key)) for key, known in self.known.items()}
+        keys = column_keys(facts=True, usage=True)
+        if keys != self.column_keys:
+            self.column_keys = keys
+            self.query_one("#packages", VirtualTable).columns = [TABLE_COLUMNS[key] for key in keys]
+            self._fit_names()
+            self._build_sorts()
+            self._update_labels()
+        self._remake_rows(range(len(self._rows)))
+
+    def _fit_names(self) -> None:
+        """The name is never cut while a number can go instead; the description gets the rest."""
+        longest = self._longest_name
+        table = self.query_one("#packages", VirtualTable)
+        table.set_min_width(0, max(12, min(NAME_KEPT, longest)), most=max(12, min(NAME_MOST, longest)))
+
+    def _remake_rows(self, indices: Iterable[int]) -> None:
+        """New rows for what is now known (rows are never changed: the table caches them)."""
+        now = self.pkgtui.now()
+        rows, keys = self._rows, self.column_keys
+        may_come = self._facts_may_come()
+        for index in indices:
+            row = rows[index]
+            known, pending = self._known_of(row.package.id, may_come)
+            if row.keys is not keys or row.known != known or row.pending != pending:
+                fresh = row.with_known(known, now, pending)
+                fresh.keys = keys
+                rows[index] = fresh
+        # Sorted on a fact: its keys are read again.
+        on_facts = [
+            i
+            for i, spec in enumerate(self.sorts)
+            if spec.column is not None and keys[spec.column] in FACT_KEYS
+        ]
+        for index in on_facts:
+            self._sort_keys.pop(index, None)
+        if self.sort_index in on_facts:
+            self._order = None
+
+    def _show_kept_facts(self) -> None:
+        if not self.is_attached or not self.packages:
+            return
+        self._read_known(self.packages)
+        self._remake_rows(range(len(self._rows)))
+        self.apply_view()
+        self._start_facts()
+
+    def _start_facts(self) -> None:
+        if self.pkgtui.store is not None and self.packages:
+            self.fetch_facts(refresh=self._refresh_facts)
+        self._refresh_facts = False
+
+    @work(exclusive=True, group="facts", exit_on_error=False)
+    async def fetch_facts(self, refresh: bool = False) -> None:
+        """Ask PyPI for the stale facts of the first FACTS_MOST rows in the table's order (all
+        of theirs with ``refresh``); each answer is kept in the store as it arrives, and the
+        rows are redrawn from the store in place, at most every FACTS_REDRAW_INTERVAL. None is
+        asked when every one is fresh."""
+        packages = [self.packages[i] for i in self._sorted()[:FACTS_MOST]]
+        self._asked = packages
+        self.facts_pending = True
+        try:
+            await self.pkgtui.fetch_pypi_facts(
+                packages, refresh=refresh, on_result=lambda _result: self._facts_redraws.request()
+            )
+        finally:
+            self.facts_pending = False
+            self._facts_done = True
+            self._facts_redraws.cancel()
+            self._facts_arrived()
+
+    def _facts_arrived(self) -> None:
+        # Only the rows asked for can have changed: a few hundred, not the whole category.
+        asked = self._asked
+        self._read_known(asked)
+        index_of = self._index_of
+        self._remake_rows([index_of[p.id] for p in asked if p.id in index_of])
+        self.apply_view()
+
+    def _django_versions(self, package_id: int) -> tuple[str, ...]:
+        facts = self.known.get(package_id, NOTHING_KNOWN).facts
+        return facts.django_versions if facts is not None else ()
+
+    def declared_django_versions(self) -> list[str]:
+        """The Django versions any package here declares on PyPI, newest first."""
+        from ..api.pypi import minor_version_key
+
+        versions = {v for known in self.known.values() if known.facts for v in known.facts.django_versions}
+        return sorted(versions, key=lambda v: minor_version_key(v) or (0, 0), reverse=True)
+
+    def action_django_filter(self) -> None:
+        """Only the packages declaring a Django version: the newest declared here first, each
+        press the next older one, then all packages again."""
+        versions = self.declared_django_versions()
+        if not versions:
+            self.django_filter = None
+            self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
+        elif self.django_filter in versions:
+            index = versions.index(self.django_filter) + 1
+            self.django_filter = versions[index] if index < len(versions) else None
+        else:
+            self.django_filter = versions[0]
+        self.apply_view()
+
+    def action_back(self) -> None:
+        # Esc clears the Django filter first, as it clears a filter box's text.
+        if self.django_filter is not None:
+            self.django_filter = None
+            self.apply_view()
+            return
+        super().action_back()
 
     # -- sorting and filtering -------------------------------------------------------------
 
     @property
     def sort(self) -> SortSpec[Package]:
-        return SORTS[self.sort_index]
+        return self.sorts[self.sort_index]
 
     @property
     def descending(self) -> bool:
@@ -328,7 +661,11 @@ class CategoryScreen(DataScreen):
         query = self.query_one("#filter", Input).value
         if query.strip():
             self._build_haystacks()
-        return self._filter_memo(self._sorted(), self._haystacks, query)
+        shown = self._filter_memo(self._sorted(), self._haystacks, query)
+        if self.django_filter is not None:
+            version, packages = self.django_filter, self.packages
+            shown = [i for i in shown if version in self._django_versions(packages[i].id)]
+        return shown
 
     def _build_haystacks(self) -> None:
         """The searchable text of every row, for those that have none yet. Only a filter
@@ -346,7 +683,11 @@ class CategoryScreen(DataScreen):
         shown = self.visible_indices()
         table = self.query_one("#packages", VirtualTable)
         query = self.query_one("#filter", Input).value.strip()
-        if query:
+        if self.django_filter is not None and not shown:
+            table.set_empty_text(
+                f"No package here declares Django {self.django_filter} — d: the next version, Esc: all."
+            )
+        elif query:
             table.set_empty_text(f"No package matches {query!r}.")
         else:
             table.set_empty_text(
@@ -357,19 +698,36 @@ class CategoryScreen(DataScreen):
 
     def _update_summary(self, shown: int | None = None) -> None:
         total = len(self.packages)
-        shown = total if shown is None else shown
+        if shown is not None:
+            self._shown = shown
+        shown = total if self._shown is None else min(self._shown, total)
         count = count_of(shown, total)
         more = "" if self.complete else " so far"
+        if self.django_filter is not None:
+            more += f" declare Django {self.django_filter} (d: next, Esc: all)"
         text = f"{count}{more} · sorted by {self.sort.name} {sort_arrow(self.descending)}"
+        if self.facts_pending:
+            text += f" · {PENDING_MARK} asking PyPI"
+        elif self.django_filter is None and self._declares_any:
+            text += " · d: by Django"
+        table = self.query_one("#packages", VirtualTable)
+        if table.size.width and (hidden := table.hidden_columns()):
+            text += " · hidden: " + _fitted_list(hidden, self.size.width - 2 - len(text) - len(" · hidden: "))
         # One line whose size never changes: no need to re-lay out the screen on each keystroke.
         self.query_one("#summary", Static).update(text, layout=False)
 
+    def on_resize(self) -> None:
+        # The columns a width hides are named on the summary line: after the table's new size.
+        self.call_after_refresh(self._update_summary)
+
     def _update_labels(self) -> None:
-        labels = sort_labels([c.label for c in COLUMNS], self.sort.column, self.descending)
+        labels = sort_labels(
+            [TABLE_COLUMNS[key].label for key in self.column_keys], self.sort.column, self.descending
+        )
         self.query_one("#packages", VirtualTable).set_labels(labels)
 
     def action_cycle_sort(self) -> None:
-        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.sort_index = (self.sort_index + 1) % len(self.sorts)
         self.reverse = False
         self._resort()
 
@@ -384,7 +742,7 @@ class CategoryScreen(DataScreen):
 
     @on(VirtualTable.HeaderClicked, "#packages")
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
-        for index, spec in enumerate(SORTS):
+        for index, spec in enumerate(self.sorts):
             if spec.column == event.column:
                 if index == self.sort_index:
                     self.action_reverse_sort()
@@ -416,6 +774,15 @@ class CategoryScreen(DataScreen):
         if package.repo_url and is_web_url(package.repo_url):
             return package.repo_url
         return self.pkgtui.site_url(f"/packages/p/{package.slug}/") if package.slug else None
+
+
+def _fitted_list(labels: list[str], room: int) -> str:
+    """``labels`` joined, as many as fit ``room`` cells, then how many more (one line)."""
+    for count in range(len(labels), 0, -1):
+        text = ", ".join(labels[:count]) + (f" and {len(labels) - count} more" if count < len(labels) else "")
+        if len(text) <= room:
+            return text
+    return f"{len(labels)} columns"
 
 
 def _scanning_text(category: Category) -> str:

@@ -147,6 +147,7 @@ class CompareScreen(GridScreen):
         self._draw()
         if not self.slugs:  # after _draw, which says "No packages loaded." for an empty grid
             self.table.set_empty_text("The compare list is empty: m on a package, anywhere, marks it.")
+        self._start_facts()  # PyPI's facts for the marked packages, as the grid screen asks them
 
     # -- the list ------------------------------------------------------------------------
 

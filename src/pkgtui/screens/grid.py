@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.visual import VisualType
 from textual.widgets import Input, Static
 
 from ..api import APIError, Grid, Package
@@ -26,19 +27,21 @@ from ..api.results import Fetched, Started
 from ..comparison import (
     BEST_MARK,
     COLUMN_KEYS,
-    COLUMNS,
+    FACT_COLUMNS,
     FAILED_MARK,
+    NOTHING_KNOWN,
     STALE_MARK,
-    USERS_LABEL,
     BestValues,
+    Known,
     activity_buckets,
     best_values,
     column,
-    is_best,
-    next_sort_key,
-    sort_packages,
-    users_text,
+    fact_column,
+    known_best_values,
+    short_problem,
+    sort_known,
 )
+from ..facts import NO_ANSWER
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
 from ..sorting import sort_labels
@@ -54,29 +57,48 @@ ACTIVITY_CELLS = 13
 NAME_MOST = 40
 # How long arrivals are gathered before the table is redrawn (many rows arrive at once).
 REDRAW_DELAY = 0.05
+# The Django column: "3.2, 4.2–5.2", or why a member has no facts ("not on PyPI").
+FACTS_WIDTH = 14
+# How long facts arriving from PyPI are gathered before the rows are redrawn in place.
+FACTS_REDRAW_DELAY = 0.1
 # Members read from the cache before the first frame, at most. Each read holds the event loop
 # ~0.15 ms; a larger grid loads in the worker instead, drawn as its members arrive.
 CACHED_DRAW_MOST = 300
 
-# The table column of each comparison measure: a short label, fixed widths (room for the
-# sort arrow but in Last commit), and the width below which a column is dropped so narrow
-# terminals keep the most telling ones.
+# The table column of each comparison measure and fact: a short label, fixed widths (room for
+# the sort arrow but in Last commit), reserved before any fact arrives so the table is never
+# re-laid out, and the width below which a column is dropped. The thresholds follow the order
+# in which a Django developer asks (is it used, does it support my Django, is it maintained,
+# when was it released...), each about the room the columns before it take beside a
+# 24-cell name; a longer name drops them sooner, the highest threshold first.
 TABLE_COLUMNS: dict[str, Column] = {
     "name": Column("Name", None, min_width=12),
-    "version": Column("Version", 9),
-    "stars": Column("Stars", 8, align="right"),
-    "forks": Column("Forks", 7, align="right", hide_below=70),
-    "last_commit": Column("Last commit", 11),
-    "activity": Column("Activity 52w", ACTIVITY_CELLS, hide_below=90),
-    "commits": Column("Commits", 8, align="right", hide_below=64),
-    "participants": Column("People", 7, align="right", hide_below=76),
+    "version": Column("Version", 9, hide_below=87),
+    "stars": Column("Stars", 8, align="right", hide_below=1),
+    "forks": Column("Forks", 7, align="right", hide_below=153),
+    "last_commit": Column("Last commit", 11, hide_below=66),
+    "activity": Column("Activity 52w", ACTIVITY_CELLS, hide_below=167),
+    "commits": Column("Commits", 8, align="right", hide_below=137),
+    "participants": Column("People", 7, align="right", hide_below=145),
+    # A failed fetch's few words ("not on PyPI", "PyPI 503") fit the Django cell.
+    "django": Column("Django", FACTS_WIDTH, hide_below=2),
+    "python": Column("Python", 9, hide_below=97),
+    "license": Column("License", 12, hide_below=110),
+    "status": Column("Status", 9, hide_below=120),
+    "released": Column("Released", 11, hide_below=78),  # room for the best mark
+    # Shown when the local catalogue knows a usage count (see comparison.users_text).
+    "users": Column("Users", 7, align="right", hide_below=128),
+    "score": Column("Score", 7, align="right", hide_below=3),
 }
-# Shown after the comparison columns when a usage count is known (see comparison.users_text).
-USERS_COLUMN = Column(USERS_LABEL, 7, align="right", hide_below=80)
+# Why a row has no facts that is true of the package, not of a fetch (see comparison.short_problem).
+PACKAGE_PROBLEMS = frozenset({"not on PyPI", "no PyPI name"})
+PYPI_KEYS = tuple(measure.key for measure in FACT_COLUMNS if measure.from_pypi)
 
 BEST_STYLE = Style(bold=True, color="green")
 STALE_STYLE = Style(color="yellow")
 FAILED_STYLE = Style(color="red")
+PENDING_STYLE = Style(dim=True)
+PENDING_MARK = "…"  # facts asked of PyPI, not yet answered
 
 
 WEBSITE = "https://djangopackages.org"
@@ -90,6 +112,52 @@ def grid_page_url(slug: str) -> str | None:
     return f"{WEBSITE}/grids/g/{slug}/" if _SLUG.fullmatch(slug) else None
 
 
+def hidden_text(labels: list[str], width: int) -> str:
+    """The hidden columns' labels, as many as fit about one line of ``width``, then how many
+    more: the legend must not push the rows off a small terminal."""
+    room = max(20, width - 16)
+    shown: list[str] = []
+    used = 0
+    for index, label in enumerate(labels):
+        if shown and used + len(label) + 2 > room:
+            return f"{', '.join(shown)} and {len(labels) - index} more (wider shows them)"
+        shown.append(label)
+        used += len(label) + 2
+    return f"{', '.join(shown)} (wider shows them)"
+
+
+def _shown_of(known: Known | None) -> tuple | None:
+    """What a row shows of ``known``: compared on each draw, so not the whole release history."""
+    if known is None:
+        return None
+    facts = known.facts
+    shown = None
+    if facts is not None:
+        shown = (
+            facts.django_versions,
+            facts.python_versions,
+            facts.license,
+            facts.development_status,
+            facts.released,
+            facts.supports_python3,
+        )
+    return (shown, known.problem, known.users)
+
+
+class Legend(Static):
+    """The legend under the table: drawn again on every redraw (facts arrive a few at a time),
+    it changes the screen's layout only when its words change."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        if (
+            isinstance(content, Text)
+            and isinstance(self.content, Text)
+            and content.plain == self.content.plain
+        ):
+            return
+        super().update(content, layout=layout)
+
+
 def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
@@ -100,6 +168,14 @@ class GridScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="grid.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="grid.reverse_sort"),
+        # Not in the footer: at 60 columns it would push out q; the legend names it instead.
+        Binding(
+            "d",
+            "django_filter",
+            "Django filter (again: older; Esc: off)",
+            show=False,
+            id="grid.django_filter",
+        ),
     ]
     AUTO_FOCUS = "#grid-table"
     # The legend's last line (the compare screen, a subclass, says something else there).
@@ -110,6 +186,7 @@ class GridScreen(DataScreen):
         (STALE_MARK, "stale: no commit for a year or more"),
         (FAILED_MARK, "this package could not be loaded"),
         ("o / y", "open / copy this grid's page on djangopackages.org (its feature comparison)"),
+        (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -133,17 +210,30 @@ class GridScreen(DataScreen):
         self._heading: tuple[str, str] | None = None  # (title, description) on screen
         # Usage counts ("Users") the local catalogue knows, by package id: a column when any.
         self.usage: dict[int, int] = {}
+        # PyPI's facts (and the usage count) of each member, read from the store.
+        self.known: dict[int, Known] = {}
+        self.facts_pending = False  # a fetch of PyPI's facts is under way
+        self._facts_done = False  # a fetch of PyPI's facts has ended (what is missing stays so)
+        self._facts_redraws = RedrawThrottle(
+            self, FACTS_REDRAW_DELAY, self._facts_arrived, gather=True, name="grid facts redraw"
+        )
+        self._refresh_facts = False  # the next fetch of facts ignores what is kept (r)
+        # Only packages declaring this Django version (d); None: every package.
+        self.django_filter: str | None = None
+        # The table's columns, by key: fixed when the screen is composed (facts need a store).
+        self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
 
     def compose_body(self) -> ComposeResult:
+        self.column_keys = self._column_keys(usage=False)
         yield Static(Text("Loading grid…"), id="grid-title")
         yield Static("", id="grid-description", markup=False)
         yield FilterInput("/ filter packages", id="filter", leave_to=lambda: self.table)
         yield LoadProgress(id="grid-progress")
         yield VirtualTable(
-            [TABLE_COLUMNS[col.key] for col in COLUMNS], empty_text="Loading packages…", id="grid-table"
+            [TABLE_COLUMNS[key] for key in self.column_keys], empty_text="Loading packages…", id="grid-table"
         )
-        yield Static("", id="grid-legend", markup=False)
+        yield Legend("", id="grid-legend", markup=False)
 
     def on_mount(self) -> None:
         # Opened from home, the grid is known already: its title and description go in the
@@ -160,6 +250,18 @@ class GridScreen(DataScreen):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#grid-table", VirtualTable)
+
+    def _column_keys(self, *, usage: bool) -> list[str]:
+        """The comparison columns; PyPI's facts when there is a store to keep them in; Users
+        when the store knows a usage count; the Score always (upstream's rule needs stars and
+        the last commit, and counts unknown Python 3 support as none)."""
+        keys = list(COLUMN_KEYS)
+        if self.pkgtui.store is not None:
+            keys += PYPI_KEYS
+        if usage:
+            keys.append("users")
+        keys.append("score")
+        return keys
 
     # -- loading -------------------------------------------------------------------------
 
@@ -219,6 +321,7 @@ class GridScreen(DataScreen):
     @work(exclusive=True, group="grid", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.shown_from_store = False
+        self._refresh_facts = refresh
         # r while a stale grid is being revalidated: this load replaces that one.
         self.workers.cancel_group(self, "grid-revalidate")
         client = self.pkgtui.client
@@ -293,6 +396,7 @@ class GridScreen(DataScreen):
         self._show_grid(grid)
         self.packages = {package.id: package for package in packages}
         self.pkgtui.session.add_packages(packages)
+        self._read_usage()
         self._loaded()
         return True
 
@@ -328,9 +432,54 @@ class GridScreen(DataScreen):
         store = self.pkgtui.store
         usage = store.usage_counts(self.packages) if store is not None else {}
         self.usage = usage
-        columns = [TABLE_COLUMNS[col.key] for col in COLUMNS] + ([USERS_COLUMN] if usage else [])
-        if len(columns) != len(self.table.columns):
-            self.table.columns = columns  # labels follow in _draw_labels
+        keys = self._column_keys(usage=bool(usage))
+        if keys != self.column_keys:
+            self.column_keys = keys
+            self.table.columns = [TABLE_COLUMNS[key] for key in keys]  # labels follow in _draw_labels
+        self._read_known()
+
+    def _read_known(self) -> None:
+        """Each member's PyPI facts from the store (no request), with its usage count."""
+        store = self.pkgtui.store
+        if store is None:
+            self.known = {key: Known(users=users) for key, users in self.usage.items()}
+            return
+        from ..facts import stored_rows
+
+        offline = not self.pkgtui.pypi_allowed
+        rows = stored_rows(store, list(self.packages.values()), offline=offline)
+        self.known = {
+            row.package.id: Known(row.facts, row.problem, self.usage.get(row.package.id)) for row in rows
+        }
+
+    # -- PyPI's facts ----------------------------------------------------------------------
+
+    def _start_facts(self) -> None:
+        if self.pkgtui.store is not None and self.packages:
+            self.fetch_facts(refresh=self._refresh_facts)
+        self._refresh_facts = False
+
+    @work(exclusive=True, group="facts", exit_on_error=False)
+    async def fetch_facts(self, refresh: bool = False) -> None:
+        """Ask PyPI for the members' facts that are stale in the store (all with ``refresh``),
+        the rows on screen first; each answer is kept in the store as it arrives, and the rows
+        are redrawn from the store in place, a few answers at a time. None asked when every
+        member's facts are fresh: then nothing is requested."""
+        packages = self._ordered(list(self.packages.values()), self.pkgtui.now())
+        self.facts_pending = True
+        try:
+            await self.pkgtui.fetch_pypi_facts(
+                packages, refresh=refresh, on_result=lambda _result: self._facts_redraws.request()
+            )
+        finally:
+            self.facts_pending = False
+            self._facts_done = True
+            self._facts_redraws.cancel()
+            self._facts_arrived()
+
+    def _facts_arrived(self) -> None:
+        self._read_known()
+        self._draw()
 
     def _loaded(self) -> None:
         """Everything has arrived (or failed): say so and draw the rows."""
@@ -343,6 +492,7 @@ class GridScreen(DataScreen):
         else:
             self.clear_message()
         self._draw()
+        self._start_facts()
 
     def _show_missing(self) -> None:
         self._heading = None
@@ -368,34 +518,44 @@ class GridScreen(DataScreen):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def _ordered(self, packages: list[Package], now: datetime) -> list[Package]:
+        return sort_known(packages, self.known, self.sort_key, reverse=self.sort_reverse, now=now)
+
     def _draw(self) -> None:
         self._redraws.cancel()  # drawn now: a redraw that was due has nothing left to show
         now = self.pkgtui.now()
         query = self.query_one("#filter", Input).value
-        packages = self._matching(list(self.packages.values()), query)
-        ordered = sort_packages(packages, self.sort_key, reverse=self.sort_reverse, now=now)
-        # Best among all the grid's packages, so filtering does not move the stars.
-        best = best_values(list(self.packages.values()), now)
+        packages = self._declaring(self._matching(list(self.packages.values()), query))
+        ordered = self._ordered(packages, now)
+        # Best among all the grid's packages, so filtering does not move the marks.
+        members = list(self.packages.values())
+        best = best_values(members, now) | known_best_values(members, self.known, now)
         rows = [self._cells(p, best, now) for p in ordered]
         keys: list[Hashable] = [p.id for p in ordered]
-        failures = list(self.failures.items())
+        failures = list(self.failures.items()) if self.django_filter is None else []
         # A failed member is found by its id or slug, with the rule of every filter.
         for index in filter_indices([haystack(clean(str(key))) for key, _ in failures], query):
             key, error = failures[index]
-            rows.append(self._failed_cells(key, error) + ([Text("")] if self.usage else []))
+            rows.append(self._failed_cells(key, error))
             keys.append(failed_key(key))
         # Names are never cut while a number column can go instead: the longest of all the
         # grid's (not only the filtered ones, so a filter does not reshuffle the columns).
         longest = max((self._name_width(p, now) for p in self.packages.values()), default=0)
-        self.table.set_min_width(COLUMN_KEYS.index("name"), max(12, min(NAME_MOST, longest)))
+        self.table.set_min_width(self.column_keys.index("name"), max(12, min(NAME_MOST, longest)))
         self.table.set_rows(rows, keys)
         if self._progress is not None:
             done, total = self._progress
             self.query_one("#grid-progress", LoadProgress).update_progress(done, total, "packages")
         if self.grid is not None and not rows:
-            self.table.set_empty_text(
-                f"No package matches '{clean(query.strip())}'." if query.strip() else "No packages loaded."
-            )
+            if self.django_filter is not None:
+                empty = (
+                    f"No package here declares Django {self.django_filter} — d: the next version, Esc: all."
+                )
+            elif query.strip():
+                empty = f"No package matches '{clean(query.strip())}'."
+            else:
+                empty = "No packages loaded."
+            self.table.set_empty_text(empty)
         self._draw_labels()
         self._draw_legend(len(ordered))
 
@@ -414,6 +574,17 @@ class GridScreen(DataScreen):
         texts = [self._haystack(p) for p in packages]
         return [packages[i] for i in filter_indices(texts, query)]
 
+    def _declaring(self, packages: list[Package]) -> list[Package]:
+        """Those of ``packages`` whose PyPI classifiers declare the Django filter's version."""
+        version = self.django_filter
+        if version is None:
+            return packages
+        return [p for p in packages if version in self._django_versions(p)]
+
+    def _django_versions(self, package: Package) -> tuple[str, ...]:
+        facts = self.known.get(package.id, NOTHING_KNOWN).facts
+        return facts.django_versions if facts is not None else ()
+
     def _haystack(self, package: Package) -> str:
         cached = self._haystacks.get(package.id)
         if cached is None or cached[0] is not package:
@@ -426,12 +597,14 @@ class GridScreen(DataScreen):
 
     def _cells(self, package: Package, best: BestValues, now: datetime) -> list[Text]:
         """The row of ``package``; the same list as last time when nothing it shows changed."""
-        # What a row shows besides the package itself: its best marks, staleness and age.
+        known = self.known.get(package.id)
+        # What a row shows besides the package itself: its best marks, staleness, age, facts.
         shown = (
-            tuple(is_best(col, package, best, now) for col in COLUMNS),
+            tuple(key in best and self._value(key, package, now) == best[key] for key in self.column_keys),
             package.is_stale(now),
             column("last_commit").text(package, now),
-            self.usage.get(package.id) if self.usage else False,
+            _shown_of(known),
+            self._is_pending(known),
         )
         cached = self._cell_cache.get(package.id)
         if cached is not None and cached[0] is package and cached[1] == shown:
@@ -440,52 +613,93 @@ class GridScreen(DataScreen):
         self._cell_cache[package.id] = (package, shown, cells)
         return cells
 
+    def _value(self, key: str, package: Package, now: datetime) -> object:
+        if key in COLUMN_KEYS:
+            return column(key).value(package, now)
+        return fact_column(key).value(package, self.known.get(package.id, NOTHING_KNOWN), now)
+
+    def _is_pending(self, known: Known | None) -> bool:
+        """Whether a row's facts are still to come: asked of PyPI (or about to be), none kept."""
+        if self.pkgtui.store is None or not self.pkgtui.pypi_allowed:
+            return False
+        if known is None:
+            return True  # not read from the store yet
+        if known.facts is not None:
+            return False
+        # Nothing kept yet (no facts, no failure): asked for, or about to be.
+        return known.problem == NO_ANSWER and (self.facts_pending or not self._facts_done)
+
     def _build_cells(self, package: Package, best: BestValues, now: datetime) -> list[Text]:
+        known = self.known.get(package.id, NOTHING_KNOWN)
+        pending = self._is_pending(self.known.get(package.id))
         cells: list[Text] = []
-        for col in COLUMNS:
-            if col.key == "name":
-                cell = Text(col.text(package, now))
+        for key in self.column_keys:
+            if key == "name":
+                cell = Text(column(key).text(package, now))
                 if package.is_stale(now):
                     cell = Text.assemble((f"{STALE_MARK} ", STALE_STYLE), cell)
-            elif col.key == "activity":
+            elif key == "activity":
                 counts = package.commits_over_52
                 cell = Text(sparkline(activity_buckets(counts, ACTIVITY_CELLS)) if counts else "no data")
+            elif key in COLUMN_KEYS:
+                cell = Text(column(key).text(package, now))
+            elif key in PYPI_KEYS and known.facts is None:
+                # No facts: the Django cell says why (briefly), or that they are on their way.
+                if key != "django":
+                    cell = Text("")
+                elif pending:
+                    cell = Text(PENDING_MARK, style=PENDING_STYLE)
+                elif self._says_why(problem := short_problem(known.problem)):
+                    cell = Text(f"{FAILED_MARK} {problem}", style=FAILED_STYLE)
+                else:
+                    cell = Text("–")  # PyPI is off or offline and nothing is kept: nothing to say
             else:
-                cell = Text(col.text(package, now))
-            if is_best(col, package, best, now):
+                cell = Text(fact_column(key).text(package, known, now))
+            if key in best and self._value(key, package, now) == best[key]:
                 cell = Text.assemble((BEST_MARK, BEST_STYLE), (cell.plain, BEST_STYLE))
             cells.append(cell)
-        if self.usage:
-            cells.append(Text(users_text(self.usage.get(package.id))))
         return cells
 
-    @staticmethod
-    def _failed_cells(key: int | str, error: APIError) -> list[Text]:
+    def _says_why(self, problem: str) -> bool:
+        """Whether a row without facts says why: always for what is true of the package
+        itself (no PyPI name, not on PyPI); a failed fetch only while PyPI may be asked (off
+        or offline, a dash says there is nothing, as for a package never fetched)."""
+        return bool(problem) and (self.pkgtui.pypi_allowed or problem in PACKAGE_PROBLEMS)
+
+    def _failed_cells(self, key: int | str, error: APIError) -> list[Text]:
         message = Text(
             f"{FAILED_MARK} package {clean(str(key))} failed: {clean(error.message)}", style=FAILED_STYLE
         )
-        return [message] + [Text("") for _ in COLUMNS[1:]]
+        return [message] + [Text("") for _ in self.column_keys[1:]]
 
     def _direction_descending(self) -> bool:
-        col = column(self.sort_key)
-        return self.sort_reverse if self.sort_reverse is not None else bool(col.higher_is_better)
+        if self.sort_reverse is not None:
+            return self.sort_reverse
+        if self.sort_key in COLUMN_KEYS:
+            return bool(column(self.sort_key).higher_is_better)
+        return bool(fact_column(self.sort_key).higher_is_better)
 
     def _draw_labels(self) -> None:
-        labels = [TABLE_COLUMNS[col.key].label for col in COLUMNS] + ([USERS_LABEL] if self.usage else [])
-        self.table.set_labels(
-            sort_labels(labels, COLUMN_KEYS.index(self.sort_key), self._direction_descending())
-        )
+        labels = [TABLE_COLUMNS[key].label for key in self.column_keys]
+        index = self.column_keys.index(self.sort_key) if self.sort_key in self.column_keys else None
+        self.table.set_labels(sort_labels(labels, index, self._direction_descending()))
 
     def _draw_legend(self, shown: int) -> None:
         self._shown = shown
         total = len(self.packages)
         count = count_of(shown, total)
         sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
+        if self.django_filter is not None:
+            count += f" declare Django {self.django_filter} (d: next, Esc: all)"
         legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
-        if self.failures:
+        if self.failures or any(k.facts is None and k.problem for k in self.known.values()):
             legend += f" · {FAILED_MARK} failed"
+        if self.facts_pending:
+            legend += f" · {PENDING_MARK} asking PyPI"
+        elif self.django_filter is None and self.declared_django_versions():
+            legend += " · d: by Django version"
         if self.table.size.width and (hidden := self.table.hidden_columns()):
-            legend += f" · hidden: {', '.join(hidden)} (wider shows them)"
+            legend += f" · hidden: {hidden_text(hidden, self.table.size.width)}"
         # Neither API serves the grids' feature rows: say where they are, and the key to go there.
         legend += f"\n{self.LEGEND_NOTE}"
         self.query_one("#grid-legend", Static).update(Text(legend))
@@ -493,7 +707,9 @@ class GridScreen(DataScreen):
     # -- actions -------------------------------------------------------------------------
 
     def action_cycle_sort(self) -> None:
-        self.sort_key = next_sort_key(self.sort_key)
+        keys = self.column_keys
+        index = keys.index(self.sort_key) if self.sort_key in keys else -1
+        self.sort_key = keys[(index + 1) % len(keys)]
         self.sort_reverse = None
         self._draw()
 
@@ -503,14 +719,45 @@ class GridScreen(DataScreen):
 
     @on(VirtualTable.HeaderClicked, "#grid-table")
     def _sort_by_header(self, event: VirtualTable.HeaderClicked) -> None:
-        if event.column >= len(COLUMNS):
-            return  # Users: known for some packages only, so not a sort column
-        key = COLUMNS[event.column].key
+        if event.column >= len(self.column_keys):
+            return
+        key = self.column_keys[event.column]
         if key == self.sort_key:
             self.action_reverse_sort()
         else:
             self.sort_key, self.sort_reverse = key, None
             self._draw()
+
+    def declared_django_versions(self) -> list[str]:
+        """The Django versions any member's PyPI classifiers declare, newest first."""
+        from ..api.pypi import minor_version_key
+
+        versions = {v for p in self.packages.values() for v in self._django_versions(p)}
+        return sorted(versions, key=lambda v: minor_version_key(v) or (0, 0), reverse=True)
+
+    def action_django_filter(self) -> None:
+        """Only the packages declaring a Django version: the newest declared here first, each
+        press the next older one, then all packages again."""
+        versions = self.declared_django_versions()
+        if not versions:
+            self.django_filter = None
+            self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
+            self._draw()
+            return
+        if self.django_filter in versions:
+            index = versions.index(self.django_filter) + 1
+            self.django_filter = versions[index] if index < len(versions) else None
+        else:
+            self.django_filter = versions[0]
+        self._draw()
+
+    def action_back(self) -> None:
+        # Esc clears the Django filter first, as it clears a filter box's text.
+        if self.django_filter is not None:
+            self.django_filter = None
+            self._draw()
+            return
+        super().action_back()
 
     def _filter_changed(self) -> None:
         self._draw()

@@ -73,6 +73,9 @@ class Column:
 
     ``hide_below``: the column is dropped when the table is narrower than this, so narrow
     terminals lose the least important columns instead of truncating every one.
+    ``max_width``: a flexible column grows no wider than this, and leaves the rest to the
+    other flexible ones (a name column wide enough for the longest name, the description
+    beside it taking what is left).
     """
 
     label: str
@@ -80,6 +83,7 @@ class Column:
     align: Literal["left", "right"] = "left"
     min_width: int = 8
     hide_below: int = 0
+    max_width: int | None = None
 
 
 class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
@@ -232,12 +236,15 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
-    def set_min_width(self, column: int, width: int) -> None:
+    def set_min_width(self, column: int, width: int, *, most: int | None = None) -> None:
         """The width below which flexible ``column`` drops optional columns rather than be cut
-        (see column_widths): e.g. the longest name in the rows."""
-        if self.columns[column].min_width == width:
+        (see column_widths): e.g. the longest name in the rows. ``most``: the widest it grows
+        (its ``max_width``, e.g. the longest name), so other flexible columns get the rest."""
+        current = self.columns[column]
+        max_width = current.max_width if most is None else max(width, most)
+        if current.min_width == width and current.max_width == max_width:
             return
-        self.columns[column] = replace(self.columns[column], min_width=width)
+        self.columns[column] = replace(current, min_width=width, max_width=max_width)
         self._line_cache.clear()
         self.refresh()
 
@@ -341,8 +348,33 @@ class VirtualTable(ReusingScrollBars, ScrollView, can_focus=True):
             shown.remove(optional.pop())
         spare = spare_of(shown)
         widths: dict[int, int] = {}
-        for n, i in enumerate(flexible):
-            share = spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
+        # A flexible column whose even share is more than it wants (its max_width) takes what
+        # it wants; one whose share is less than it needs (its min_width: a name not to cut)
+        # takes what it needs; the others share the rest evenly. The last one always takes
+        # the rest, so the row is never left short.
+        sharing = list(flexible)
+        if len(sharing) > 1 and sum(self.columns[i].min_width for i in sharing) > spare:
+            # Not room for every one's min_width: the first columns (the name) get theirs.
+            for i in sharing[:-1]:
+                widths[i] = max(1, min(self.columns[i].min_width, spare - 1))
+                spare = max(0, spare - widths[i])
+            sharing = sharing[-1:]
+        while len(sharing) > 1:
+            share = spare // len(sharing)
+            columns = self.columns
+            pinned = [
+                (i, most) for i in sharing if (most := columns[i].max_width) is not None and most <= share
+            ]
+            if not pinned:
+                pinned = [(i, columns[i].min_width) for i in sharing if columns[i].min_width > share]
+            if not pinned:
+                break
+            for i, wanted in pinned[: len(sharing) - 1]:
+                widths[i] = max(1, min(wanted, spare - (len(sharing) - 1)))
+                spare -= widths[i]
+                sharing.remove(i)
+        for n, i in enumerate(sharing):
+            share = spare // len(sharing) + (1 if n < spare % len(sharing) else 0)
             widths[i] = max(1, share)
         for i in shown:
             widths.setdefault(i, self.columns[i].width or 1)
