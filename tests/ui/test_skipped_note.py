@@ -49,3 +49,28 @@ async def test_a_screen_notes_what_its_lists_left_out(tmp_path):
         app.screen.note_skipped(0)
         await pilot.pause()
         assert "unreadable" not in str(app.screen.query_one(SourceLine).render())
+
+
+async def test_home_says_how_many_of_the_apis_items_it_left_out(tmp_path):
+    api = DemoAPI()
+    api.categories.append("not a category")
+    api.grids.extend([None, 7])
+    app, _ = _app(None, tmp_path, api=api)  # no store: home asks the API
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one(SourceLine).render())
+        assert line.endswith("· 3 unreadable items left out"), line
+        assert app.screen.query_one("#categories").row_count == len(api.categories) - 1
+
+
+async def test_a_category_says_how_many_packages_it_left_out(tmp_path):
+    from pkgtui.target import StartTarget
+
+    api = DemoAPI()
+    api.packages.extend(["not a package", 12])
+    app, _ = _app(None, tmp_path, api=api)
+    app.target = StartTarget("category", "apps")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one(SourceLine).render())
+        assert line.endswith("· 2 unreadable packages left out"), line

@@ -81,6 +81,12 @@ class Fetched(Generic[T]):
     error: APIError | None = None
 
 
+def skipped_count(items: object) -> int:
+    """How many unreadable items ``items`` left out: an :class:`ItemList`'s ``skipped``, else
+    0 (a plain list, e.g. one read from the store, which keeps only what was read)."""
+    return items.skipped if isinstance(items, ItemList) else 0
+
+
 @dataclass(frozen=True, slots=True)
 class ResponseInfo:
     """Where a response came from, for the status line."""

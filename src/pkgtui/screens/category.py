@@ -346,11 +346,14 @@ class CategoryScreen(DataScreen):
         assert pages is not None
 
         self.show_loading(_scanning_text(category))
-        scanned = 0
+        scanned = skipped = 0
         everything: list[Package] = []
         self._stop_redraws()  # one left from a load that was cancelled: this one starts afresh
         try:
             async for page in pages:
+                skipped += page.skipped  # items the client could not read, left out
+                if page.skipped:
+                    self.note_skipped(skipped, "packages")
                 scanned += len(page.items)
                 everything.extend(page.items)
                 session.add_packages(page.items)

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Category, Grid, Package, SearchResult
+from ..api.results import skipped_count
 from ..filtering import filter_order, haystack
 from ..format import format_count
 from ..sorting import natural_key
@@ -75,6 +76,9 @@ class HomeScreen(DataScreen):
         # Each category's package count from the local catalogue, when one is synced.
         self._store_counts: dict[int, int | None] = {}
         self._capped = False  # whether the API's search stopped at its cap
+        # Unreadable items the API's lists and search answer left out (said on the status line).
+        self._skipped_lists = 0
+        self._skipped_results = 0
         self._has_yours = False  # whether there is anything of the user's to list
         # The user's lists as shown: (kind, slug) -> title, for b and m on their rows.
         self._yours: dict[Hashable, Subject] = {}
@@ -253,6 +257,9 @@ class HomeScreen(DataScreen):
         except APIError as error:
             self.show_error(error)
             return
+        # The lists come without the items that could not be read: the status line says how many.
+        self._skipped_lists = skipped_count(categories) + skipped_count(grids)
+        self.note_skipped(self._skipped_lists + self._skipped_results)
         self._show(categories, grids)
         query = self.query_text
         if query and (refresh or self._searched_for != query):
@@ -370,6 +377,8 @@ class HomeScreen(DataScreen):
         if self.message.kind == "error":
             self.clear_message()
         self._searched_for = query
+        self._skipped_results = skipped_count(results)
+        self.note_skipped(self._skipped_lists + self._skipped_results)
         self._set_results(results, query)
 
     def _set_results(

@@ -336,9 +336,12 @@ class ReadinessScreen(DataScreen):
         # Grouped by status, each group in the selection's order (most starred first).
         ranked = sorted(enumerate(classified), key=lambda item: (order[item[1][1]], item[0]))
         shown = [(row, status) for _, (row, status) in ranked if self.shown_status in (None, status)]
-        self.table.set_rows(
-            [self._cached_cells(row, status) for row, status in shown], [row.package.id for row, _ in shown]
-        )
+        cells = [self._cached_cells(row, status) for row, status in shown]
+        self.table.set_rows(cells, [row.package.id for row, _ in shown])
+        # Names whole while another column can go instead (the note is cut first), as on the
+        # category and grid screens; up to 30 kept, up to 40 when there is room.
+        longest = max((len(str(row[1])) for row in cells), default=16)
+        self.table.set_min_width(1, max(16, min(30, longest)), most=max(16, min(40, longest)))
         store = self.pkgtui.store
         label = "Python" if self.product == "python" else "Django"
         title = f"{label} {self.release} readiness of {selection_label(self.selection, store)}"
