@@ -183,10 +183,23 @@ async def test_unknown_category_says_not_found(make_app):
         await settle(pilot)
         message = app.screen.query_one("#message", MessageBox)
         assert message.kind == "error"
-        assert message.text == "no category 'no-such-category' on demo.pkgtui.invalid — check the name or id"
+        assert message.text == (
+            "No category “no-such-category” on demo.pkgtui.invalid — check the slug or id (home lists them)."
+        )
+        # The error alone: no filter box and empty table under it.
+        assert not any(app.screen.query_one(s).display for s in ("#filter", "#packages", "#summary"))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_empty_category_says_so_once(make_app):
+    app, _ = make_app(target=StartTarget("category", "frameworks"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#message", MessageBox).kind != "empty"
+        assert app.screen.query_one("#message", MessageBox).text == ""
+        assert app.screen.query_one("#packages", VirtualTable).empty_text == "This category has no packages."
 
 
 async def test_error_mid_catalogue_keeps_partial_rows_and_r_retries(make_app):

@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from .. import gc_pauses
-from ..api import APIError, Category, Package
+from ..api import APIError, Category, NotFound, Package
 from ..api.results import Page, Started
 from ..comparison import (
     FACT_COLUMNS,
@@ -332,9 +332,17 @@ class CategoryScreen(DataScreen):
             self.show_loading(f"Loading category {self.key!r}…")
         try:
             category = await (self.take_early("category") or client.category(self.key, refresh=refresh))
+        except NotFound:
+            # Nothing to filter or list: the error alone, not an empty table under it.
+            self._show_list(False)
+            self.show_error(
+                f"No category “{clean(self.key)}” on {client.host} — check the slug or id (home lists them)."
+            )
+            return
         except APIError as error:
             self.show_error(error)
             return
+        self._show_list(True)
         self._set_category(category)
         self.complete = False  # first: the emptied table says "No packages yet.", not "none"
         self._set_packages([])
@@ -410,11 +418,14 @@ class CategoryScreen(DataScreen):
         # show … meanwhile, for one frame.
         self.call_after_refresh(self._show_kept_facts)
         self.call_after_refresh(self._build_haystacks)
-        if self.packages:
-            self.clear_message()
-        else:
-            self.show_empty("This category has no packages.")
+        # An empty category is said once, by the table ("This category has no packages.").
+        self.clear_message()
         self._update_summary()
+
+    def _show_list(self, shown: bool) -> None:
+        """The filter, the table and the summary line: hidden when there is no category."""
+        for selector in ("#filter", "#packages", "#summary"):
+            self.query_one(selector).display = shown
 
     def _set_category(self, category: Category) -> None:
         self.category = category
