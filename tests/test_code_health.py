@@ -38,7 +38,10 @@ def test_ruff_format_changes_nothing():
 
 
 def test_mypy_is_clean_on_src():
-    result = _run(BIN / "mypy", "--no-incremental")  # files and settings: pyproject's [tool.mypy]
+    # Files and settings: pyproject's [tool.mypy]. Incremental, with mypy's cache in .mypy_cache
+    # (ignored by git): a run after a change re-checks what the change reaches, ~1 s, not 7-20 s
+    # for everything; mypy checks each cached module against its file, so a stale cache cannot hide an error.
+    result = _run(BIN / "mypy", "--incremental", "--cache-dir", ROOT / ".mypy_cache")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

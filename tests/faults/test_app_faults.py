@@ -48,13 +48,19 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # -- building and reading the app -------------------------------------------------------------------
 
 
+SETTLE_ROUNDS = 10  # a bound: no chain of workers in the app is this long
+
+
 async def settle(pilot) -> None:
-    """Let workers finish and the screen redraw. A worker cancelled by a newer one (a retry,
-    a second search) is how exclusive workers are meant to behave, not a failure."""
+    """Let workers finish and the screen redraw: pause until a pause leaves no worker running
+    (waiting on the workers, not a fixed number of pauses). A worker cancelled by a newer one
+    (a retry, a second search) is how exclusive workers are meant to behave, not a failure."""
     from textual.worker import WorkerCancelled
 
-    for _ in range(3):
+    for _ in range(SETTLE_ROUNDS):
         await pilot.pause()
+        if not pilot.app.workers:
+            return
         try:
             await pilot.app.workers.wait_for_complete()
         except WorkerCancelled:
@@ -92,11 +98,15 @@ def hostile_app(target: StartTarget | None = None) -> tuple[PkgtuiApp, Recorder]
     return build(open_client(api.base_url, transport=api.transport(), backoff=0.0), target)
 
 
+# The client shares the event loop with Textual, which a busy machine (the suite runs four
+# workers on two cores) can hold for seconds: a timeout that is not the fault under test must be
+# long enough never to fire. It costs nothing: a server that answers is not waited out.
+ANSWER_TIMEOUT = 10.0
+
+
 def http_app(
-    server: LocalAPI, target: StartTarget | None = None, timeout: float = 2.0
+    server: LocalAPI, target: StartTarget | None = None, timeout: float = ANSWER_TIMEOUT
 ) -> tuple[PkgtuiApp, Recorder]:
-    # The client shares the event loop with Textual, which can hold it for a moment on a
-    # busy machine: a timeout much below a second would fire without any fault.
     client = open_client(server.url, timeout=timeout, backoff=0.0)
     return build(client, target, Config(api_url=server.url))
 
@@ -390,7 +400,7 @@ async def fault_then_recover(server: LocalAPI, name: str, fault: ClientFault) ->
     for action in fault.actions():
         server.faults.add(action, path=path)
     # Faults that are about time get a shorter timeout, so the tests stay quick.
-    app, recorder = http_app(server, target, timeout=1.0 if fault.error == "Timeout" else 2.0)
+    app, recorder = http_app(server, target, timeout=1.0 if fault.error == "Timeout" else ANSWER_TIMEOUT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, screen_type)

@@ -71,12 +71,21 @@ def make_app() -> Callable[..., PkgtuiApp]:
     return make
 
 
+# A worker's answer may start another worker (a page starts the next); no chain in the app is
+# longer than this, and a bound keeps a worker that restarts itself from hanging the test.
+SETTLE_ROUNDS = 10
+
+
 async def settle(pilot) -> None:
-    """Let workers finish and the screen redraw."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let workers finish and the screen redraw: pause until a pause leaves no worker running.
+
+    Waits on the workers themselves rather than a fixed number of pauses, so a screen that is
+    already still costs one pause, and a longer chain of workers is still waited out."""
+    for _ in range(SETTLE_ROUNDS):
+        await pilot.pause()
+        if not pilot.app.workers:
+            return
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
