@@ -89,6 +89,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot, condition: Callable[[], bool], limit: float = 10.0) -> None:
+    """Pause in short steps until ``condition()`` holds; fail after ``limit`` seconds. For what
+    a timer brings about: a fixed pause long enough for a busy machine is long everywhere."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"not so after {limit} s: {condition}"
+        await pilot.pause(0.02)
+
+
 async def open_while_held(
     pilot, transport: SwitchableTransport, kind: str, key: str, held_path: str
 ) -> asyncio.Event:

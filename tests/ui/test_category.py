@@ -16,7 +16,7 @@ from pkgtui.screens.home import HomeScreen
 from pkgtui.target import StartTarget
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 
-from .conftest import open_while_held, settle
+from .conftest import open_while_held, settle, wait_until
 from .synthetic import CATEGORIES, catalogue
 
 
@@ -283,7 +283,8 @@ async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_i
 ):
     import pkgtui.screens.category as category_screen
 
-    monkeypatch.setattr(category_screen, "REDRAW_INTERVAL", 0.6)
+    # Long enough that even a busy machine reads the second page before the interval is up.
+    monkeypatch.setattr(category_screen, "REDRAW_INTERVAL", 1.5)
     app, transport = make_app(api=synthetic_api(150), target=StartTarget("category", "apps"), page_size=50)
     third_page = asyncio.Event()
     answer = transport.handle_async_request
@@ -295,17 +296,20 @@ async def test_a_page_that_comes_sooner_than_the_redraw_interval_is_drawn_when_i
 
     transport.handle_async_request = hold_the_third_page  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.2)
+        # Newest first: the first page is ids 150..101, the second 100..51 (every third an app).
+        first, second = (len([n for n in ids if n % 3 == 0]) for ids in (range(101, 151), range(51, 101)))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, CategoryScreen) and len(app.screen.packages) == first + second,
+        )
         screen = app.screen
         assert isinstance(screen, CategoryScreen)
         table = screen.query_one("#packages", VirtualTable)
         progress = screen.query_one("#progress", LoadProgress)
-        # Newest first: the first page is ids 150..101, the second 100..51 (every third an app).
-        first, second = (len([n for n in ids if n % 3 == 0]) for ids in (range(101, 151), range(51, 101)))
         # The second page came within the interval: read, but not drawn yet.
         assert len(screen.packages) == first + second
         assert (table.row_count, progress.label) == (first, "50 / 150 packages scanned")
-        await pilot.pause(0.6)
+        await wait_until(pilot, lambda: table.row_count != first)
         # The interval is up: drawn, while the third page is still on its way.
         assert (table.row_count, progress.label) == (first + second, "100 / 150 packages scanned")
         assert not screen.complete
