@@ -251,10 +251,21 @@ def cached_app(cache_file) -> tuple:
     """A grid-7 app whose answers go through an on-disk cache in ``cache_file``."""
     api = DemoAPI()
     transport = ScriptedTransport(api)
-    client = open_client(api.base_url, transport=CachingTransport(transport, cache_file), backoff=0.0)
+    caching = CachingTransport(transport, cache_file)
+    transport.caching = caching  # for wait_for_the_cache
+    client = open_client(api.base_url, transport=caching, backoff=0.0)
     app = create_app(Config(demo=True), client=client, target=GRID_7, clock=lambda: FIXED_NOW)
     app.cursor_blink = False
     return app, transport
+
+
+def wait_for_the_cache(transport) -> None:
+    """The cache opens its database in a thread as the app is built, usually before the first
+    lookup; on a busy machine (the suite's parallel workers) it can take longer than the first
+    frame, which then shows "Loading…". Tests of the first frame from the cache wait for it."""
+    opening = transport.caching._opening
+    if opening is not None:
+        opening.result(timeout=30)
 
 
 def record_grid_frames(app) -> list[tuple[int, str]]:
@@ -281,6 +292,7 @@ async def test_a_grid_fresh_in_the_cache_opens_complete_in_its_first_frame(tmp_p
 
     app, transport = cached_app(cache_file)
     frames = record_grid_frames(app)
+    wait_for_the_cache(transport)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert table_of(app).keys == [TWO_FACTOR, OTP, STRONGHOLD, TWOSTEP]
