@@ -98,7 +98,7 @@ def hostile_app(target: StartTarget | None = None) -> tuple[PkgtuiApp, Recorder]
     return build(open_client(api.base_url, transport=api.transport(), backoff=0.0), target)
 
 
-# The client shares the event loop with Textual, which a busy machine (the suite runs four
+# The client shares the event loop with Textual, which a busy machine (the suite runs six
 # workers on two cores) can hold for seconds: a timeout that is not the fault under test must be
 # long enough never to fire. It costs nothing: a server that answers is not waited out.
 ANSWER_TIMEOUT = 10.0
