@@ -22,6 +22,7 @@ class InMemoryClient:
 
     def __init__(self) -> None:
         self.listeners: list = []
+        self.cache = None  # no HTTP cache: nothing for the app to hand over to its store
 
     async def categories(self, refresh: bool = False) -> list[Category]:
         return [Category(id=i, title=title, slug=title.lower()) for i, title in enumerate(TITLES, start=1)]
