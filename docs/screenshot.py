@@ -8,6 +8,8 @@ so the picture changes only when the screen does.
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
 from pkgtui.app import create_app
 from pkgtui.config import Config
+from pkgtui.store import Store, sync_catalogue
 from pkgtui.target import StartTarget
 
 OUT = Path(__file__).with_name("screenshot.svg")
@@ -25,7 +28,27 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 async def main() -> None:
     api = DemoAPI()
     client = open_client(api.base_url, transport=api.transport(), backoff=0.0)
-    app = create_app(Config(demo=True), client=client, target=StartTarget("grid", "7"), clock=lambda: NOW)
+    with tempfile.TemporaryDirectory() as scratch:
+        # A synced catalogue (in a scratch file) and the demo's PyPI facts, as a user has them
+        # after the first start: the picture shows the fact columns and the score.
+        store = Store(Path(scratch) / "catalogue.sqlite")
+        async with open_client(api.base_url, transport=api.transport(), backoff=0.0) as syncing:
+            await sync_catalogue(syncing, store, usage=False)
+        _, pypi = Config(demo=True).pypi_source()
+        app = create_app(
+            replace(Config(demo=True), auto_sync=False),
+            client=client,
+            target=StartTarget("grid", "7"),
+            clock=lambda: NOW,
+            store=store,
+            pypi_transport=pypi,
+        )
+        await _shoot(app)
+        store.close()
+    print(f"wrote {OUT}")
+
+
+async def _shoot(app) -> None:
     app.cursor_blink = False
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(3):
@@ -33,7 +56,6 @@ async def main() -> None:
             await app.workers.wait_for_complete()
         await pilot.pause()
         OUT.write_text(app.export_screenshot(title="pkgtui: a djangopackages.org grid"))
-    print(f"wrote {OUT}")
 
 
 if __name__ == "__main__":
