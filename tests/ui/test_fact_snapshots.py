@@ -13,8 +13,8 @@ from pkgtui.target import StartTarget
 from .conftest import settle
 from .facts_app import FakePyPI, facts_app, make_store
 
-SIZES = [(200, 50), (100, 30), (80, 24)]
-IDS = ["200x50", "100x30", "80x24"]
+SIZES = [(200, 50), (100, 30), (80, 24), (60, 20)]  # the four sizes every screen is checked at
+IDS = ["200x50", "100x30", "80x24", "60x20"]
 
 
 async def _facts_settled(pilot) -> None:

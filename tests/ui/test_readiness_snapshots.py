@@ -12,8 +12,8 @@ from pkgtui.screens.readiness import ReadinessScreen
 from .conftest import settle
 from .test_readiness_screen import GRID7, HeldPyPI, make_app, synced_store
 
-SIZES = [(100, 30), (80, 24), (60, 20)]
-IDS = ["100x30", "80x24", "60x20"]
+SIZES = [(200, 50), (100, 30), (80, 24), (60, 20)]  # the four sizes every screen is checked at
+IDS = ["200x50", "100x30", "80x24", "60x20"]
 
 
 def readiness_app(tmp_path, selection: str, failures: dict[str, int] | None = None):

@@ -12,7 +12,7 @@ from pkgtui.target import StartTarget
 
 from .conftest import settle
 
-SIZES = [(100, 30), (80, 24), (60, 20)]
+SIZES = [(200, 50), (100, 30), (80, 24), (60, 20)]  # the four sizes every screen is checked at
 
 
 async def _settled(pilot) -> None:

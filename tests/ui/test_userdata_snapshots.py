@@ -13,7 +13,7 @@ from tests.conftest import FIXED_NOW
 from .conftest import settle
 from .test_userdata_screens import make
 
-SIZES = [(100, 30), (80, 24), (60, 20)]
+SIZES = [(200, 50), (100, 30), (80, 24), (60, 20)]  # the four sizes every screen is checked at
 
 
 def _saved(path) -> UserDataFile:
@@ -37,7 +37,7 @@ def test_home_with_bookmarks_and_recent(tmp_path, snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
-@pytest.mark.parametrize("size", SIZES[:2], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_compare_screen(tmp_path, snap_compare, size):
     _saved(tmp_path / "userdata.json")
     app, _ = make(tmp_path / "userdata.json")
