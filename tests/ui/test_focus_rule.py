@@ -16,6 +16,7 @@ SCREENS = [
     ("category", "1", "filter"),
     ("grid", "7", "filter"),
     ("package", "django-otp", "participants-filter"),
+    ("compare", "", "filter"),  # the compare list: a grid screen of the user's marks
 ]
 
 
