@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.visual import VisualType
 from textual.widgets import Input, Static
 
@@ -164,6 +165,16 @@ def failed_key(key: int | str) -> str:
 
 class GridScreen(DataScreen):
     """One grid's packages side by side."""
+
+    class MemberRevalidated(Message):
+        """A member's newer copy, fetched in the background (the store's grid was old)."""
+
+        def __init__(self, package: Package) -> None:
+            super().__init__()
+            self.package = package
+
+    class Revalidated(Message):
+        """The background refresh of a stored grid has ended: every member has arrived."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="grid.sort"),
@@ -417,12 +428,22 @@ class GridScreen(DataScreen):
         members = await self._members(grid, refresh=False)
         try:
             async for fetched in members:
-                if fetched.value is not None and fetched.value != self.packages.get(fetched.value.id):
-                    self.packages[fetched.value.id] = fetched.value
-                    self.pkgtui.session.add_packages([fetched.value])
-                    self._redraws.request()
+                if fetched.value is not None:
+                    self.post_message(self.MemberRevalidated(fetched.value))
         finally:
             await members.aclose()
+        self.post_message(self.Revalidated())
+
+    @on(MemberRevalidated)
+    def _member_revalidated(self, event: MemberRevalidated) -> None:
+        package = event.package
+        if package != self.packages.get(package.id):
+            self.packages[package.id] = package
+            self.pkgtui.session.add_packages([package])
+            self._redraws.request()  # in place, a few members at a time
+
+    @on(Revalidated)
+    def _revalidated(self) -> None:
         self._read_usage()
         self._draw()
 

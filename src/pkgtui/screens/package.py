@@ -24,6 +24,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -68,6 +69,13 @@ class NavList(OptionList):
 
 class PackageScreen(DataScreen):
     """Everything known about one package."""
+
+    class Revalidated(Message):
+        """A newer copy of the package shown, fetched in the background (the store's was old)."""
+
+        def __init__(self, package: Package) -> None:
+            super().__init__()
+            self.package = package
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_order", "Sort", id="package.participants_order"),
@@ -208,7 +216,12 @@ class PackageScreen(DataScreen):
             package = await self.pkgtui.client.package(self.key)
         except APIError:
             return
-        store = self.pkgtui.store
+        self.post_message(self.Revalidated(package))
+
+    @on(Revalidated)
+    def _revalidated(self, event: Revalidated) -> None:
+        """The worker's answer, drawn in place and kept (when it differs from what is shown)."""
+        package, store = event.package, self.pkgtui.store
         if self.package is None or package == self.package or store is None:
             return
         self._keep(store, package)
