@@ -300,6 +300,19 @@ class CategoryScreen(DataScreen):
         self.shown_from_store = True
         return True
 
+    def action_refresh(self) -> None:
+        """``r``: shown from the synced catalogue, the catalogue is synced again in the
+        background (the screen reads every package either way, and the sync keeps them in the
+        store, where the next screen finds them) and redrawn in place when it commits; PyPI's
+        facts are asked again too. Else the API's pages, as before the first sync."""
+        app = self.pkgtui
+        if self.shown_from_store and app.catalogue_synced() and not app.config.offline:
+            app.sync_catalogue()
+            self._refresh_facts = True
+            self._start_facts()
+            return
+        super().action_refresh()
+
     @work(exclusive=True, group="category", exit_on_error=False)
     async def load(self, refresh: bool = False) -> None:
         self.shown_from_store = False
