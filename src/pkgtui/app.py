@@ -117,6 +117,7 @@ class PkgtuiApp(App[int]):
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
+        self.history_warned = False  # a history that cannot be written is said once a run
         self._saved_theme: str | None = None
         self._long_lived_frozen = False
         self._refreeze_timer: Timer | None = None

@@ -314,3 +314,17 @@ async def test_on_home_b_takes_the_grid_or_search_hit_under_the_cursor_and_a_rec
         await settle(pilot)
         assert isinstance(app.screen, GridScreen) and app.screen.grid is not None
         assert app.screen.grid.id == 7
+
+
+async def test_a_history_that_cannot_be_written_is_said_once_a_run(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    app, _ = make(blocker / "userdata.json", StartTarget("package", "django-otp"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("django-two-factor-auth", "django-stronghold"):  # two more visits
+            app.open_screen("package", key)
+            await settle(pilot)
+            await app.workers.wait_for_complete()
+        said = [m for m in messages(app) if "history" in m]
+        assert len(said) == 1 and said[0].startswith("Visits are not kept in the history"), said

@@ -392,7 +392,10 @@ class DataScreen(Screen):
             try:
                 store.record_visit(subject.kind, subject.slug, subject.title)
             except UserDataError as error:
-                message = f"The visit was not kept in the history: {error}"
+                if app.history_warned:  # said once a run: the next visit would fail alike
+                    return
+                app.history_warned = True
+                message = f"Visits are not kept in the history: {error}"
                 app.call_from_thread(app.notify, message, title="Your data", severity="warning", markup=False)
 
         app.run_worker(record, thread=True, group="history", exit_on_error=False)
