@@ -328,3 +328,17 @@ async def test_a_history_that_cannot_be_written_is_said_once_a_run(tmp_path):
             await app.workers.wait_for_complete()
         said = [m for m in messages(app) if "history" in m]
         assert len(said) == 1 and said[0].startswith("Visits are not kept in the history"), said
+
+
+async def test_on_a_package_b_on_its_grid_list_bookmarks_that_grid_and_m_still_marks_the_package(tmp_path):
+    app, _ = make(tmp_path / "userdata.json", StartTarget("package", "django-otp"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")  # to the grid list
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#package-grids")
+        await pilot.press("b", "m")
+        await settle(pilot)
+        data = app.user_data.read()
+        assert [(b.kind, b.slug) for b in data.bookmarks] == [("grid", "grid-7")]
+        assert list(data.compare) == ["django-otp"]

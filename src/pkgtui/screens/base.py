@@ -358,6 +358,8 @@ class DataScreen(Screen):
 
     def action_mark_compare(self) -> None:
         subject = self.subject()
+        if subject is not None and subject.kind != "package":
+            subject = self.screen_subject()  # a grid under the cursor: the screen's package, if any
         if subject is None or subject.kind != "package":
             self.notify("Only packages go on the compare list: put the cursor on one.", timeout=3)
             return

@@ -496,6 +496,19 @@ class PackageScreen(DataScreen):
     def screen_subject(self) -> Subject | None:
         return Subject.of_package(self.package) if self.package is not None else None
 
+    def subject(self) -> Subject | None:
+        """With the cursor on the grid list, ``b`` takes that grid; else the package."""
+        grids = self.query_one("#package-grids", NavList)
+        if self.focused is grids and grids.highlighted is not None:
+            option_id = grids.get_option_at_index(grids.highlighted).id or ""
+            if option_id.startswith("grid-"):
+                key = option_id.removeprefix("grid-")
+                store = self.pkgtui.store
+                grid = self.pkgtui.session.find_grid(key) or (store.grid(key) if store is not None else None)
+                if grid is not None and grid.slug:
+                    return Subject.of_grid(grid)
+        return self.screen_subject()
+
     def focused_url(self) -> str | None:
         links = self.query_one("#package-links", NavList)
         if self.focused is links and links.highlighted is not None:
