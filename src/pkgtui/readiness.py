@@ -110,6 +110,22 @@ def format_span(versions: Sequence[str]) -> str:
     return _run_text([keys[0], keys[-1]])
 
 
+def newest_first(versions: Iterable[str]) -> list[str]:
+    """Each version once, newest first (``6.0``, ``5.2``, ``4.2``); unreadable ones last."""
+    return sorted(set(versions), key=lambda v: minor_version_key(v) or (0, 0), reverse=True)
+
+
+def next_filter(current: str | None, versions: Sequence[str]) -> str | None:
+    """The Django filter after ``current`` for the grid and category key ``d``: the newest of
+    ``versions`` (newest first) first, then each older one, then None (all packages)."""
+    if not versions:
+        return None
+    if current in versions:
+        index = versions.index(current) + 1
+        return versions[index] if index < len(versions) else None
+    return versions[0]
+
+
 def _successor(version: tuple[int, int], product: Product) -> tuple[int, int]:
     major, minor = version
     if _LAST_MINOR[product].get(major) == minor:

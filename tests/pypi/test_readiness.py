@@ -145,3 +145,16 @@ def test_a_span_is_lowest_to_highest_gaps_or_not():
 def test_the_range_of_real_facts():
     assert format_range(django("4.2", "5.0", "5.1", "5.2").django_versions) == "4.2–5.2"
     assert format_range(parse_facts(project_json()).python_versions, "python") == "3.9–3.13"
+
+
+def test_the_django_filter_key_steps_from_the_newest_to_the_oldest_then_off():
+    from pkgtui.readiness import newest_first, next_filter
+
+    versions = newest_first(["4.2", "5.2", "4.2", "6.0", "junk"])
+    assert versions == ["6.0", "5.2", "4.2", "junk"]
+    steps, current = [], None
+    for _ in range(5):
+        current = next_filter(current, versions)
+        steps.append(current)
+    assert steps == ["6.0", "5.2", "4.2", "junk", None]
+    assert next_filter("3.2", ["5.2"]) == "5.2" and next_filter(None, []) is None

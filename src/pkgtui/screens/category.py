@@ -638,23 +638,21 @@ class CategoryScreen(DataScreen):
 
     def declared_django_versions(self) -> list[str]:
         """The Django versions any package here declares on PyPI, newest first."""
-        from ..api.pypi import minor_version_key
+        from ..readiness import newest_first
 
-        versions = {v for known in self.known.values() if known.facts for v in known.facts.django_versions}
-        return sorted(versions, key=lambda v: minor_version_key(v) or (0, 0), reverse=True)
+        return newest_first(
+            v for known in self.known.values() if known.facts for v in known.facts.django_versions
+        )
 
     def action_django_filter(self) -> None:
         """Only the packages declaring a Django version: the newest declared here first, each
         press the next older one, then all packages again."""
+        from ..readiness import next_filter
+
         versions = self.declared_django_versions()
         if not versions:
-            self.django_filter = None
             self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
-        elif self.django_filter in versions:
-            index = versions.index(self.django_filter) + 1
-            self.django_filter = versions[index] if index < len(versions) else None
-        else:
-            self.django_filter = versions[0]
+        self.django_filter = next_filter(self.django_filter, versions)
         self.apply_view()
 
     def action_back(self) -> None:

@@ -13,12 +13,11 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 
-from ..api import APIError, Grid, Package
+from ..api import Grid, Package
 from ..api.results import Started
 from ..comparison import BEST_MARK, STALE_MARK
 from ..text import clean, is_web_url
 from ..userdata import UserData
-from ..widgets import LoadProgress
 from .base import Subject
 from .grid import GridScreen, failed_key
 
@@ -115,28 +114,10 @@ class CompareScreen(GridScreen):
             self._read_usage()
             self._loaded()
             return
-        self.show_loading(f"Loading {len(missing):,} packages…")
-        progress = self.query_one("#grid-progress", LoadProgress)
-        progress.update_progress(0, len(missing), "packages")
-        self._progress = (0, len(missing))
-        fetched_count = 0
-        members = Started(self.pkgtui.client.iter_packages(missing, refresh=refresh))
-        try:
-            async for fetched in members:
-                fetched_count += 1
-                if fetched.value is not None:
-                    self.packages[fetched.value.id] = fetched.value
-                    self.pkgtui.session.add_packages([fetched.value])
-                else:
-                    self.failures[fetched.key] = fetched.error or APIError("unknown error")
-                self._progress = (fetched_count, len(missing))
-                self._redraws.request()
-        finally:
-            await members.aclose()
-        self._progress = None
-        progress.finish()
-        self._read_usage()
-        self._loaded()
+        self._start_progress(len(missing))
+        await self.receive_members(
+            Started(self.pkgtui.client.iter_packages(missing, refresh=refresh)), len(missing)
+        )
 
     def _loaded(self) -> None:
         if self.failures:

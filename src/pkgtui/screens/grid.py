@@ -355,24 +355,33 @@ class GridScreen(DataScreen):
         if not ids:
             self._loaded()
             return
-        self.show_loading(f"Loading {len(ids):,} packages…")
-        progress = self.query_one("#grid-progress", LoadProgress)
-        progress.update_progress(0, len(ids), "packages")
-        self._progress = (0, len(ids))
-        members = await self._members(grid, refresh)
+        self._start_progress(len(ids))
+        await self.receive_members(await self._members(grid, refresh), len(ids))
+
+    def _start_progress(self, total: int) -> None:
+        self.show_loading(f"Loading {total:,} packages…")
+        self.query_one("#grid-progress", LoadProgress).update_progress(0, total, "packages")
+        self._progress = (0, total)
+
+    async def receive_members(self, members: Started[Fetched[Package]], total: int) -> None:
+        """Take ``total`` members as they arrive (each a row, or a failed row), drawn a few at
+        a time with the progress bar, then say how it went (:meth:`_loaded`). Shared with the
+        compare screen, whose members are the user's marks."""
+        arrived = 0
         try:
             async for fetched in members:
+                arrived += 1
                 if fetched.value is not None:
                     self.packages[fetched.value.id] = fetched.value
                     self.pkgtui.session.add_packages([fetched.value])
                 else:
                     self.failures[fetched.key] = fetched.error or APIError("unknown error")
-                self._progress = (len(self.packages) + len(self.failures), len(ids))
+                self._progress = (arrived, total)
                 self._redraws.request()
         finally:
             await members.aclose()
         self._progress = None
-        progress.finish()
+        self.query_one("#grid-progress", LoadProgress).finish()
         self._read_usage()
         self._loaded()
 
@@ -751,25 +760,19 @@ class GridScreen(DataScreen):
 
     def declared_django_versions(self) -> list[str]:
         """The Django versions any member's PyPI classifiers declare, newest first."""
-        from ..api.pypi import minor_version_key
+        from ..readiness import newest_first
 
-        versions = {v for p in self.packages.values() for v in self._django_versions(p)}
-        return sorted(versions, key=lambda v: minor_version_key(v) or (0, 0), reverse=True)
+        return newest_first(v for p in self.packages.values() for v in self._django_versions(p))
 
     def action_django_filter(self) -> None:
         """Only the packages declaring a Django version: the newest declared here first, each
         press the next older one, then all packages again."""
+        from ..readiness import next_filter
+
         versions = self.declared_django_versions()
         if not versions:
-            self.django_filter = None
             self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
-            self._draw()
-            return
-        if self.django_filter in versions:
-            index = versions.index(self.django_filter) + 1
-            self.django_filter = versions[index] if index < len(versions) else None
-        else:
-            self.django_filter = versions[0]
+        self.django_filter = next_filter(self.django_filter, versions)
         self._draw()
 
     def action_back(self) -> None:
