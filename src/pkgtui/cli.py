@@ -64,6 +64,15 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _add_table_formats(parser: argparse.ArgumentParser) -> None:
+    """``--plain``, ``--json`` or ``--csv`` (one of them): how a comparison table is printed."""
+    fmt = parser.add_mutually_exclusive_group()
+    for name in ("plain", "json", "csv"):
+        fmt.add_argument(
+            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -118,11 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     grid.add_argument("key", metavar="SLUG_OR_ID")
-    fmt = grid.add_mutually_exclusive_group()
-    for name in ("plain", "json", "csv"):
-        fmt.add_argument(
-            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
-        )
+    _add_table_formats(grid)
 
     compare = commands.add_parser(
         "compare",
@@ -143,11 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     compare.add_argument("slugs", nargs="*", metavar="SLUG")
-    fmt = compare.add_mutually_exclusive_group()
-    for name in ("plain", "json", "csv"):
-        fmt.add_argument(
-            f"--{name}", dest="format", action="store_const", const=name, help=f"print as {name}"
-        )
+    _add_table_formats(compare)  # printed as grid prints its table
 
     search = commands.add_parser(
         "search",
