@@ -9,22 +9,8 @@ import pytest
 
 from pkgtui.config import load_config
 from pkgtui.facts import NO_PYPI_NAME, NOT_ON_PYPI, facts_for, fetch_into_store, stale_names, stored_rows
-from pkgtui.store import Store
-from pkgtui.sync_command import catalogue_file
-from tests.readiness.test_readiness_command import ANSWERS, GRID, PYPI, FakePyPI, synced  # noqa: F401
-
-
-@pytest.fixture
-def store(synced):  # noqa: F811
-    kept = Store(catalogue_file(synced))
-    yield kept
-    kept.close()
-
-
-def members(store: Store):
-    grid = store.grid(GRID)
-    assert grid is not None
-    return store.grid_members(grid.id)
+from tests.pypi.conftest import members
+from tests.readiness.test_readiness_command import ANSWERS, PYPI, FakePyPI
 
 
 def test_rows_from_the_store_ask_nothing_then_fill_in_as_results_arrive(store):

@@ -14,8 +14,7 @@ from pkgtui.api.errors import BadResponse, NotFound, ServerError
 from pkgtui.api.pypi import fetch_facts, open_pypi_client
 from pkgtui.facts import NOT_ON_PYPI, facts_for, stored_rows
 from pkgtui.store import Store
-from pkgtui.sync_command import catalogue_file
-from tests.readiness.test_readiness_command import GRID, synced  # noqa: F401
+from tests.pypi.conftest import members
 from tests.server import (
     LocalAPI,
     huge_pypi_body,
@@ -28,19 +27,6 @@ from tests.server import (
 )
 
 OTP = r"^/pypi/django-otp/json"
-
-
-@pytest.fixture
-def store(synced):  # noqa: F811
-    kept = Store(catalogue_file(synced))
-    yield kept
-    kept.close()
-
-
-def members(store: Store):
-    grid = store.grid(GRID)
-    assert grid is not None
-    return store.grid_members(grid.id)
 
 
 def fetch(store: Store, server: LocalAPI, *, max_age: float = 3600):
