@@ -26,6 +26,12 @@ async def sync_from(api: DemoAPI, path: Path, **options: Any) -> SyncResult:
         await client.aclose()
 
 
+async def synced_store(path: Path, api: DemoAPI | None = None) -> Store:
+    """The store at ``path``, synced from ``api`` (default: the demo data)."""
+    await sync_from(api or DemoAPI(), path)
+    return Store(path)
+
+
 def package(pid: int, title: str, *, stars: int | None = 0, description: str = "", **fields: Any) -> dict:
     """A v4 package object with the fields a test cares about."""
     slug = fields.pop("slug", title.lower().replace(" ", "-"))

@@ -3,10 +3,7 @@ and category screens' fact columns (Django, Python, License, Status, Released, S
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-
-import httpx
 
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
@@ -17,7 +14,9 @@ from pkgtui.target import StartTarget
 from pkgtui.userdata import UserDataFile
 from tests.conftest import FIXED_NOW
 from tests.pypi.data import project_json
-from tests.store.conftest import sync_from
+from tests.store.conftest import synced_store
+
+from . import pypi_app
 
 
 def classifiers(*django: str, python: tuple[str, ...] = ("3.10", "3.12"), status: str = "") -> list[str]:
@@ -54,34 +53,16 @@ ANSWERS: dict[str, object] = {
 }
 
 
-class FakePyPI(httpx.AsyncBaseTransport):
-    """PyPI's JSON API in-process: ``answers`` maps a project to its JSON or an HTTP status;
-    a project in ``held`` waits for that event before it is answered."""
+class FakePyPI(pypi_app.FakePyPI):
+    """The screen tests' fake PyPI, answering grid 7's members as ``ANSWERS`` says."""
 
     def __init__(self, answers: dict[str, object] | None = None) -> None:
-        self.answers = dict(ANSWERS if answers is None else answers)
-        self.requests: list[str] = []
-        self.held: dict[str, asyncio.Event] = {}
-
-    def hold(self, name: str) -> asyncio.Event:
-        self.held[name] = event = asyncio.Event()
-        return event
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        name = request.url.path.removeprefix("/pypi/").removesuffix("/json").strip("/")
-        self.requests.append(name)
-        if name in self.held:
-            await self.held[name].wait()
-        answer = self.answers.get(name, 404)
-        if isinstance(answer, int):
-            return httpx.Response(answer, json={"message": "scripted"}, request=request)
-        return httpx.Response(200, json=answer, request=request)
+        super().__init__(ANSWERS if answers is None else answers)
 
 
 async def make_store(path: Path) -> Store:
     """A catalogue synced from the demo data (in-process, no API v3)."""
-    await sync_from(DemoAPI(), path)
-    return Store(path)
+    return await synced_store(path)
 
 
 def facts_app(

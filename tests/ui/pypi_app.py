@@ -51,9 +51,10 @@ def otp_json(**changes: Any) -> dict[str, Any]:
     return project_json("django-otp", **options)
 
 
-class FakePyPI:
-    """PyPI's JSON API: ``answers`` maps a project to its JSON or an HTTP status (missing:
-    404); a project in ``held`` waits for its event before answering."""
+class FakePyPI(httpx.AsyncBaseTransport):
+    """PyPI's JSON API in-process, as a transport: ``answers`` maps a project to its JSON or
+    an HTTP status (missing: 404); a project in ``held`` waits for its event before answering.
+    The one fake PyPI of the screen tests (tests/ui/facts_app.py gives it grid 7's answers)."""
 
     def __init__(self, answers: dict[str, object] | None = None) -> None:
         self.answers: dict[str, object] = dict(answers or {})
@@ -64,18 +65,18 @@ class FakePyPI:
         self.held[name] = gate = asyncio.Event()
         return gate
 
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
+    def transport(self) -> httpx.AsyncBaseTransport:
+        return self
 
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        name = request.url.path.removeprefix("/pypi/").removesuffix("/json")
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        name = request.url.path.removeprefix("/pypi/").removesuffix("/json").strip("/")
         self.requests.append(name)
         if name in self.held:
             await self.held[name].wait()
         answer = self.answers.get(name, 404)
         if isinstance(answer, int):
-            return httpx.Response(answer, json={"message": "scripted"})
-        return httpx.Response(200, json=answer)
+            return httpx.Response(answer, json={"message": "scripted"}, request=request)
+        return httpx.Response(200, json=answer, request=request)
 
 
 def keep_facts(store: Store, data: dict[str, Any], *, age: float = 0.0, error: str | None = None) -> None:

@@ -16,7 +16,7 @@ from pkgtui.store import Store
 from pkgtui.userdata import UserDataFile
 from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
-from tests.store.conftest import sync_from
+from tests.store.conftest import synced_store
 
 from .conftest import SwitchableTransport, settle
 
@@ -38,9 +38,7 @@ def _app(store: Store | None, tmp_path, api: DemoAPI | None = None, **config):
 
 
 async def _synced_store(tmp_path) -> Store:
-    path = tmp_path / "catalogue.sqlite"
-    await sync_from(DemoAPI(), path)
-    return Store(path)
+    return await synced_store(tmp_path / "catalogue.sqlite")
 
 
 def _cells(table: VirtualTable) -> list[tuple[str, ...]]:

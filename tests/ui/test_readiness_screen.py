@@ -21,7 +21,7 @@ from pkgtui.store import Store
 from pkgtui.userdata import UserDataFile
 from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
-from tests.store.conftest import sync_from
+from tests.store.conftest import synced_store as synced_in
 
 from .conftest import SwitchableTransport, settle
 
@@ -51,9 +51,7 @@ class HeldPyPI(httpx.AsyncBaseTransport):
 
 
 async def synced_store(tmp_path, api: DemoAPI | None = None) -> Store:
-    path = tmp_path / "catalogue.sqlite"
-    await sync_from(api or DemoAPI(), path)
-    return Store(path)
+    return await synced_in(tmp_path / "catalogue.sqlite", api)
 
 
 def make_app(store: Store | None, tmp_path, pypi: HeldPyPI, **config):
