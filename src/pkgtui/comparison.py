@@ -21,6 +21,7 @@ from .text import clean
 if TYPE_CHECKING:
     # Only a type here: api.pypi brings httpx, which a warm start must not import early.
     from .api.pypi import PyPIFacts
+    from .readiness import Product
 
 
 @dataclass(frozen=True)
@@ -228,14 +229,15 @@ def _versions_value(versions: Sequence[str]) -> tuple[int, int] | None:
     return max(keys, default=None)
 
 
-def versions_text(versions: Sequence[str], width: int = 12) -> str:
+def versions_text(versions: Sequence[str], width: int = 12, product: Product = "django") -> str:
     """``4.2–6.0`` (runs, ``3.2, 4.2–5.2`` with gaps); just the span when the runs are wider
-    than ``width``; ``–`` when none are declared."""
+    than ``width``; ``–`` when none are declared. ``product`` says which releases follow
+    which (Python 3.12 then 3.13; Django 4.2 then 5.0)."""
     if not versions:
         return "–"
     from .readiness import format_range, format_span
 
-    text = format_range(versions)
+    text = format_range(versions, product)
     if len(text) > width:
         text = format_span(versions)
     return text or "–"
@@ -288,7 +290,7 @@ FACT_COLUMNS: tuple[FactMeasure, ...] = (
         "python",
         "Python",
         _python,
-        lambda p, k, now: versions_text(k.facts.python_versions, 9) if k.facts else "–",
+        lambda p, k, now: versions_text(k.facts.python_versions, 9, "python") if k.facts else "–",
         True,
     ),
     FactMeasure(

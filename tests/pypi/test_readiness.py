@@ -158,3 +158,11 @@ def test_the_django_filter_key_steps_from_the_newest_to_the_oldest_then_off():
         steps.append(current)
     assert steps == ["6.0", "5.2", "4.2", "junk", None]
     assert next_filter("3.2", ["5.2"]) == "5.2" and next_filter(None, []) is None
+
+
+def test_the_python_column_runs_python_releases_together():
+    from pkgtui.comparison import versions_text
+
+    # Python 3.2 is followed by 3.3 (not by 4.0, as Django's 3.2 is).
+    assert versions_text(["3.2", "3.3"], 9, "python") == "3.2–3.3"
+    assert versions_text(["3.2", "4.0"]) == "3.2–4.0"

@@ -16,7 +16,7 @@ from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
 from tests.pypi.data import project_json
 
-from .conftest import settle
+from .conftest import settle, wait_until
 from .facts_app import FakePyPI, facts_app, make_store
 
 GRID = StartTarget("grid", "7")  # django-twostepauth, django-two-factor-auth, django-stronghold, django-otp
@@ -49,31 +49,23 @@ def names(table: VirtualTable) -> list[str]:
     return [_name(str(table.row(i)[0])) for i in range(table.row_count)]
 
 
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not met in time")
-
-
 async def test_facts_arrive_progressively_in_place_and_a_failed_member_says_why(store, tmp_path):
     pypi = FakePyPI()
     otp = pypi.hold("django-otp")
     app = facts_app(store, pypi, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         table = table_of(app)
-        await until(pilot, lambda: cells(table, "Django").get("django-two-factor-auth") == "4.2–5.0")
+        await wait_until(pilot, lambda: cells(table, "Django").get("django-two-factor-auth") == "4.2–5.0")
         columns_before = list(table.columns)
         widths_before = table.column_widths(table.scrollable_content_region.width)
-        await until(pilot, lambda: cells(table, "Django").get("django-twostepauth", "").startswith("✗"))
+        await wait_until(pilot, lambda: cells(table, "Django").get("django-twostepauth", "").startswith("✗"))
         django = cells(table, "Django")
         assert django["django-otp"] == "…"  # asked, not answered yet
         assert django["django-twostepauth"] == "✗ PyPI 503"  # why, briefly, in its row
         assert django["django-stronghold"] == "–"  # on PyPI, declares no Django version
         assert "asking PyPI" in str(app.screen.query_one("#grid-legend").render())
         otp.set()
-        await until(pilot, lambda: cells(table, "Django")["django-otp"] == "4.2, 5.1–5.2")
+        await wait_until(pilot, lambda: cells(table, "Django")["django-otp"] == "4.2, 5.1–5.2")
         await settle(pilot)
         # Filled in place: the same columns, the same widths, nothing re-laid out.
         assert table.columns == columns_before
@@ -105,7 +97,7 @@ async def test_fresh_facts_in_the_store_are_shown_at_once_with_no_request(store,
     app = facts_app(store, first, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
     assert set(first.requests) == {
         "django-otp",
         "django-two-factor-auth",
@@ -120,7 +112,7 @@ async def test_fresh_facts_in_the_store_are_shown_at_once_with_no_request(store,
         # The rows as the screen opened: the facts are there already, from the store.
         seen.append(cells(table_of(app), "Django"))
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         assert cells(table_of(app), "Django")["django-otp"] == "4.2, 5.1–5.2"
     assert seen[0]["django-otp"] == "4.2, 5.1–5.2"
     assert again.requests == []  # every member's facts fresh: not one request
@@ -131,12 +123,12 @@ async def test_a_failed_fetch_is_not_kept_as_fresh(store, tmp_path):
     app = facts_app(store, first, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
     again = FakePyPI(every_member_answers())
     app = facts_app(store, again, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         await settle(pilot)
         assert cells(table_of(app), "Django")["django-twostepauth"] == "4.2–5.2"  # answered now
     assert set(again.requests) == {"django-twostepauth"}  # only the 503 is asked again
@@ -147,12 +139,12 @@ async def test_r_asks_pypi_again_for_every_member(store, tmp_path):
     app = facts_app(store, pypi, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         pypi.requests.clear()
         pypi.answers["django-otp"] = FakePyPI().answers["django-two-factor-auth"]  # otp moved on
         await pilot.press("r")
         await settle(pilot)
-        await until(
+        await wait_until(
             pilot,
             lambda: (
                 not app.screen.facts_pending and cells(table_of(app), "Django")["django-otp"] == "4.2–5.0"
@@ -166,7 +158,7 @@ async def test_score_follows_upstreams_rule_and_sorts_with_the_other_fact_column
     app = facts_app(store, pypi, GRID, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         await settle(pilot)
         screen, table = app.screen, table_of(app)
         labels = [column.label for column in table.columns]
@@ -201,7 +193,7 @@ async def test_d_filters_to_a_declared_django_version_and_esc_clears_it(store, t
     app = facts_app(store, pypi, GRID, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         await settle(pilot)
         screen, table = app.screen, table_of(app)
         legend = lambda: str(screen.query_one("#grid-legend").render())
@@ -230,7 +222,7 @@ async def test_the_category_shows_facts_sorts_on_them_and_filters_by_django(stor
     app = facts_app(store, pypi, CATEGORY, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         await settle(pilot)
         screen, table = app.screen, table_of(app)
         django = cells(table, "Django")
@@ -266,7 +258,7 @@ async def test_the_category_names_what_a_narrow_table_hides_and_keeps_names_whol
     app = facts_app(store, FakePyPI(), CATEGORY, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
         await settle(pilot)
         table = table_of(app)
         shown = [
@@ -309,16 +301,29 @@ async def test_a_category_with_fresh_facts_kept_asks_pypi_nothing(store, tmp_pat
     app = facts_app(store, first, CATEGORY, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: not app.screen.facts_pending and app.screen._facts_done)
+        await wait_until(pilot, lambda: not app.screen.facts_pending and app.screen._facts_done)
     assert "django-otp" in first.requests
 
     again = FakePyPI(answers)
     app = facts_app(store, again, CATEGORY, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: app.screen._facts_done)
+        await wait_until(pilot, lambda: app.screen._facts_done)
         await settle(pilot)
         django = cells(table_of(app), "Django")
         assert django["django-otp"] == "4.2, 5.1–5.2"  # from the store
         assert "…" not in django.values()
     assert again.requests == []  # facts and "not on PyPI" both fresh: not one request
+
+
+async def test_the_category_sorts_on_the_facts_it_holds_now_not_those_of_its_first_load(store, tmp_path):
+    app = facts_app(store, FakePyPI(), CATEGORY, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: not app.screen.facts_pending)
+        screen = app.screen
+        django = next(spec for spec in screen.sorts if spec.name == "django")
+        otp = next(p for p in screen.packages if p.slug == "django-otp")
+        assert django.key(otp) is not None
+        screen.known = {}  # what a reload does: a new dict of what is known
+        assert django.key(otp) is None

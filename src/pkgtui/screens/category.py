@@ -504,10 +504,10 @@ class CategoryScreen(DataScreen):
 
     def _fact_sort(self, key: str, index: int, now: datetime) -> SortSpec[Package]:
         measure = fact_column(key)
-        known = self.known
+        # self.known is read at each sort, not captured: a reload replaces the dict.
         return SortSpec(
             measure.label.casefold(),
-            lambda p: measure.value(p, known.get(p.id, NOTHING_KNOWN), now),
+            lambda p: measure.value(p, self.known.get(p.id, NOTHING_KNOWN), now),
             descending=bool(measure.higher_is_better),
             column=index,
         )
