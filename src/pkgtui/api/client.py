@@ -26,6 +26,7 @@ import httpx
 import msgspec
 
 from .. import __version__
+from ..text import clean
 from . import wire
 from .cache import COMMIT, DEFAULT_MAX_SIZE, DISCARD, FALLBACK, REFRESH, STALE_AGE_HEADER, CachingTransport
 from .errors import (
@@ -850,12 +851,17 @@ def _key(id_or_slug: int | str) -> str:
     return quote(key, safe="")
 
 
+MAX_DETAIL_CHARS = 200
+
+
 def _detail(response: httpx.Response) -> str:
     try:
         data = response.json()
     except ValueError:
         return ""
-    return data.get("detail", "") if isinstance(data, dict) and isinstance(data.get("detail"), str) else ""
+    detail = data.get("detail") if isinstance(data, dict) else None
+    # The server's words go into an error message a screen shows: cleaned, and bounded.
+    return clean(detail)[:MAX_DETAIL_CHARS] if isinstance(detail, str) else ""
 
 
 def _retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:

@@ -12,6 +12,7 @@ from those and named honestly by id: their real titles are not known here.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -357,7 +358,8 @@ class DemoPyPI:
 
     def __init__(self, projects: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         given = sample_pypi_projects() if projects is None else projects
-        self.projects = {normalize_name(name): dict(entry) for name, entry in given.items()}
+        # Deep copies: the sample is read once per process and shared (see DemoAPI).
+        self.projects = {normalize_name(name): copy.deepcopy(dict(entry)) for name, entry in given.items()}
         self._bodies: dict[str, bytes] = {}
 
     def body(self, name: str) -> bytes | None:

@@ -140,7 +140,7 @@ async def _members(lookup: Lookup, grid: Grid) -> tuple[list[Package], dict[int 
     bad = [key for key, error in failed.items() if is_bad_data(error)]
     for key, error in sorted(failed.items(), key=lambda item: str(item[0])):
         if not is_bad_data(error):
-            lookup.warn(f"package {key} of {_title(grid)} left out: {clean(error.message)}")
+            lookup.warn(f"package {clean(str(key))} of {_title(grid)} left out: {clean(error.message)}")
     if bad:
         lookup.warn(f"{len(bad)} skipped (bad data) among the packages of {_title(grid)}")
     if failed and not packages:

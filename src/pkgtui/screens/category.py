@@ -264,7 +264,7 @@ class CategoryScreen(DataScreen):
         if known is not None:
             self._set_category(known)
         else:
-            self.sub_title = f"Category {self.key}"
+            self.sub_title = f"Category {clean(self.key)}"
         self.query_one("#packages", VirtualTable).focus()
         self._update_labels()
         # Filter as the value changes, within the keystroke's own handling, so the rows are
@@ -342,7 +342,7 @@ class CategoryScreen(DataScreen):
         if self.category is not None and pages is not None:  # known from home (see on_mount)
             self.show_loading(_scanning_text(self.category))
         else:
-            self.show_loading(f"Loading category {self.key!r}…")
+            self.show_loading(f"Loading category {clean(self.key)!r}…")
         try:
             category = await (self.take_early("category") or client.category(self.key, refresh=refresh))
         except NotFound:
@@ -713,7 +713,7 @@ class CategoryScreen(DataScreen):
                 f"No package here declares Django {self.django_filter} — d: the next version, Esc: all."
             )
         elif query:
-            table.set_empty_text(f"No package matches {query!r}.")
+            table.set_empty_text(f"No package matches '{clean(query)}'.")
         else:
             table.set_empty_text(
                 "No packages yet." if not self.complete else "This category has no packages."

@@ -67,6 +67,15 @@ class NavList(OptionList):
     ]
 
 
+# A package is in a handful of grids; a hostile answer could name thousands, each a request
+# for its title: the screen lists (and asks for) this many at most.
+MAX_GRIDS_LISTED = 200
+
+
+def _listed(package: Package) -> tuple[int, ...]:
+    return package.grid_ids[:MAX_GRIDS_LISTED]
+
+
 class PackageScreen(DataScreen):
     """Everything known about one package."""
 
@@ -203,7 +212,7 @@ class PackageScreen(DataScreen):
                 clean(category.display_title) if category else f"Category {package.category_id}"
             )
         grids = []
-        for grid_id in package.grid_ids:
+        for grid_id in _listed(package):
             grid = store.grid(grid_id)
             grids.append((grid_id, clean(grid.display_title) if grid else f"Grid {grid_id}"))
         self._show_grids(grids)
@@ -261,10 +270,10 @@ class PackageScreen(DataScreen):
         self.start_pypi(refresh=refresh)
         self.show_loading("Loading the category and grids…")
         category_title, *grid_titles = await asyncio.gather(
-            self._category_title(package, refresh), *(self._grid_title(i, refresh) for i in package.grid_ids)
+            self._category_title(package, refresh), *(self._grid_title(i, refresh) for i in _listed(package))
         )
         self._show_category(category_title)
-        self._show_grids(list(zip(package.grid_ids, grid_titles, strict=True)))
+        self._show_grids(list(zip(_listed(package), grid_titles, strict=True)))
         self.clear_message()
 
     async def _category_title(self, package: Package, refresh: bool) -> str:
@@ -299,7 +308,7 @@ class PackageScreen(DataScreen):
         reference = package.last_fetched or now
         self.query_one(ActivityPlot).show_activity(package.commits_over_52, reference)
         self.query_one(ParticipantsPanel).set_participants(package.participants)
-        self._show_grids([(grid_id, f"Grid {grid_id} (loading…)") for grid_id in package.grid_ids])
+        self._show_grids([(grid_id, f"Grid {grid_id} (loading…)") for grid_id in _listed(package)])
         self._show_pypi()
 
     # -- PyPI's facts --------------------------------------------------------------------
@@ -455,7 +464,7 @@ class PackageScreen(DataScreen):
 
     def action_cycle_order(self) -> None:
         order = self.query_one(ParticipantsPanel).cycle_order()
-        self.notify(f"Participants: {order}", timeout=2)
+        self.notify(f"Participants: {order}", timeout=2, markup=False)
 
     def action_copy_pip(self) -> None:
         """``pip install <name>`` to the clipboard (OSC 52, through the terminal) and on

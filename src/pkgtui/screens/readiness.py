@@ -385,7 +385,7 @@ class ReadinessScreen(DataScreen):
                 f"Django {format_range(facts.django_versions, 'django') or '—'}",
                 f"Python {format_range(facts.python_versions, 'python') or '—'}",
                 clean(facts.license or ""),
-                facts.development_status_label or "",
+                clean(facts.development_status_label or ""),
             ]
             text.append("".join(f" · {part}" for part in parts if part))
             if facts.yanked:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from ..api import APIError
+from ..text import clean
 
 
 class MessageBox(Static):
@@ -41,7 +42,8 @@ class MessageBox(Static):
 
     def show_error(self, error: APIError | str) -> None:
         text = f"{error.message} — {error.hint}" if isinstance(error, APIError) else error
-        self._show("error", text)
+        # Messages can quote the server: shown literally (markup=False) and cleaned here too.
+        self._show("error", clean(text))
 
     def show_empty(self, text: str) -> None:
         self._show("empty", text)
