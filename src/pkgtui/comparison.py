@@ -398,3 +398,11 @@ def sort_known(
     )
     flip = reverse is not None and reverse != spec.descending
     return sorted_items(packages, spec, reverse=flip, tiebreak=[p.id for p in packages])
+
+
+# The fact columns that come from PyPI (not the API), for the grid and category screens.
+PYPI_KEYS = tuple(measure.key for measure in FACT_COLUMNS if measure.from_pypi)
+PENDING_MARK = "…"  # facts asked of PyPI, not yet answered
+# Why a row has no facts that is true of the package itself, not of a fetch: shown even when
+# PyPI is off (the words short_problem gives them).
+PACKAGE_PROBLEMS = frozenset({"not on PyPI", "no PyPI name"})

@@ -25,10 +25,12 @@ from .. import gc_pauses
 from ..api import APIError, Category, NotFound, Package
 from ..api.results import Page, Started
 from ..comparison import (
-    FACT_COLUMNS,
     FACT_KEYS,
     FAILED_MARK,
     NOTHING_KNOWN,
+    PACKAGE_PROBLEMS,
+    PENDING_MARK,
+    PYPI_KEYS,
     Known,
     fact_column,
     short_problem,
@@ -89,12 +91,8 @@ TABLE_COLUMNS: dict[str, Column] = {
     "forks": Column("Forks", width=6, align="right", hide_below=155),
     "activity": Column("Activity", width=13, hide_below=170),
 }
-PYPI_KEYS = tuple(measure.key for measure in FACT_COLUMNS if measure.from_pypi)
-PENDING_MARK = "…"
 PENDING_STYLE = Style(dim=True)
 FAILED_STYLE = Style(color="red")
-# Why a row has no facts that is true of the package itself (shown even when PyPI is off).
-PACKAGE_PROBLEMS = frozenset({"not on PyPI", "no PyPI name"})
 
 
 def column_keys(*, facts: bool, usage: bool) -> list[str]:

@@ -28,9 +28,11 @@ from ..api.results import Fetched, Started
 from ..comparison import (
     BEST_MARK,
     COLUMN_KEYS,
-    FACT_COLUMNS,
     FAILED_MARK,
     NOTHING_KNOWN,
+    PACKAGE_PROBLEMS,
+    PENDING_MARK,
+    PYPI_KEYS,
     STALE_MARK,
     BestValues,
     Known,
@@ -91,15 +93,11 @@ TABLE_COLUMNS: dict[str, Column] = {
     "users": Column("Users", 7, align="right", hide_below=128),
     "score": Column("Score", 7, align="right", hide_below=3),
 }
-# Why a row has no facts that is true of the package, not of a fetch (see comparison.short_problem).
-PACKAGE_PROBLEMS = frozenset({"not on PyPI", "no PyPI name"})
-PYPI_KEYS = tuple(measure.key for measure in FACT_COLUMNS if measure.from_pypi)
 
 BEST_STYLE = Style(bold=True, color="green")
 STALE_STYLE = Style(color="yellow")
 FAILED_STYLE = Style(color="red")
 PENDING_STYLE = Style(dim=True)
-PENDING_MARK = "…"  # facts asked of PyPI, not yet answered
 
 
 WEBSITE = "https://djangopackages.org"

@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 from ..api import APIError, Package
 from ..api.errors import NotFound
 from ..comparison import STALE_MARK
+from ..facts import NO_ANSWER
 from ..format import dated, format_count
 from ..store import StoreError
 from ..text import clean, is_web_url
@@ -50,9 +51,6 @@ if TYPE_CHECKING:
 # plots) side by side, narrower ones stack them.
 TWO_PANES_FROM = 120
 SIDE_BY_SIDE_FROM = 90
-# What pkgtui.facts.stored_rows says when nothing is kept and PyPI may be asked: replaced by
-# why it will not be, when it will not.
-NO_ANSWER = "no answer from PyPI"
 
 
 class NavList(OptionList):
@@ -383,6 +381,7 @@ class PackageScreen(DataScreen):
         if row is not None and facts is None and row.pypi_name is not None:
             if self._pypi_pending:
                 pending = f"asking PyPI for {row.pypi_name}…"
+            # NO_ANSWER: nothing kept and PyPI may be asked; replaced by why it will not be.
             elif (absent := self._pypi_absent()) is not None and row.problem == NO_ANSWER:
                 problem = absent  # never asked, so say why rather than "no answer"
         name = row.pypi_name if row is not None else None
