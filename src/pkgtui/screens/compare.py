@@ -120,6 +120,10 @@ class CompareScreen(GridScreen):
         )
 
     def _loaded(self) -> None:
+        self._say_how_it_went()
+        self._start_facts()  # PyPI's facts for the marked packages, as the grid screen asks them
+
+    def _say_how_it_went(self) -> None:
         if self.failures:
             failed = len(self.failures)
             self.show_error(f"{failed} of {len(self.slugs)} packages could not be loaded — press r to retry")
@@ -128,7 +132,6 @@ class CompareScreen(GridScreen):
         self._draw()
         if not self.slugs:  # after _draw, which says "No packages loaded." for an empty grid
             self.table.set_empty_text("The compare list is empty: m on a package, anywhere, marks it.")
-        self._start_facts()  # PyPI's facts for the marked packages, as the grid screen asks them
 
     # -- the list ------------------------------------------------------------------------
 
@@ -155,7 +158,7 @@ class CompareScreen(GridScreen):
         self.packages = {key: p for key, p in self.packages.items() if p.slug in kept}
         self.failures = {key: e for key, e in self.failures.items() if key in kept}
         self._show_heading_of(len(self.slugs))
-        self._loaded()
+        self._say_how_it_went()  # rows only went: no new facts to ask PyPI for
 
     def action_clear_compare(self) -> None:
         if not self.slugs:
