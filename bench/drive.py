@@ -38,15 +38,21 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _app(url: str, client: Any = None):
-    from pkgtui.app import create_app
+def _config(url: str):
     from pkgtui.config import load_config
-    from pkgtui.target import StartTarget
 
     # PyPI's facts from the bench server's /pypi/ route, never the real PyPI (which is
     # reachable from this machine: unpointed, the category case asked pypi.org for 200 projects).
-    config = replace(load_config(api_url=url), pypi_url=url.replace("/api/v4/", "/pypi/"))
-    return create_app(config, client=client, target=StartTarget())
+    return replace(load_config(api_url=url), pypi_url=url.replace("/api/v4/", "/pypi/"))
+
+
+def _app(url: str, client: Any = None, store: Any = None):
+    """The app as the CLI makes it (config file, store and client from the XDG dirs), or
+    with the ``client`` or ``store`` given."""
+    from pkgtui.app import create_app
+    from pkgtui.target import StartTarget
+
+    return create_app(_config(url), client=client, target=StartTarget(), store=store)
 
 
 async def _home_loaded(app, pilot) -> None:
@@ -118,20 +124,26 @@ def _profiled(name: str) -> Iterator[None]:
 
 
 async def grid_cold(args) -> dict[str, Any]:
+    """On a running app (home loaded), seconds from asking for grid ``--key`` to the first
+    frame painted with every member's row, with empty config and cache dirs under
+    ``--cache-root`` (nothing stored); ``--config`` lines go into the config file first, as a
+    user would write them (``auto_sync = false``: no background sync fills the store)."""
     from bench.paint import PaintClock
 
     root = Path(args.cache_root)
     seconds = []
     for rep in range(args.reps):
         _use_cache_dir(root / f"rep{rep}")  # empty: every request goes to the server
-        if args.concurrency:  # through the config file, as a user would set it
+        if args.config:
             config = root / f"rep{rep}" / "config" / "pkgtui" / "config.toml"
             config.parent.mkdir(parents=True, exist_ok=True)
-            config.write_text(f"concurrency = {args.concurrency}\n", encoding="utf-8")
+            config.write_text("".join(f"{line}\n" for line in args.config), encoding="utf-8")
         app = _app(args.url)
         async with app.run_test(headless=True, size=SIZE) as pilot:
             clock = PaintClock(app)
             await _home_loaded(app, pilot)
+            if app.catalogue_synced():
+                raise RuntimeError("the store holds a catalogue: this would not be a cold grid")
             seconds.append(
                 await open_and_time(
                     app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members)
@@ -140,38 +152,81 @@ async def grid_cold(args) -> dict[str, Any]:
             failed = [k for k in _table(app, "#grid-table").keys if not isinstance(k, int)]
             if failed:
                 raise RuntimeError(f"{len(failed)} grid members failed to load")
-            # Untimed: the members' PyPI facts (asked after the rows are drawn) land in the
-            # store before the app closes, as in a session, so the warm start has them too.
+            # Untimed: the members' PyPI facts (asked after the rows are drawn) land before the
+            # app closes, so the bench counts those requests with this case's.
             await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT)
-    return {"seconds": seconds, "warm_cache": str(root / f"rep{args.reps - 1}")}
+    return {"seconds": seconds}
 
 
-async def grid_warm(args) -> dict[str, Any]:
-    """The grid again from the warm on-disk cache (a new app, as on the next start), then the
-    floor: the same grid from an in-process transport (no network, no cache)."""
-    from bench.data import build
-    from pkgtui.api import open_client
-    from pkgtui.api.demo import DEMO_BASE_URL
-
-    _use_cache_dir(Path(args.warm_cache))
-    warm = [await _open_grid_once(args, _app(args.url), "grid-warm") for _ in range(args.reps)]
-    dataset = build()
-    floor = []
-    for _ in range(args.reps):
-        client = open_client(DEMO_BASE_URL, transport=dataset.api.transport())
-        floor.append(await _open_grid_once(args, _app(args.url, client=client), "grid-memory"))
-    return {"seconds": warm, "floor": floor}
+# -- a screen drawn from the local catalogue, and its in-memory floor ---------------------------
 
 
-async def _open_grid_once(args, app, label: str) -> float:
-    """Start ``app``, let home load, then time opening the grid until all its rows are drawn."""
+async def store_screen(args) -> dict[str, Any]:
+    """A grid or category screen (``--what``) from the synced catalogue in ``--home`` (the XDG
+    dirs ``pkgtui sync`` filled), in a new app each time: seconds from asking for the screen
+    to the first frame painted with all ``--members`` rows, drawn from the store.
+
+    Each repetition runs the floor and then the app, in this process: the floor is the same
+    app and screen with the screen's reads answered from memory (:class:`bench.memory_store.
+    MemoryViews`, filled before the clock starts), so it paints the same rows through the same
+    code, without SQLite. A first round of both is not counted (imports, SQLite's page cache),
+    and the floor's rows must be the app's (checked). With ``--prime``, one app opens the
+    screen and waits for its background work (PyPI's facts kept in the store), untimed."""
+    from bench.memory_store import MemoryViews
     from bench.paint import PaintClock
+    from pkgtui.store import Store
+    from pkgtui.sync_command import catalogue_file
 
-    async with app.run_test(headless=True, size=SIZE) as pilot:
-        clock = PaintClock(app)
-        await _home_loaded(app, pilot)
-        drawn = _rows_shown(app, "#grid-table", args.members)
-        return await open_and_time(app, pilot, clock, "grid", args.key, drawn, label)
+    _use_cache_dir(Path(args.home))
+    grid = args.what == "grid"
+    selector = "#grid-table" if grid else "#packages"
+
+    async def open_once(app, label: str) -> tuple[float, list[tuple[str, ...]]]:
+        def whole() -> bool:
+            screen = app.screen
+            return bool(screen.shown_from_store) and bool(getattr(screen, "complete", True))
+
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+            if not app.catalogue_synced():
+                raise RuntimeError(f"no synced catalogue in {args.home}")
+            seconds = await open_and_time(
+                app, pilot, clock, args.what, args.key, _rows_shown(app, selector, args.members, whole), label
+            )
+            table = _table(app, selector)
+            rows = [tuple(str(cell) for cell in table.row(i)) for i in range(table.row_count)]
+            # Untimed: whatever the screen does next (PyPI's facts for rows whose facts are
+            # not kept) ends before the app closes, so the bench counts its requests here.
+            await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT)
+        return seconds, rows
+
+    def floor_app():
+        store = Store(catalogue_file(_config(args.url)))
+        views = MemoryViews(store, grid=args.key) if grid else MemoryViews(store, category=args.key)
+        return _app(args.url, store=views), store
+
+    if args.prime:
+        await open_once(_app(args.url), "prime")
+        return {"seconds": [], "floor": []}
+    seconds, floor = [], []
+    for rep in range(args.reps + 1):
+        app, store = floor_app()
+        try:
+            floor_seconds, floor_rows = await open_once(app, f"{args.what}-memory")
+        finally:
+            store.close()
+        app_seconds, app_rows = await open_once(_app(args.url), f"{args.what}-store")
+        if floor_rows != app_rows:
+            differ = next(
+                (pair for pair in zip(floor_rows, app_rows, strict=False) if pair[0] != pair[1]),
+                (len(floor_rows), len(app_rows)),
+            )
+            raise RuntimeError(f"the in-memory floor painted other rows than the app: {differ}")
+        if rep:
+            floor.append(floor_seconds)
+            seconds.append(app_seconds)
+    return {"seconds": seconds, "floor": floor}
 
 
 # -- typing into a filter -----------------------------------------------------------------------
@@ -312,6 +367,10 @@ async def network_floor(args) -> dict[str, Any]:
 
     grid: the grid, then all its members at once (two round trips).
     catalogue: the first page of packages, then the other pages at once (two round trips).
+    v3grid: API v3's whole grid ``--key`` (a slug) in one request, the URL the grid screen
+    asks for (``grids/<slug>/packages/?limit=...&offset=0``).
+    replay: the ``--paths`` given (the ones an app sent), all at once but at most
+    ``--in-flight`` at a time, over that many clients kept from request to request.
 
     Each request in flight gets a client of its own: httpcore's pool does work quadratic in
     its connection count on every request (40 connections in one pool took ~500 ms where 40
@@ -347,6 +406,32 @@ async def network_floor(args) -> dict[str, Any]:
         response.raise_for_status()
         return json.loads(response.content)
 
+    from urllib.parse import urljoin
+
+    from pkgtui.store.members import _limit as members_limit
+
+    v3_url = urljoin(args.url, f"../v3/grids/{args.key}/packages/")
+    origin = args.url.split("/api/")[0]
+    urls = [origin + path for path in args.paths.split(",") if path]
+
+    async def replay(urls: list[str], in_flight: int) -> None:
+        """``urls`` at most ``in_flight`` at a time, as the app's bound allows: one client a
+        request in flight, each kept for the next request (as the app's lanes are)."""
+        bound = asyncio.Semaphore(in_flight)
+        free = list(range(in_flight))
+
+        async def one(url: str) -> None:
+            async with bound:
+                index = free.pop()
+                try:
+                    response = await clients[index].get(url)
+                    response.raise_for_status()
+                    json.loads(response.content)
+                finally:
+                    free.append(index)
+
+        await asyncio.gather(*(one(url) for url in urls))
+
     seconds = []
     try:
         # Untimed: the first request imports the rest of the HTTP stack (httpcore's backend,
@@ -358,7 +443,12 @@ async def network_floor(args) -> dict[str, Any]:
                 await drop_clients()
             make_clients(args.members or 64)  # enough for any page count the bench makes
             started = time.perf_counter()
-            if args.what == "grid":
+            if args.what == "v3grid":
+                # API v3's whole grid, as the grid screen asks for it (store/members.py).
+                await get(0, v3_url, limit=members_limit(args.members), offset=0)
+            elif args.what == "replay":
+                await replay(urls, args.in_flight or len(urls) or 1)
+            elif args.what == "grid":
                 grid = await get(0, f"grids/{args.key}/")
                 ids = [url.rstrip("/").rsplit("/", 1)[1] for url in grid["packages"]]
                 make_clients(len(ids))  # only if --members was too small: then counted
@@ -490,7 +580,7 @@ CASES = {
     "pypi": pypi_facts,
     "pypi-floor": pypi_floor,
     "grid": grid_cold,
-    "grid-warm": grid_warm,
+    "store-screen": store_screen,
     "catalogue": catalogue,
     "participants": participants,
     "keys-floor": keys_floor,
@@ -503,7 +593,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("case", choices=sorted(CASES))
     parser.add_argument("--url", default="")
     parser.add_argument("--key", default="")
-    parser.add_argument("--what", default="grid", choices=("grid", "catalogue"))
+    parser.add_argument(
+        "--what", default="grid", choices=("grid", "catalogue", "category", "v3grid", "replay")
+    )
+    parser.add_argument("--paths", default="", help="network-floor --what replay: comma-separated paths")
+    parser.add_argument("--home", default="", help="store-screen: XDG dirs holding a synced catalogue")
+    parser.add_argument("--prime", action="store_true", help="store-screen: open once, untimed")
+    parser.add_argument("--config", action="append", default=[], help="grid: a config file line")
     parser.add_argument("--members", type=int, default=0)
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--names", type=int, default=0)
@@ -513,13 +609,9 @@ def main(argv: list[str] | None = None) -> int:
         "--connections", default="fresh", choices=("fresh", "warm"), help="network-floor: new or kept"
     )
     parser.add_argument(
-        "--concurrency", type=int, default=0, help="grid: the config's concurrency (0: default)"
-    )
-    parser.add_argument(
         "--in-flight", type=int, default=0, help="network-floor, grid: members at most N at a time (0: all)"
     )
     parser.add_argument("--cache-root", default="")
-    parser.add_argument("--warm-cache", default="")
     parser.add_argument("--words", nargs="*", default=[])
     parser.add_argument("--pypi-url", default="", help="pypi, pypi-floor: the bench server's /pypi/")
     parser.add_argument("--store", default="", help="pypi: a synced catalogue to start from")

@@ -13,6 +13,7 @@ import compileall
 import json
 import math
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -31,7 +32,7 @@ from .server import serve
 from .terminal import run_until_painted
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search", "pypi")
+CASES = ("startup", "grid", "warm", "category", "catalogue", "filter", "sync", "search", "pypi", "show")
 SYNC_SIZES = (6000, 20000)
 SEARCH_QUERIES = (
     "django",
@@ -46,7 +47,10 @@ SEARCH_QUERIES = (
     "model 4",
 )
 CHILD_TIMEOUT = 180.0  # seconds any one measuring process may take
-GRID_KEY_SIZE = 40  # the grid the targets are for; the others show how it scales
+GRID_KEY_SIZE = 40  # the grid the PyPI case is for
+STORE_GRID_SIZES = (40, 160)  # the grids of issue 16's grid rows
+# Home's own requests on a first start (the categories, the grids), not the grid's.
+HOME_PATHS = re.compile(r"/api/v4/(categories|grids)/(\?.*)?")
 # Typed into the filters, a key at a time, then erased: narrowing, then widening again.
 CATEGORY_WORDS = ["forms", "cache 12", "rest api"]
 PARTICIPANT_WORDS = ["alex", "py_web", "bot1"]
@@ -92,6 +96,29 @@ def _env(**extra: str) -> dict[str, str]:
     return env | {"PYTHONDONTWRITEBYTECODE": "1"} | extra
 
 
+def _pkgtui_argv() -> list[str]:
+    """How a user starts pkgtui: the installed entry point, else ``python -m pkgtui``."""
+    pkgtui = Path(sys.executable).with_name("pkgtui")
+    return [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
+
+
+def _grid_requests(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(the API requests opening a grid made, PyPI's) of a process's ``paths``: home's
+    categories and grids left out."""
+    pypi = [path for path in paths if path.startswith("/pypi/")]
+    grid = [path for path in paths if not path.startswith("/pypi/") and not HOME_PATHS.fullmatch(path)]
+    return grid, pypi
+
+
+def _path_kinds(paths: list[str]) -> str:
+    """``1 × /api/v4/grids/N/, 40 × /api/v4/packages/N/``: the requests, by kind."""
+    kinds: dict[str, int] = {}
+    for path in paths:
+        kind = re.sub(r"/\d+/", "/N/", path.split("?")[0])
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{count} × {kind}" for kind, count in kinds.items()) or "none"
+
+
 def _terminal_env(home: Path) -> dict[str, str]:
     return _env(
         TERM="xterm-256color",
@@ -115,7 +142,6 @@ class Bench:
         self.dataset = data.build()
         self.server = serve(self.dataset)
         self.log(f"bench server on {self.server.url}")
-        self.warm_cache: str | None = None
 
     def close(self) -> None:
         self.server.stop()
@@ -251,132 +277,199 @@ class Bench:
     def pypi(self) -> None:
         _pypi_case(self)
 
-    # -- 2. grid, cold ---------------------------------------------------------------------------
+    # -- 9. show from the store ------------------------------------------------------------------
+
+    def show(self) -> None:
+        """``pkgtui show SLUG`` in a fresh process with the synced catalogue (its PyPI facts
+        kept by the first, uncounted round), wall time from before the fork to its exit; no
+        request may reach the server (checked). Floor: ``bench/show_floor.py``, a fresh process
+        of the same interpreter opening the same SQLite file with stdlib sqlite3 and printing
+        one row. They alternate; the first round of both is not counted."""
+        self.server.faults.latency = self.latency
+        compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)  # as in startup: no stale bytecode
+        from pkgtui.store import catalogue_path
+
+        home = self._synced_home()
+        slug = (self.dataset.pypi_names or {})[GRID_KEY_SIZE][0]  # a grid member: PyPI knows it
+        database = catalogue_path(self.server.url, home / "cache" / "pkgtui")
+        floor, measured, sent, warm_up = [], [], 0, 0
+        for rep in range(self.reps + 1):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, str(REPO / "bench" / "show_floor.py"), str(database), slug],
+                env=_env(),
+                capture_output=True,
+                text=True,
+            )
+            floor_seconds = time.perf_counter() - started
+            if done.returncode != 0 or slug not in done.stdout:
+                raise RuntimeError(f"show_floor.py failed: {done.stderr.strip()[-1500:]}")
+            before = self._requests()
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*_pkgtui_argv(), "--api-url", self.server.url, "show", slug],
+                env=_terminal_env(home),
+                capture_output=True,
+                text=True,
+            )
+            seconds = time.perf_counter() - started
+            if done.returncode != 0:
+                raise RuntimeError(
+                    f"pkgtui show failed (exit {done.returncode}): {done.stderr.strip()[-1500:]}"
+                )
+            if rep:
+                sent += len(self._sent_since(before))
+                floor.append(floor_seconds)
+                measured.append(seconds)
+            else:
+                warm_up = len(self._sent_since(before))
+        m, f = statistics.median(measured), statistics.median(floor)
+        self.rows.append(
+            Row(
+                f"show from the store, {sent} requests",
+                ms(m),
+                f"{ms(f)} sqlite3, one row",
+                m / f,
+                "≤ 1.5×, 0 req",
+                m / f <= 1.5 and sent == 0,
+            )
+        )
+        self.notes.append(f"show: the uncounted first round sent {warm_up} requests (PyPI's facts, kept)")
+
+    # -- 2. grid, nothing stored: API v3's one request, or API v4's ----------------------------
 
     def grid(self) -> None:
-        """Each repetition runs the floor and then the app, in fresh processes, so a busy
-        moment of the machine lands on both rather than on one of them."""
+        """A grid opened on a first start with ``auto_sync = false`` (no background sync fills
+        the store), for each grid size, with API v3 on and then off (``api_v3_url`` pointed at
+        a path the server answers 404 for). Each repetition runs the app and then its floor,
+        in fresh processes, so a busy moment lands on both. v3 on: the floor is one plain httpx
+        GET of v3's whole grid, the one request the target allows. v3 off: the floor replays
+        the very requests the app sent for the grid, 8 in flight (the app's bound)."""
         self.server.faults.latency = self.latency
-        for size in data.GRID_SIZES:
-            bounded: list[float] = []  # the key size only: a floor bound like the app (below)
-            floor, seconds, result, sent = self._grid_pairs(
-                size, f"grid-{size}", bounded_floor=bounded if size == GRID_KEY_SIZE else None
-            )
-            if size == GRID_KEY_SIZE:
-                self.warm_cache = result["warm_cache"]
-            m, f = statistics.median(seconds), statistics.median(floor)
-            target = size == GRID_KEY_SIZE
-            self.rows.append(
-                Row(
-                    f"grid of {size}, {self.latency * 1000:.0f} ms latency",
-                    ms(m),
-                    f"{ms(f)} httpx, 2 trips",
-                    m / f,
-                    "≤ 1.5×" if target else "(scaling)",
-                    m / f <= 1.5 if target else None,
-                )
-            )
-            self.notes.append(f"grid of {size}: {sent} requests for {self.reps} opens (home included)")
-            if target:
-                # Not a target: the same app runs against a floor that, like the app, asks for
-                # at most DEFAULT_CONCURRENCY members at a time. What is left is the app's own.
-                b = statistics.median(bounded)
-                self.rows.append(
-                    Row(
-                        f"grid of {size}, vs a floor also {DEFAULT_CONCURRENCY} in flight",
-                        ms(m),
-                        f"{ms(b)} httpx, {DEFAULT_CONCURRENCY} at once",
-                        m / b,
-                        "(what-if)",
-                        None,
-                    )
-                )
-                key = str(self.dataset.grid_ids[size])
-                warm = child(
-                    "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
-                    "--members", str(size), "--reps", str(self.reps), "--connections", "warm",
-                )  # fmt: skip
+        no_v3 = self.server.url.split("/api/")[0] + "/no-v3/"  # the bench server answers 404
+        for size in STORE_GRID_SIZES:
+            key, slug = str(self.dataset.grid_ids[size]), f"bench-grid-{size}"
+            for v3_on in (True, False):
+                lines = ["auto_sync = false"] + ([] if v3_on else [f'api_v3_url = "{no_v3}"'])
+                seconds, floor, opened, pypi = [], [], [], 0
+                for rep in range(self.reps):
+                    before = self._requests()
+                    seconds += child(
+                        "grid", "--url", self.server.url, "--key", key, "--members", str(size),
+                        "--reps", "1", "--cache-root", str(self.scratch / f"grid-{size}-{v3_on}-{rep}"),
+                        *(arg for line in lines for arg in ("--config", line)),
+                    )["seconds"]  # fmt: skip
+                    grid_paths, pypi_paths = _grid_requests(self._sent_since(before))
+                    opened.append(grid_paths)
+                    pypi += len(pypi_paths)
+                    if v3_on:
+                        floor += child(
+                            "network-floor", "--url", self.server.url, "--what", "v3grid", "--key", slug,
+                            "--members", str(size), "--reps", "1",
+                        )["seconds"]  # fmt: skip
+                    else:
+                        floor += child(
+                            "network-floor", "--url", self.server.url, "--what", "replay",
+                            "--paths", ",".join(grid_paths), "--in-flight", str(DEFAULT_CONCURRENCY),
+                            "--reps", "1",
+                        )["seconds"]  # fmt: skip
+                m, f = statistics.median(seconds), statistics.median(floor)
+                counts = sorted({len(paths) for paths in opened})
+                sent = "/".join(str(n) for n in counts)
                 self.notes.append(
-                    f"grid of {size}: the floor opens new connections, as the app does on its first grid; "
-                    f"with connections kept from an earlier round it is {ms(statistics.median(warm['seconds']))}"
+                    f"grid of {size}, nothing stored, v3 {'on' if v3_on else 'off'}: requests for the grid "
+                    f"(each open) {sent}, e.g. {_path_kinds(opened[-1])}; PyPI, asked once the rows are "
+                    f"drawn: {pypi} for {self.reps} opens (not in the count)"
                 )
-        # Not a target: how much of the gap is the client's concurrency limit (config key).
-        size = GRID_KEY_SIZE
-        floor, seconds, _, _ = self._grid_pairs(size, "grid-concurrency", concurrency=size)
-        m, f = statistics.median(seconds), statistics.median(floor)
-        self.rows.append(
-            Row(
-                f"grid of {size}, concurrency = {size} (config)",
-                ms(m),
-                f"{ms(f)} httpx, 2 trips",
-                m / f,
-                "(what-if)",
-                None,
-            )
-        )
+                if v3_on:
+                    one = all(len(p) == 1 and "/api/v3/grids/" in p[0] for p in opened)
+                    ratio = m / f
+                    self.rows.append(
+                        Row(
+                            f"grid of {size}, nothing stored, v3 on, {sent} requests",
+                            ms(m),
+                            f"{ms(f)} httpx, 1 GET",
+                            ratio,
+                            "≤ 1.3×, 1 req",
+                            ratio <= 1.3 and one,
+                        )
+                    )
+                else:
+                    self.rows.append(
+                        Row(
+                            f"grid of {size}, nothing stored, v3 off, {sent} requests",
+                            ms(m),
+                            f"{ms(f)} httpx, same, {DEFAULT_CONCURRENCY} at once",
+                            m / f,
+                            "≤ 1.15×",
+                            m / f <= 1.15,
+                        )
+                    )
 
-    def _grid_pairs(
-        self, size: int, label: str, concurrency: int = 0, bounded_floor: list[float] | None = None
-    ) -> tuple[list[float], list[float], dict, int]:
-        """(floor seconds, app seconds, the last app result, requests the apps sent): one floor
-        and one app process a repetition, alternately. With ``bounded_floor``, each repetition
-        also runs a floor that asks for the members DEFAULT_CONCURRENCY at a time, into it."""
-        key = str(self.dataset.grid_ids[size])
-        floor: list[float] = []
-        seconds: list[float] = []
-        result: dict = {}
-        sent = 0
-        for rep in range(self.reps):
-            floor += child(
-                "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
-                "--members", str(size), "--reps", "1",
-            )["seconds"]  # fmt: skip
-            if bounded_floor is not None:
-                bounded_floor += child(
-                    "network-floor", "--url", self.server.url, "--what", "grid", "--key", key,
-                    "--members", str(size), "--reps", "1", "--in-flight", str(DEFAULT_CONCURRENCY),
-                )["seconds"]  # fmt: skip
-            extra = ["--concurrency", str(concurrency)] if concurrency else []
-            before = self._requests()
-            result = child(
-                "grid", "--url", self.server.url, "--key", key, "--members", str(size), "--reps", "1",
-                "--cache-root", str(self.scratch / label / f"pair{rep}"), *extra,
-            )  # fmt: skip
-            seconds += result["seconds"]
-            sent += self._requests() - before
-        return floor, seconds, result, sent
-
-    # -- 3. grid, warm cache ------------------------------------------------------------------
+    # -- 3. grid and category from the store, against in-memory floors -------------------------
 
     def warm(self) -> None:
-        if self.warm_cache is None:
-            self.log("warm: needs the grid case first; running the 40-member grid once")
-            key = str(self.dataset.grid_ids[GRID_KEY_SIZE])
-            result = child(
-                "grid", "--url", self.server.url, "--key", key, "--members", str(GRID_KEY_SIZE),
-                "--reps", "1", "--cache-root", str(self.scratch / "grid-warmup"),
-            )  # fmt: skip
-            self.warm_cache = result["warm_cache"]
+        """The grid screen with a synced catalogue, its members' PyPI facts already kept (one
+        untimed open first): no request at all (checked), against the same screen fed from
+        memory (``store-screen``)."""
+        for size in STORE_GRID_SIZES:
+            self._store_screen_row("grid", str(self.dataset.grid_ids[size]), size, f"grid of {size}")
+
+    def category(self) -> None:
+        """The category of 6,000 with a synced catalogue, as ``warm`` does the grid."""
+        size = self.dataset.catalogue_size
+        self._store_screen_row("category", str(self.dataset.category_id), size, f"category of {size:,}")
+
+    def _store_screen_row(self, what: str, key: str, rows: int, label: str) -> None:
         self.server.faults.latency = self.latency
-        key = str(self.dataset.grid_ids[GRID_KEY_SIZE])
+        home = self._synced_home()
+        common = ["--url", self.server.url, "--what", what, "--key", key, "--members", str(rows)]
         before = self._requests()
-        result = child(
-            "grid-warm", "--url", self.server.url, "--key", key, "--members", str(GRID_KEY_SIZE),
-            "--reps", str(self.reps), "--warm-cache", self.warm_cache,
-        )  # fmt: skip
-        sent = self._requests() - before
+        child("store-screen", *common, "--home", str(home), "--prime")
+        primed = len(self._sent_since(before))
+        before = self._requests()
+        result = child("store-screen", *common, "--home", str(home), "--reps", str(self.reps))
+        sent = self._sent_since(before)
         m, f = statistics.median(result["seconds"]), statistics.median(result["floor"])
-        ok = m <= 0.100 and sent == 0
+        ratio = m / f
         self.rows.append(
             Row(
-                f"grid of {GRID_KEY_SIZE}, warm cache ({sent} requests)",
+                f"{label}, store synced, {len(sent)} requests",
                 ms(m),
-                f"{ms(f)} in-memory",
-                m / f,
-                "≤ 100 ms, 0 req",
-                ok,
+                f"{ms(f)} in memory, same rows",
+                ratio,
+                "≤ 1.2×, 0 req",
+                ratio <= 1.2 and not sent,
             )
         )
+        self.notes.append(
+            f"{label} from the store: PyPI's facts kept by one untimed open before ({primed} requests); "
+            f"{len(sent)} requests in the {self.reps + 1} timed opens and floors (a first round not counted)"
+        )
+
+    def _synced_home(self) -> Path:
+        """XDG dirs whose store ``pkgtui sync`` filled from the bench server (once a run). Its
+        config file points PyPI at the bench server's ``/pypi/`` (``pkgtui show`` reads it)."""
+        home = self.scratch / "synced"
+        if not (home / "config").exists():
+            config = home / "config" / "pkgtui" / "config.toml"
+            config.parent.mkdir(parents=True)
+            config.write_text(f'pypi_url = "{self.server.pypi_url}"\n', encoding="utf-8")
+            latency, self.server.faults.latency = self.server.faults.latency, 0.0
+            try:
+                subprocess.run(
+                    [*_pkgtui_argv(), "--api-url", self.server.url, "sync"],
+                    env=_terminal_env(home),
+                    check=True,
+                    capture_output=True,
+                )
+            finally:
+                self.server.faults.latency = latency
+        return home
+
+    def _sent_since(self, before: int) -> list[str]:
+        with self.server.log.lock:
+            return list(self.server.log.paths[before:])
 
     # -- 4. catalogue ---------------------------------------------------------------------------
 
