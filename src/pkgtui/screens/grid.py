@@ -520,7 +520,9 @@ class GridScreen(DataScreen):
         else:
             self.clear_message()
         self._draw()
-        self._start_facts()
+        # PyPI's facts once the rows are painted: the fetch's start (reading the store, the
+        # PyPI client's first request) otherwise runs before that frame, on the same loop.
+        self.call_after_refresh(self._start_facts)
 
     def _show_missing(self) -> None:
         self._heading = None
