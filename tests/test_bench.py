@@ -6,14 +6,16 @@ starts them; a harness that silently broke would otherwise only be found at the 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
 
 from bench import data
-from bench.run import REPO, _terminal_env, child
+from bench.run import REPO, _grid_requests, _pkgtui_argv, _terminal_env, child
 from bench.server import serve
 from bench.terminal import run_until_painted
+from pkgtui.store import catalogue_path
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +38,59 @@ def test_network_floor_fetches_a_grid_and_its_members(bench_server):
     assert sum("/packages/" in path for path in server.log.paths) >= 10
 
 
-def test_grid_cold_then_warm_sends_nothing_the_second_time(bench_server, tmp_path):
+def test_grid_cold_without_auto_sync_asks_the_api_and_the_floors_ask_the_same(bench_server, tmp_path):
+    """Nothing stored and no background sync: the grid comes from the API (home's lists aside);
+    the v3 floor sends its one request, the replay floor the app's requests."""
     server, dataset = bench_server
     key = str(dataset.grid_ids[10])
+    server.log.clear()
     cold = child(
-        "grid", "--url", server.url, "--key", key, "--members", "10", "--reps", "1", "--cache-root", str(tmp_path),
+        "grid", "--url", server.url, "--key", key, "--members", "10", "--reps", "1",
+        "--cache-root", str(tmp_path), "--config", "auto_sync = false",
     )  # fmt: skip
     assert len(cold["seconds"]) == 1
+    opened, pypi = _grid_requests(list(server.log.paths))
+    assert len(pypi) == 10  # each member's PyPI answer, counted apart
+    assert f"/api/v4/grids/{key}/" in opened and not any("/sync" in path for path in opened)
     server.log.clear()
-    warm = child(
-        "grid-warm", "--url", server.url, "--key", key, "--members", "10", "--reps", "1",
-        "--warm-cache", cold["warm_cache"],
+    child("network-floor", "--url", server.url, "--what", "v3grid", "--key", "bench-grid-10", "--members", "10", "--reps", "1")  # fmt: skip
+    assert [path.split("?")[0] for path in server.log.paths] == [
+        "/api/v4/categories/",  # the floor's untimed first request (imports)
+        "/api/v3/grids/bench-grid-10/packages/",
+    ]
+    server.log.clear()
+    child("network-floor", "--url", server.url, "--what", "replay", "--paths", ",".join(opened), "--in-flight", "8", "--reps", "1")  # fmt: skip
+    assert sorted(server.log.paths[1:]) == sorted(opened)
+
+
+def test_store_screens_send_nothing_once_primed_and_show_floor_prints_a_row(bench_server, tmp_path):
+    """A synced home: the grid (after one priming open keeps its PyPI facts) and the category
+    are drawn from the store with no request, beside their in-memory floors; the show floor
+    reads the same file."""
+    server, dataset = bench_server
+    home = tmp_path / "home"
+    subprocess.run(
+        [*_pkgtui_argv(), "--api-url", server.url, "sync"],
+        env=_terminal_env(home),
+        check=True,
+        capture_output=True,
+    )
+    grid = ["--url", server.url, "--what", "grid", "--key", str(dataset.grid_ids[10]), "--members", "10"]
+    child("store-screen", *grid, "--home", str(home), "--prime")
+    server.log.clear()
+    result = child("store-screen", *grid, "--home", str(home), "--reps", "1")
+    assert len(result["seconds"]) == 1 and len(result["floor"]) == 1
+    assert server.log.paths == []
+    category = ["--url", server.url, "--what", "category", "--key", str(dataset.category_id)]
+    result = child("store-screen", *category, "--members", str(dataset.catalogue_size), "--home", str(home), "--reps", "1")  # fmt: skip
+    assert len(result["seconds"]) == 1 and len(result["floor"]) == 1
+    database = catalogue_path(server.url, home / "cache" / "pkgtui")
+    slug = dataset.pypi_names[10][0]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "show_floor.py"), str(database), slug],
+        capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert len(warm["seconds"]) == 1 and len(warm["floor"]) == 1
-    assert server.log.paths == []  # home and the grid both came from the disk cache
+    assert done.stdout.startswith(f"{slug} | ")
 
 
 def test_network_floor_can_be_bound_like_the_app(bench_server):
