@@ -200,16 +200,24 @@ async def store_screen(args) -> dict[str, Any]:
             screen = app.screen
             return bool(screen.shown_from_store) and bool(getattr(screen, "complete", True))
 
+        shown = _rows_shown(app, selector, args.members, whole)
+        rows: list[tuple[str, ...]] = []
+
+        def painted() -> bool:
+            # The rows as that frame showed them (its time is taken before this runs): work
+            # the screen does right after the frame (reading PyPI's facts) changes them.
+            if not shown():
+                return False
+            table = _table(app, selector)
+            rows.extend(tuple(str(cell) for cell in table.row(i)) for i in range(table.row_count))
+            return True
+
         async with app.run_test(headless=True, size=SIZE) as pilot:
             clock = PaintClock(app)
             await _home_loaded(app, pilot)
             if not app.catalogue_synced():
                 raise RuntimeError(f"no synced catalogue in {args.home}")
-            seconds = await open_and_time(
-                app, pilot, clock, args.what, args.key, _rows_shown(app, selector, args.members, whole), label
-            )
-            table = _table(app, selector)
-            rows = [tuple(str(cell) for cell in table.row(i)) for i in range(table.row_count)]
+            seconds = await open_and_time(app, pilot, clock, args.what, args.key, painted, label)
             # Untimed: whatever the screen does next (PyPI's facts for rows whose facts are
             # not kept) ends before the app closes, so the bench counts its requests here.
             await _facts_done(app, pilot)
