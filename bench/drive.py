@@ -180,7 +180,7 @@ async def store_screen(args) -> dict[str, Any]:
     dirs ``pkgtui sync`` filled), in a new app each time: seconds from asking for the screen
     to the first frame painted with all ``--members`` rows, drawn from the store.
 
-    Each repetition runs the floor and then the app, in this process: the floor is the same
+    Each repetition runs the floor and the app (which first alternates), in this process: the floor is the same
     app and screen with the screen's reads answered from memory (:class:`bench.memory_store.
     MemoryViews`, filled before the clock starts), so it paints the same rows through the same
     code, without SQLite. A first round of both is not counted (imports, SQLite's page cache),
@@ -231,14 +231,24 @@ async def store_screen(args) -> dict[str, Any]:
     if args.prime:
         await open_once(_app(args.url), "prime")
         return {"seconds": [], "floor": []}
-    seconds, floor = [], []
-    for rep in range(args.reps + 1):
+
+    async def open_floor() -> tuple[float, list[tuple[str, ...]]]:
         app, store = floor_app()
         try:
-            floor_seconds, floor_rows = await open_once(app, f"{args.what}-memory")
+            return await open_once(app, f"{args.what}-memory")
         finally:
             store.close()
-        app_seconds, app_rows = await open_once(_app(args.url), f"{args.what}-store")
+
+    seconds, floor = [], []
+    for rep in range(args.reps + 1):
+        # Which goes first alternates: the second of a pair runs after the first's app has
+        # closed, and may pay for collecting its garbage.
+        if rep % 2:
+            app_seconds, app_rows = await open_once(_app(args.url), f"{args.what}-store")
+            floor_seconds, floor_rows = await open_floor()
+        else:
+            floor_seconds, floor_rows = await open_floor()
+            app_seconds, app_rows = await open_once(_app(args.url), f"{args.what}-store")
         if floor_rows != app_rows:
             differ = next(
                 (pair for pair in zip(floor_rows, app_rows, strict=False) if pair[0] != pair[1]),

@@ -49,6 +49,10 @@ SEARCH_QUERIES = (
 CHILD_TIMEOUT = 180.0  # seconds any one measuring process may take
 GRID_KEY_SIZE = 40  # the grid the PyPI case is for
 STORE_GRID_SIZES = (40, 160)  # the grids of issue 16's grid rows
+# Pairs (floor, app) a repetition for the screens drawn from the store: an open takes 30-60 ms,
+# so a busy moment of a few ms moved the median of 3 pairs a lot (grid of 40: 1.07× and 1.23×
+# in two runs 20 minutes apart). They are cheap, so each repetition times three.
+STORE_PAIRS_PER_REP = 3
 # Home's own requests on a first start (the categories, the grids), not the grid's.
 HOME_PATHS = re.compile(r"/api/v4/(categories|grids)/(\?.*)?")
 # Typed into the filters, a key at a time, then erased: narrowing, then widening again.
@@ -428,7 +432,8 @@ class Bench:
         child("store-screen", *common, "--home", str(home), "--prime")
         primed = len(self._sent_since(before))
         before = self._requests()
-        result = child("store-screen", *common, "--home", str(home), "--reps", str(self.reps))
+        pairs = self.reps * STORE_PAIRS_PER_REP
+        result = child("store-screen", *common, "--home", str(home), "--reps", str(pairs))
         sent = self._sent_since(before)
         m, f = statistics.median(result["seconds"]), statistics.median(result["floor"])
         ratio = m / f
@@ -444,7 +449,7 @@ class Bench:
         )
         self.notes.append(
             f"{label} from the store: PyPI's facts kept by one untimed open before ({primed} requests); "
-            f"{len(sent)} requests in the {self.reps + 1} timed opens and floors (a first round not counted)"
+            f"{len(sent)} requests in {pairs + 1} opens and as many floors ({pairs} pairs timed, medians)"
         )
 
     def _synced_home(self) -> Path:
