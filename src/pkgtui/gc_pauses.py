@@ -33,9 +33,14 @@ def resume() -> None:
 
 
 def started() -> None:
-    """Start-up is over (idempotent): collection is back on, the survivors frozen."""
+    """Start-up is over (idempotent): collection is back on, everything alive now frozen.
+
+    No young collection first (as in :func:`freeze_survivors`): after a start with the
+    collector off it took 18 ms over ~70,000 young objects, and home's load ends before the
+    first paint. What it would have freed (~2,000 objects of start-up's cycles, measured on
+    the demo) is frozen with the rest; :func:`release` gives it back with everything else."""
     if not gc.isenabled():
-        freeze_survivors()
+        gc.freeze()
         gc.enable()
 
 
