@@ -1,7 +1,8 @@
 """The category screen while its PyPI facts arrive: each redraw reads from the store only the
 rows answered since the last one (reading all 200 asked each time stalled keystrokes: bench
 busy), so an answer must never be missed, whenever it comes, and the end clears every row's
-pending mark, answered or not. PyPI is faked in-process (tests/ui/facts_app.py)."""
+pending mark, answered or not; and its rows are out of the collector's full passes, read from
+the local catalogue as from the API. PyPI is faked in-process (tests/ui/facts_app.py)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,22 @@ async def test_each_answer_is_drawn_while_the_fetch_runs_and_the_end_clears_pend
         assert django["django-twostepauth"] == "✗ PyPI 503"
         assert "…" not in django.values()  # nothing left pending: not-on-PyPI rows say so
         assert cells(table, "License")["django-otp"] == "BSD-3-Clause"
+
+
+async def test_a_category_read_from_the_local_catalogue_is_kept_out_of_gc_scans_too(store, tmp_path):
+    # Unfrozen, the collector's full passes during the first facts fetch took 70-100 ms each,
+    # between keystrokes (bench busy); a category loaded from the API was frozen already.
+    import gc
+
+    app = facts_app(store, FakePyPI(), StartTarget("home", ""), tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        started = gc.get_freeze_count()
+        app.open_screen("category", "apps")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.shown_from_store and screen.complete
+        assert gc.get_freeze_count() > started
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.get_freeze_count() == 0  # given back when the screen went: nothing leaks

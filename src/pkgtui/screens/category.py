@@ -394,11 +394,6 @@ class CategoryScreen(DataScreen):
         self._stop_redraws()
         progress.finish()
         self._finish_loading()
-        # While this screen is up, take the catalogue (thousands of packages and their rows)
-        # out of the garbage collector's scans: full passes over it were the slowest
-        # keystrokes of the filter. on_unmount gives it back, so nothing leaks. After the
-        # rows are painted: the young collection it starts with takes a few milliseconds.
-        self.call_after_refresh(self._freeze_catalogue)
 
     def _freeze_catalogue(self) -> None:
         if self.is_attached:  # not if the screen was closed before the paint
@@ -433,6 +428,13 @@ class CategoryScreen(DataScreen):
         # show … meanwhile, for one frame.
         self.call_after_refresh(self._show_kept_facts)
         self.call_after_refresh(self._build_haystacks)
+        # While this screen is up, take the catalogue (thousands of packages and their rows)
+        # out of the garbage collector's scans: full passes over it were the slowest
+        # keystrokes of the filter. on_unmount gives it back, so nothing leaks. After the
+        # rows are painted: the young collection it starts with takes a few milliseconds.
+        # Here, for the rows read from the local catalogue too: unfrozen, the full passes
+        # during the first facts fetch took 70-100 ms each (bench busy).
+        self.call_after_refresh(self._freeze_catalogue)
         # An empty category is said once, by the table ("This category has no packages.").
         self.clear_message()
         self._update_summary()
