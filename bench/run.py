@@ -31,7 +31,7 @@ from .server import serve
 from .terminal import run_until_painted
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search", "pypi")
+CASES = ("startup", "grid", "warm", "catalogue", "filter", "sync", "search", "pypi", "busy")
 SYNC_SIZES = (6000, 20000)
 SEARCH_QUERIES = (
     "django",
@@ -250,6 +250,11 @@ class Bench:
 
     def pypi(self) -> None:
         _pypi_case(self)
+
+    def busy(self) -> None:
+        from .busy import busy_case
+
+        busy_case(self)
 
     # -- 2. grid, cold ---------------------------------------------------------------------------
 
