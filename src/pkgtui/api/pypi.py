@@ -25,16 +25,21 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-import httpx
 import msgspec
 
 from ..text import clean
-from .client import USER_AGENT
 from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
 from .models import parse_time
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx (and the API client, for its User-Agent) are imported by the functions that make
+# requests: reading facts kept in the store (``pkgtui show`` from the local catalogue) parses
+# them with this module, and importing httpx took ~35 ms of that command (pyinstrument).
 
 DEFAULT_PYPI_URL = "https://pypi.org/pypi/"
 # PyPI's own concurrency bound, apart from the API's 8: PyPI is another host, and a CDN that
@@ -492,6 +497,10 @@ def open_pypi_client(
     (a few); :func:`fetch_facts` refuses any that leaves PyPI's host. Without ``transport``,
     the API client's kind of network transport: the environment's proxies, and TLS built off
     the event loop (httpx's own transport built it here, ~60-130 ms while a screen waited)."""
+    import httpx
+
+    from .client import USER_AGENT
+
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     if transport is None:
         from .network import NetworkTransport
@@ -543,6 +552,8 @@ async def fetch_facts(
         url = facts_url(name, base_url)
     except ValueError as error:
         raise BadResponse(str(error)) from error
+    from .client import USER_AGENT
+
     host = urlsplit(url).hostname or url
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     if previous is not None and previous.etag:
@@ -571,6 +582,8 @@ async def _fetch_once(
     max_bytes: int,
     deadline: float,
 ) -> PyPIFacts:
+    import httpx
+
     shown = clean(name)[:80]
     try:
         async with asyncio.timeout(deadline), http.stream("GET", url, headers=headers) as response:
