@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -32,8 +31,20 @@ from .server import serve
 from .terminal import run_until_painted
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("startup", "grid", "warm", "category", "catalogue", "filter", "sync", "search", "pypi", "show")
-SYNC_SIZES = (6000, 20000)
+CASES = (
+    "startup",
+    "grid",
+    "warm",
+    "category",
+    "catalogue",
+    "filter",
+    "sync",
+    "search",
+    "pypi",
+    "busy",
+    "show",
+)
+SYNC_SIZES = (1000, 6000, 20000)  # issue 16's growth report; targets at 6,000 and 20,000
 SEARCH_QUERIES = (
     "django",
     "dj",
@@ -280,6 +291,11 @@ class Bench:
 
     def pypi(self) -> None:
         _pypi_case(self)
+
+    def busy(self) -> None:
+        from .busy import busy_case
+
+        busy_case(self)
 
     # -- 9. show from the store ------------------------------------------------------------------
 
@@ -562,15 +578,34 @@ class Bench:
 
 
 def _sync_cases(bench: Bench) -> None:
-    """``pkgtui sync`` in a fresh process against catalogues of 6,000 and 20,000 packages,
-    with the bench's latency before every answer; floor: a fresh process fetching the very
-    URLs that sync asked for, with the same bound (``bench/sync_floor.py``). Peak RSS is the
-    sync process's ``ru_maxrss``; size on disk is the catalogue file with its WAL."""
+    """``pkgtui sync`` in a fresh process against catalogues of 1,000, 6,000 and 20,000
+    packages, with the bench's latency before every answer; floor: a fresh process fetching
+    the very URLs that sync asked for, with the same bound (``bench/sync_floor.py``). Size on
+    disk is the catalogue file with its WAL. Last, how time, RSS and size grow with the
+    catalogue (issue 16); only 6,000 and 20,000 have targets.
+
+    Peak RSS is the sync process's ``ru_maxrss``, read by a small launcher that starts it:
+    Linux keeps, across exec, the larger of a process's own peak and the RSS of the process
+    it was forked from, so ``RUSAGE_CHILDREN`` read here reports this bench process's size
+    (~150 MB with a 20,000-package data set held; a sync's own peak was ~80 MB). The
+    launcher (a bare Python, ~10 MB) is then the least the figure can be. It times the sync
+    too, from starting it to reaping it, as the floor's time runs from starting it."""
     from pkgtui.store import catalogue_path
     from tests.server import LocalAPI
 
+    launcher = (
+        "import resource, subprocess, sys, time\n"
+        "started = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[2:])\n"
+        "seconds = time.perf_counter() - started\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "with open(sys.argv[1], 'w') as out:\n"
+        "    out.write(f'{seconds} {rss}')\n"
+        "sys.exit(code)\n"
+    )
     pkgtui = Path(sys.executable).with_name("pkgtui")
     argv = [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
+    growth: dict[int, tuple[float, float, int]] = {}  # size: (median seconds, peak MB, bytes on disk)
     for size in SYNC_SIZES:
         dataset = data.build(catalogue_size=size, crowd_size=400)
         with LocalAPI(api=dataset.api) as api:
@@ -578,21 +613,21 @@ def _sync_cases(bench: Bench) -> None:
             measured, floor, rss, requests, disk = [], [], [], 0, 0
             for rep in range(bench.reps):
                 home = bench.scratch / f"sync-{size}-{rep}"
+                figures = bench.scratch / f"sync-{size}-{rep}.rss"
                 api.log.clear()
-                started = time.perf_counter()
                 done = subprocess.run(
-                    [*argv, "--api-url", api.url, "sync"],
+                    [sys.executable, "-c", launcher, str(figures), *argv, "--api-url", api.url, "sync"],
                     env=_terminal_env(home),
                     capture_output=True,
                     text=True,
                 )
-                seconds = time.perf_counter() - started
                 if done.returncode != 0:
                     raise SystemExit(f"sync failed: {done.stderr.strip()}")
+                seconds_text, kilobytes_text = figures.read_text().split()
                 with api.log.lock:
                     paths = list(api.log.paths)
                 requests = len(paths)
-                rss.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+                rss.append(int(kilobytes_text) / 1024)
                 path = catalogue_path(api.url, home / "cache" / "pkgtui")
                 disk = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
                 started = time.perf_counter()
@@ -607,19 +642,19 @@ def _sync_cases(bench: Bench) -> None:
                     check=True,
                 )
                 floor.append(time.perf_counter() - started)
-                measured.append(seconds)
+                measured.append(float(seconds_text))
         m, f = statistics.median(measured), statistics.median(floor)
+        targeted = size >= 6000  # issue 16 sets the time target for 6,000 and 20,000
         bench.rows.append(
             Row(
                 f"sync of {size:,}, {bench.latency * 1000:.0f} ms latency, {requests} requests",
                 ms(m),
                 f"{ms(f)} httpx, same URLs",
                 m / f,
-                "≤ 1.25×",
-                m / f <= 1.25,
+                "≤ 1.25×" if targeted else "(reported)",
+                m / f <= 1.25 if targeted else None,
             )
         )
-        # ru_maxrss of children is the largest so far: the 20,000 row holds the larger figure.
         peak = max(rss)
         bench.rows.append(
             Row(
@@ -629,6 +664,21 @@ def _sync_cases(bench: Bench) -> None:
                 None,
                 "≤ 150 MB" if size >= 20000 else "(reported)",
                 peak <= 150 if size >= 20000 else None,
+            )
+        )
+        growth[size] = (m, peak, disk)
+    if len(growth) > 1:  # the sizes' own figures are in their rows above
+        sizes = sorted(growth)
+        small, large = growth[sizes[0]], growth[sizes[-1]]
+        bench.rows.append(
+            Row(
+                f"sync growth, {sizes[0]:,} → {sizes[-1]:,} packages (×{sizes[-1] / sizes[0]:.0f})",
+                f"time ×{large[0] / small[0]:.1f}, RSS ×{large[1] / small[1]:.1f}, "
+                f"disk ×{large[2] / max(1, small[2]):.1f}",
+                "—",
+                None,
+                "(reported)",
+                None,
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -59,6 +60,8 @@ SIGNAL_EXITS = {
 # Seconds after a large screen has gone before its garbage is collected (a full pass, while
 # the user is most likely reading the screen underneath).
 REFREEZE_DELAY = 1.0
+# Seconds between home's first answers and the start of a background sync: time to paint them.
+SYNC_START_DELAY = 0.1
 # How long the close after a signal may take before the terminal is put back and the process
 # exits anyway. When the terminal itself has gone (an SSH connection drops), Textual's output
 # thread dies on EIO and its next write blocks for ever on the full queue (seen in 2 of 4 runs
@@ -228,11 +231,13 @@ class PkgtuiApp(App[int]):
         return data
 
     def on_mount(self) -> None:
+        # Collection is held off while starting (cli.main); home's first load ends that, or this.
+        self.set_timer(gc_pauses.START_HOLD_LIMIT, gc_pauses.started)
         self._apply_theme()
         self._apply_keymap()
         self.catalogue_status = self._synced_text()
         if self.sync_due():
-            self.sync_catalogue()
+            self._sync_after_first_paint()
         for warning in self.config.warnings:
             # Warnings quote the user's file (key names, TOML errors): shown literally.
             self.notify(warning, title="Config", severity="warning", markup=False, timeout=10)
@@ -252,6 +257,17 @@ class PkgtuiApp(App[int]):
         if self.store is None or not self.config.auto_sync or self.config.offline:
             return False
         return self.store.last_sync() is None or self.store.is_stale(self.config.catalogue_max_age)
+
+    def _sync_after_first_paint(self) -> None:
+        """Start the background sync once home has what it shows. Started at mount, the
+        sync's imports, client and first pages (thousands of packages to decode) took the event
+        loop while home waited on its own two answers, delaying a first start's paint (bench
+        start-up case, "first start"; figures in docs/benchmarks.md)."""
+        home_data = self._home_data
+        if home_data is not None and not home_data.done():
+            home_data.add_done_callback(lambda _: self.set_timer(SYNC_START_DELAY, self.sync_catalogue))
+        else:
+            self.call_after_refresh(self.sync_catalogue)
 
     @work(exclusive=True, group="catalogue-sync", exit_on_error=False)
     async def sync_catalogue(self) -> None:
@@ -306,7 +322,7 @@ class PkgtuiApp(App[int]):
         synced = self.store.last_sync()
         if synced is None:
             return ""
-        count = self.store.status().packages
+        count = self.store.package_count()
         text = f"{count:,} packages · synced {moments_ago((self.now() - synced).total_seconds())}"
         if self.sync_skipped:  # this run's sync left out items that could not be read
             text += f" ({skipped_text(self.sync_skipped)})"
@@ -498,7 +514,10 @@ class PkgtuiApp(App[int]):
         ):
             # Home has its data: start-up is over, and what is alive now lives as long as the app.
             self._long_lived_frozen = True
-            gc_pauses.freeze_survivors()
+            if gc.isenabled():
+                gc_pauses.freeze_survivors()
+            else:
+                gc_pauses.started()
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             _log.warning(

@@ -439,9 +439,15 @@ def _run_command(args: argparse.Namespace) -> int:
     elif command == "search":
         target = StartTarget("search", " ".join(args.term))
 
-    from .app import run_app
+    from . import gc_pauses
 
-    return run_app(config, target)
+    gc_pauses.hold_until_started()  # before Textual is imported; the app turns collection back on
+    try:
+        from .app import run_app
+
+        return run_app(config, target)
+    finally:
+        gc_pauses.resume()
 
 
 if __name__ == "__main__":

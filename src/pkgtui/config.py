@@ -7,20 +7,14 @@ reported as one line naming the file and the key, and the default is used instea
 
 from __future__ import annotations
 
-import importlib.util
-import ipaddress
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-# Public in urllib.request since Python 3.0, but missing from typeshed's stubs.
-from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 from .api.results import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 
@@ -159,6 +153,8 @@ def _check_web_url(value: Any, schemes: tuple[str, ...], kind: str) -> str:
 
 def _is_ipv4(host: str) -> bool:
     # httpx checks a host of digits and dots with ipaddress too (its urlparse.encode_host).
+    import ipaddress
+
     try:
         ipaddress.IPv4Address(host)
     except ValueError:
@@ -204,6 +200,11 @@ def check_proxy(api_url: str, env: Mapping[str, str]) -> None:
     if chosen is None:
         return
     value, name = chosen
+    # Imported only with a proxy set: urllib.request (with http.client, email and hashlib)
+    # took 11 ms of every start-up (python -X importtime), and a start without a proxy needs none of it.
+    # Public in urllib.request since Python 3.0, but missing from typeshed's stubs.
+    from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
+
     no_proxy = {"no": proxies["no"][0]} if "no" in proxies else {}
     if proxy_bypass_environment(parts.hostname or "", no_proxy):
         return
@@ -213,6 +214,8 @@ def check_proxy(api_url: str, env: Mapping[str, str]) -> None:
         _check_web_url(url, PROXY_SCHEMES, "an http, https or socks5 proxy URL")
     except ValueError as error:
         raise ValueError(f"environment variable {name} {error}: {value!r}") from None
+    import importlib.util
+
     if urlsplit(url).scheme.lower().startswith("socks") and importlib.util.find_spec("socksio") is None:
         raise ValueError(
             f"environment variable {name} names a SOCKS proxy, which needs the socksio package "
@@ -338,6 +341,8 @@ def _read_file(path: Path, warnings: list[str]) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         warnings.append(f"{path}: cannot be read ({error.__class__.__name__}); using defaults")
         return {}
+    import tomllib  # only with a config file: 1.7 ms of a start-up without one
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

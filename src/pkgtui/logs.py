@@ -10,7 +10,6 @@ and timings. Without a log it has no handler and logs nothing (the calls cost an
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +32,8 @@ def start(path: str) -> Path:
     """Log to ``path`` from now on; OSError when it cannot be opened for appending."""
     global _file
     target = Path(path).expanduser()
+    import logging.handlers  # only when a log is asked for: not on every start-up
+
     handler = logging.handlers.RotatingFileHandler(
         target, maxBytes=MAX_BYTES, backupCount=1, encoding="utf-8", errors="replace"
     )

@@ -12,8 +12,6 @@ Textual and rich are never imported.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import csv
 import os
 import sys
 import time
@@ -155,6 +153,8 @@ def run(
         offline = not config.pypi_facts_allowed
         if config.demo and transport is None:  # the demo's made-up facts, in-process: no network
             base_url, transport = config.pypi_source()
+        import asyncio  # not at the top: cli.build_parser imports this module for every command
+
         rows = asyncio.run(_facts(store, packages, base_url, config.cache_ttl, offline, transport))
     finally:
         store.close()
@@ -284,6 +284,8 @@ def _json(report: Any, label: str, selection: str) -> dict[str, Any]:
 
 
 def _csv(stream: IO[str], report: Any) -> None:
+    import csv  # here, not at the top: building the command line imports this module
+
     from .lookup.grid import csv_text
     from .text import clean
 

@@ -15,6 +15,17 @@ def test_importing_the_api_loads_no_textual():
     assert out.strip() == "[]"
 
 
+def test_reading_pypi_facts_kept_in_the_store_loads_no_http_module():
+    # pkgtui show from the local catalogue reads its kept facts with pkgtui.api.pypi: httpx
+    # (~35 ms of that command) is imported only by the functions that ask PyPI.
+    code = (
+        "import sys, pkgtui.api.pypi, pkgtui.facts, pkgtui.store; "
+        "print(sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('httpx', 'httpcore')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_importing_the_api_skips_httpx_command_line_tool():
     # The test environment has click (import-linter needs it), so httpx would load its CLI.
     code = (

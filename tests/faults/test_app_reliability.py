@@ -120,11 +120,11 @@ def test_only_the_proxy_that_would_be_used_is_checked():
 
 
 def test_a_socks_proxy_without_its_package_is_one_line(monkeypatch):
-    from pkgtui import config as config_module
+    import importlib.util  # what pkgtui.config asks, when a SOCKS proxy is set
 
-    real_find_spec = config_module.importlib.util.find_spec
+    real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        config_module.importlib.util,
+        importlib.util,
         "find_spec",
         lambda name, *args: None if name == "socksio" else real_find_spec(name, *args),
     )

@@ -82,6 +82,22 @@ async def test_readers_see_the_previous_catalogue_until_the_commit(catalogue):
     reader.close()
 
 
+async def test_v3_usage_pages_are_asked_for_once_the_package_pages_all_are(catalogue):
+    # v4's packages first, so that they are ranked and indexed while v3's counts arrive.
+    many = [package(i, f"Pkg {i}", stars=i % 7) for i in range(1, 2501)]
+    with LocalAPI(api=DemoAPI(packages=many, categories=[CATEGORY], grids=[])) as server:
+        async with open_client(server.url, concurrency=2, page_size=100) as client:
+            result = await sync_catalogue(client, catalogue)
+        paths = list(server.log.paths)
+    assert result.packages == 2500 and result.usage_source == "v3" and result.usage_counts == 2500
+    first_v3 = next(n for n, path in enumerate(paths) if path.startswith("/api/v3/"))
+    pages_before = [path for path in paths[:first_v3] if path.startswith("/api/v4/packages/")]
+    assert len(pages_before) == 25  # 23 received, and the last 2 asked for (the bound)
+    with Store(catalogue) as store:
+        assert store.usage_count(1) == usage_of(many[0])
+        assert [p.slug for p in store.search("pkg 2500", limit=1)] == ["pkg-2500"]
+
+
 async def test_a_failed_page_leaves_the_previous_catalogue_and_no_staged_rows(catalogue):
     await sync_from(DemoAPI(), catalogue)
     many = [package(i, f"Pkg {i}") for i in range(1, 2501)]

@@ -18,7 +18,7 @@ from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
 from tests.store.conftest import synced_store
 
-from .conftest import SwitchableTransport, settle
+from .conftest import SwitchableTransport, settle, wait_until
 
 
 def _app(store: Store | None, tmp_path, api: DemoAPI | None = None, **config):
@@ -133,3 +133,26 @@ async def test_the_status_line_shows_the_catalogue_state(tmp_path):
         await pilot.pause()
         line = str(app.screen.query_one(SourceLine).render())
         assert "\x1b" not in line and "[/b]" in line
+
+
+async def test_a_first_start_syncs_only_once_home_has_painted_its_answers(tmp_path, monkeypatch):
+    # Started at mount, the sync's imports and pages took the event loop while home waited on
+    # its own two answers. Now its first request comes after home shows the categories.
+    api = DemoAPI()
+    rows_when_sync_began: list[int] = []
+
+    class SyncTransport(SwitchableTransport):
+        async def handle_async_request(self, request):
+            if not rows_when_sync_began:
+                rows_when_sync_began.append(app.screen.query_one("#categories", VirtualTable).row_count)
+            return await super().handle_async_request(request)
+
+    monkeypatch.setattr(
+        Config, "open_client", lambda self, **_: open_client(api.base_url, transport=SyncTransport(api))
+    )
+    store = Store(tmp_path / "catalogue.sqlite")  # empty: a first start syncs
+    app, _ = _app(store, tmp_path, api=api)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: store.last_sync() is not None)
+        assert rows_when_sync_began and rows_when_sync_began[0] == len(api.categories)

@@ -536,25 +536,25 @@ class Client:
             # count: the rest is asked for one page at a time, each showing whether to go on.
             ahead = self.concurrency if len(first.items) >= limit else 1
             next_offset = limit
-            # Asked for and not yet handed over, with their offsets; and those still on their way.
+            # Asked for and not yet handed over, with their offsets. At most ``ahead`` of them,
+            # those arrived included: a consumer slower than the network (a sync writing each
+            # page to disk) holds back the next requests, so memory holds ``ahead`` pages, not
+            # all that arrive meanwhile (a 20,000-package sync had 10 pages waiting at once).
             waiting: dict[asyncio.Future[tuple[Page[T], bool]], int] = {}
-            in_flight: set[asyncio.Future[tuple[Page[T], bool]]] = set()
             arrived: asyncio.Queue[asyncio.Future[tuple[Page[T], bool]]] = asyncio.Queue()
 
             closed = False  # the consumer has left: nothing more is asked for
 
             def launch() -> None:
                 nonlocal next_offset
-                while not closed and len(in_flight) < ahead and next_offset < end:
+                while not closed and len(waiting) < ahead and next_offset < end:
                     task = asyncio.ensure_future(page_at(next_offset))
                     waiting[task] = next_offset
-                    in_flight.add(task)
                     task.add_done_callback(landed)
                     next_offset += limit
 
             def landed(task: asyncio.Future[tuple[Page[T], bool]]) -> None:
                 nonlocal end
-                in_flight.discard(task)
                 if task.cancelled() or task not in waiting:
                     return
                 if task.exception() is None:
@@ -585,6 +585,7 @@ class Client:
                     task = await arrived.get()
                     if waiting.pop(task, None) is None:
                         continue  # cancelled: beyond the list's end
+                    launch()  # its place is free: the next request goes out while this page is used
                     page, _ = task.result()
                     yield page
             finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -35,7 +35,7 @@ from ..comparison import (
     fact_column,
     short_problem,
 )
-from ..facts import NO_ANSWER
+from ..facts import NO_ANSWER, pypi_name_of
 from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
 from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
@@ -43,6 +43,9 @@ from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from ..widgets.redraw import RedrawThrottle
 from .base import DataScreen, Subject
+
+if TYPE_CHECKING:
+    from ..api.pypi import FactsResult
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
@@ -239,6 +242,7 @@ class CategoryScreen(DataScreen):
         self._shown: int | None = None  # rows the summary last counted
         self._declares_any = False  # whether any package here declares a Django version (d)
         self._asked: list[Package] = []  # the packages whose facts the last fetch asked for
+        self._answered: list[Package] = []  # those of them answered since the last redraw
         # Only packages declaring this Django version (d); None: every package.
         self.django_filter: str | None = None
 
@@ -390,11 +394,6 @@ class CategoryScreen(DataScreen):
         self._stop_redraws()
         progress.finish()
         self._finish_loading()
-        # While this screen is up, take the catalogue (thousands of packages and their rows)
-        # out of the garbage collector's scans: full passes over it were the slowest
-        # keystrokes of the filter. on_unmount gives it back, so nothing leaks. After the
-        # rows are painted: the young collection it starts with takes a few milliseconds.
-        self.call_after_refresh(self._freeze_catalogue)
 
     def _freeze_catalogue(self) -> None:
         if self.is_attached:  # not if the screen was closed before the paint
@@ -429,6 +428,13 @@ class CategoryScreen(DataScreen):
         # show … meanwhile, for one frame.
         self.call_after_refresh(self._show_kept_facts)
         self.call_after_refresh(self._build_haystacks)
+        # While this screen is up, take the catalogue (thousands of packages and their rows)
+        # out of the garbage collector's scans: full passes over it were the slowest
+        # keystrokes of the filter. on_unmount gives it back, so nothing leaks. After the
+        # rows are painted: the young collection it starts with takes a few milliseconds.
+        # Here, for the rows read from the local catalogue too: unfrozen, the full passes
+        # during the first facts fetch took 70-100 ms each (bench busy).
+        self.call_after_refresh(self._freeze_catalogue)
         # An empty category is said once, by the table ("This category has no packages.").
         self.clear_message()
         self._update_summary()
@@ -611,23 +617,33 @@ class CategoryScreen(DataScreen):
         asked when every one is fresh."""
         packages = [self.packages[i] for i in self._sorted()[:FACTS_MOST]]
         self._asked = packages
+        by_name: dict[str, list[Package]] = {}
+        for package in packages:
+            if (name := pypi_name_of(package)) is not None:
+                by_name.setdefault(name, []).append(package)
+
+        def answered(result: FactsResult) -> None:
+            self._answered += by_name.get(result.name, ())
+            self._facts_redraws.request()
+
         self.facts_pending = True
         try:
-            await self.pkgtui.fetch_pypi_facts(
-                packages, refresh=refresh, on_result=lambda _result: self._facts_redraws.request()
-            )
+            await self.pkgtui.fetch_pypi_facts(packages, refresh=refresh, on_result=answered)
         finally:
             self.facts_pending = False
             self._facts_done = True
             self._facts_redraws.cancel()
-            self._facts_arrived()
+            self._facts_arrived(ended=True)
 
-    def _facts_arrived(self) -> None:
-        # Only the rows asked for can have changed: a few hundred, not the whole category.
-        asked = self._asked
-        self._read_known(asked)
+    def _facts_arrived(self, *, ended: bool = False) -> None:
+        # Only the rows answered since the last redraw are read again from the store: reading
+        # all 200 asked at every redraw took 5-20 ms (bench busy, _read_known), and keys typed
+        # meanwhile waited for it. At the end every row asked is remade: none is pending now.
+        answered, self._answered = self._answered, []
+        self._read_known(answered)
         index_of = self._index_of
-        self._remake_rows([index_of[p.id] for p in asked if p.id in index_of])
+        remade = self._asked if ended else answered
+        self._remake_rows([index_of[p.id] for p in remade if p.id in index_of])
         self.apply_view()
 
     def _django_versions(self, package_id: int) -> tuple[str, ...]:

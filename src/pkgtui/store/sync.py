@@ -7,9 +7,11 @@ client's bound. With ``usage=True`` it also reads API v3's package list for the 
 v4 does not carry; where v3 is missing, the counts held before are kept.
 
 Pages are written as they arrive into staging tables (:mod:`.schema`), one short
-transaction a page, by one writer thread, so memory holds only the pages in flight and the
-event loop never waits on the disk. When everything has arrived, one transaction swaps the
-staged tables in. Until then readers see the previous catalogue; a sync killed at any
+transaction a page, by one writer thread, so memory holds only the pages in flight (the
+client asks for no more while ``concurrency`` pages wait to be taken) and the event loop
+never waits on the disk. v3's pages are asked for once v4's package pages all are, and the
+staged packages are ranked and indexed while they arrive. When everything has arrived, one
+transaction swaps the staged tables in. Until then readers see the previous catalogue; a sync killed at any
 moment leaves it intact. One sync at a time per file (an advisory lock on a side file,
 released by the kernel when a process dies).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import sqlite3
 import time
@@ -228,12 +231,23 @@ class _StagingWriter:
             c.execute("DELETE FROM stage_usage")
 
     @staticmethod
-    def commit(c: sqlite3.Connection, usage_fresh: bool, meta: dict[str, Any]) -> int:
-        """Swap the staged catalogue in; returns how many packages have a usage count.
+    def rank_packages(c: sqlite3.Connection) -> None:
+        """Rank the staged packages and build their full-text index: most of a commit's work,
+        done as soon as the package list is whole, while API v3's usage pages still arrive
+        (ranks do not depend on usage counts). At 20,000 packages it took ~0.3 s of the
+        ~0.4 s a sync spent after its last answer."""
+        with transaction(c):
+            for statement in schema.RANK_STAGED:
+                c.execute(statement)
 
-        Two transactions: the first finishes the staged tables (usage counts, ranks, the
-        full-text index: most of the work), the second swaps them in. Readers are never
-        blocked (WAL); other writers wait only for one of them at a time."""
+    @staticmethod
+    def commit(c: sqlite3.Connection, usage_fresh: bool, meta: dict[str, Any]) -> int:
+        """Swap the staged catalogue (ranked already) in; returns how many packages have a
+        usage count.
+
+        Two transactions: the first merges the usage counts into the staged packages, the
+        second swaps them in. Readers are never blocked (WAL); other writers wait only for
+        one of them at a time."""
         with transaction(c):
             staged = c.execute("SELECT count(*) FROM stage_packages").fetchone()[0]
             held = c.execute("SELECT count(*) FROM packages").fetchone()[0]
@@ -245,8 +259,6 @@ class _StagingWriter:
                     "(SELECT u.usage_count FROM stage_usage u WHERE u.slug = stage_packages.slug)"
                 )
             c.execute("DROP TABLE stage_usage")
-            for statement in schema.RANK_STAGED:
-                c.execute(statement)
         with transaction(c):
             if not usage_fresh:  # here, so that counts written meanwhile are kept too
                 c.execute(
@@ -347,6 +359,11 @@ async def _sync(
     requests = 0
     skipped = 0
     total: int | None = None
+    # Set once every page of the package list left to come is on its way: API v3's usage
+    # pages are asked for from then on, so v4's packages come first (both share the
+    # client's bound, so the network is as busy either way) and are ranked and indexed
+    # while v3 arrives, rather than after the last answer (see _StagingWriter.rank_packages).
+    packages_asked = asyncio.Event()
 
     def count_request(info: ResponseInfo) -> None:
         nonlocal requests
@@ -364,6 +381,7 @@ async def _sync(
     ) -> None:
         nonlocal skipped, total
         seen = 0
+        pages = 0
         async for page in client.iter_pages(kind, parse, refresh=True, fast=fast):
             if page.count > bound:
                 raise BadResponse(
@@ -372,8 +390,12 @@ async def _sync(
             seen += len(page.items)
             if seen > bound:
                 raise BadResponse(f"{client.host} sent more than {bound:,} {kind}")
+            pages += 1
             if kind == "packages":
                 total = page.count
+                # iter_pages keeps up to ``concurrency`` pages asked for ahead of those received.
+                if math.ceil(page.count / client.page_size) - pages <= client.concurrency:
+                    packages_asked.set()
             items = [item for item in page.items if item is not None and len(item.raw) <= MAX_RAW_BYTES]
             skipped += len(page.items) - len(items) + page.skipped  # ours, and what the client left out
             now, offset = time.time(), page.offset
@@ -381,10 +403,18 @@ async def _sync(
             await writer.run(add, items, offset, now)
             tell()
 
+    async def fetch_packages() -> None:
+        try:
+            await fetch_list("packages", _package_lenient, writer.add_packages, MAX_PACKAGES, _package_fast)
+        finally:
+            packages_asked.set()  # also when it failed: nothing waits for an event never set
+        await writer.run(writer.rank_packages)
+
     async def fetch_usage() -> str:
         nonlocal requests
         if not usage:
             return "off"
+        await packages_asked.wait()
         root = v3.v3_root(str(client.http.base_url), v3_url)
         try:
             async for pairs in v3.iter_usage_pages(client, root):
@@ -406,13 +436,11 @@ async def _sync(
                 fetch_list("categories", _lenient(Category.from_api), writer.add_categories, MAX_CATEGORIES)
             ),
             asyncio.ensure_future(fetch_list("grids", _lenient(Grid.from_api), writer.add_grids, MAX_GRIDS)),
-            asyncio.ensure_future(
-                fetch_list("packages", _package_lenient, writer.add_packages, MAX_PACKAGES, _package_fast)
-            ),
+            asyncio.ensure_future(fetch_packages()),
         ]
         try:
-            await _all_or_first_error(lists)
-            usage_source = await usage_task
+            await _all_or_first_error([*lists, usage_task])
+            usage_source = usage_task.result()
         finally:
             for task in [*lists, usage_task]:
                 task.cancel()
@@ -449,7 +477,7 @@ async def _sync(
         writer.close()
 
 
-async def _all_or_first_error(tasks: Sequence[asyncio.Future[None]]) -> None:
+async def _all_or_first_error(tasks: Sequence[asyncio.Future[Any]]) -> None:
     """Wait for every task; the first to fail stops the others and its error is raised."""
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     for task in done:
