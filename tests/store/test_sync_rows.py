@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 
 import msgspec
@@ -94,3 +95,31 @@ async def test_a_package_listed_twice_in_a_page_is_kept_once_as_listed_last(cata
     with Store(catalogue) as store:
         assert [p.title for p in store.category_packages(1)] == ["Nine", "Seven", "Five again"]
         assert store.status().packages == 3
+
+
+def live_indexes(path) -> dict[str, set[str]]:
+    """Each live table's indexes, as the columns they index (their names alternate)."""
+    connection = sqlite3.connect(path)
+    try:
+        found: dict[str, set[str]] = {}
+        for name, table in connection.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ):
+            columns = ", ".join(row[2] for row in connection.execute(f"PRAGMA index_info({name})"))
+            found.setdefault(table, set()).add(columns)
+        return found
+    finally:
+        connection.close()
+
+
+async def test_every_sync_leaves_the_live_tables_indexed_as_a_new_file_is(catalogue):
+    Store(catalogue).close()
+    expected = live_indexes(catalogue)  # made by schema.create_all
+    assert "slug" in expected["packages"] and "package_id" in expected["grid_members"]
+    api = DemoAPI()
+    slug = api.packages[0]["slug"]
+    for _ in range(3):  # each sync takes the other set of names
+        await sync_from(api, catalogue)
+        assert live_indexes(catalogue) == expected
+        with Store(catalogue) as store:
+            assert store.package(slug) is not None
