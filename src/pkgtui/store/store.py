@@ -31,7 +31,7 @@ import msgspec
 
 from ..api import wire
 from ..api.errors import BadResponse
-from ..api.models import Category, Grid, Package
+from ..api.models import Category, Grid, Package, id_from_url
 from ..api.results import DEFAULT_API_URL
 from . import schema, search
 
@@ -194,6 +194,29 @@ def package_row(package: Package, position: int, fetched_at: float, source: str 
         updated,
         fetched_at,
         source,
+    )
+
+
+def columns_row(columns: wire.PackageColumns, position: int, fetched_at: float) -> tuple[Any, ...]:
+    """The row :func:`package_row` makes of the Package these columns are part of: the same
+    normalising as ``Package.__post_init__``, for the fields a row holds (a sync's path;
+    the tests check the two agree)."""
+    updated = columns.last_updated
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=UTC)  # naive timestamps are UTC, as in parse_time
+    return (
+        columns.id,
+        position,
+        columns.slug,
+        columns.title,
+        search.key(columns.title),
+        search.key(columns.slug),
+        id_from_url(columns.category, "categories"),  # it strips, as __post_init__ does
+        columns.repo_watchers,
+        columns.repo_description,
+        updated.timestamp() if updated is not None else None,
+        fetched_at,
+        "v4",
     )
 
 
