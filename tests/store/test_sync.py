@@ -92,7 +92,11 @@ async def test_v3_usage_pages_are_asked_for_once_the_package_pages_all_are(catal
     assert result.packages == 2500 and result.usage_source == "v3" and result.usage_counts == 2500
     first_v3 = next(n for n, path in enumerate(paths) if path.startswith("/api/v3/"))
     pages_before = [path for path in paths[:first_v3] if path.startswith("/api/v4/packages/")]
-    assert len(pages_before) == 25  # 23 received, and the last 2 asked for (the bound)
+    # All 25 pages are asked for first (23 received, the last 2 asked for: the bound). Whether
+    # those last two reach the server before v3's first request is a race for the client's
+    # two slots (it failed 2 runs in 4 under load with "== 25"); before the change, v3 was
+    # asked at the start, with at most the first 2 pages before it.
+    assert len(pages_before) >= 23
     with Store(catalogue) as store:
         assert store.usage_count(1) == usage_of(many[0])
         assert [p.slug for p in store.search("pkg 2500", limit=1)] == ["pkg-2500"]
