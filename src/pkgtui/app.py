@@ -193,10 +193,14 @@ class PkgtuiApp(App[int]):
         """Whether the synced catalogue keeps what ``url`` answers (categories, grids,
         packages, v4 or v3): then the HTTP cache keeps no copy of it (one home per object;
         search answers, and everything before the first sync, are still cached)."""
+        if not self.catalogue_synced():
+            # First: before a sync, v3_url (which imports the v3 module) is not worked out
+            # for each of a first start's requests.
+            return False
         path = urlsplit(url).path
         for root in (urlsplit(self.config.api_url).path, urlsplit(self.config.v3_url).path):
             if path.startswith(root) and path[len(root) :].startswith(STORE_KEPT_PATHS):
-                return self.catalogue_synced()
+                return True
         return False
 
     def _open_store(self) -> Store | None:
