@@ -20,9 +20,9 @@ START_HOLD_LIMIT = 3.0
 
 def hold_until_started() -> None:
     """No collections while pkgtui starts: importing Textual and the app and building the first
-    screen allocate hundreds of thousands of objects that live as long as the app, and the
-    collector's passes over them took 19 ms of a warm start (gc.callbacks, bench start-up
-    case). Reference counting still frees what is dropped; :func:`started` turns collection
+    screen allocate tens of thousands of objects (~80,000 tracked once the demo's home is up)
+    that live as long as the app, and the collector's passes over them took 19 ms of a warm
+    start (timed with gc.callbacks on the bench's pty). Reference counting still frees what is dropped; :func:`started` turns collection
     back on."""
     gc.disable()
 
