@@ -57,7 +57,9 @@ def test_started_freezes_what_is_alive_and_is_idempotent(collection_held):
         gc_pauses.started()
         frozen = gc.get_freeze_count()
         assert gc.isenabled() and frozen > 0
-        gc_pauses.started()  # already started: nothing more is frozen
-        assert gc.get_freeze_count() == frozen
+        made_since = [[] for _ in range(1000)]  # tracked objects, alive through the second call
+        gc_pauses.started()  # already started: none of them is frozen
+        # Not "== frozen": frozen objects still die by reference counting, which lowers it.
+        assert gc.get_freeze_count() < frozen + len(made_since)
     finally:
         gc.unfreeze()
