@@ -401,3 +401,35 @@ class DataScreen(Screen):
                 app.call_from_thread(app.notify, message, title="Your data", severity="warning", markup=False)
 
         app.run_worker(record, thread=True, group="history", exit_on_error=False)
+
+
+class DjangoFilterScreen(DataScreen):
+    """A screen listing packages with ``d``: only those declaring a Django version on PyPI,
+    the newest declared first, each press the next older one, then all again. Esc clears it
+    first, as it clears a filter box's text. Subclasses say which versions are declared and
+    how they redraw."""
+
+    django_filter: str | None = None  # only packages declaring this version; None: every one
+
+    def declared_django_versions(self) -> list[str]:
+        raise NotImplementedError
+
+    def show_django_filter(self) -> None:
+        """Redraw the rows for the filter just changed."""
+        raise NotImplementedError
+
+    def action_django_filter(self) -> None:
+        from ..readiness import next_filter
+
+        versions = self.declared_django_versions()
+        if not versions:
+            self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
+        self.django_filter = next_filter(self.django_filter, versions)
+        self.show_django_filter()
+
+    def action_back(self) -> None:
+        if self.django_filter is not None:
+            self.django_filter = None
+            self.show_django_filter()
+            return
+        super().action_back()

@@ -42,7 +42,7 @@ from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from ..widgets.redraw import RedrawThrottle
-from .base import DataScreen, Subject
+from .base import DjangoFilterScreen, Subject
 
 if TYPE_CHECKING:
     from ..api.pypi import FactsResult
@@ -186,7 +186,7 @@ class PackageRow(Sequence[str | Text]):
         return len(self.keys)
 
 
-class CategoryScreen(DataScreen):
+class CategoryScreen(DjangoFilterScreen):
     HELP_TITLE = "Category"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", id="category.sort"),
@@ -243,8 +243,7 @@ class CategoryScreen(DataScreen):
         self._declares_any = False  # whether any package here declares a Django version (d)
         self._asked: list[Package] = []  # the packages whose facts the last fetch asked for
         self._answered: list[Package] = []  # those of them answered since the last redraw
-        # Only packages declaring this Django version (d); None: every package.
-        self.django_filter: str | None = None
+        self.django_filter = None  # d: see DjangoFilterScreen
 
     def compose_body(self) -> ComposeResult:
         self.column_keys = column_keys(facts=self.pkgtui.store is not None, usage=False)
@@ -658,24 +657,8 @@ class CategoryScreen(DataScreen):
             v for known in self.known.values() if known.facts for v in known.facts.django_versions
         )
 
-    def action_django_filter(self) -> None:
-        """Only the packages declaring a Django version: the newest declared here first, each
-        press the next older one, then all packages again."""
-        from ..readiness import next_filter
-
-        versions = self.declared_django_versions()
-        if not versions:
-            self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
-        self.django_filter = next_filter(self.django_filter, versions)
+    def show_django_filter(self) -> None:
         self.apply_view()
-
-    def action_back(self) -> None:
-        # Esc clears the Django filter first, as it clears a filter box's text.
-        if self.django_filter is not None:
-            self.django_filter = None
-            self.apply_view()
-            return
-        super().action_back()
 
     # -- sorting and filtering -------------------------------------------------------------
 

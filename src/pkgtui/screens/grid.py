@@ -52,7 +52,7 @@ from ..store import GridView, Store
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
-from .base import DataScreen, Subject
+from .base import DjangoFilterScreen, Subject
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
 ACTIVITY_CELLS = 13
@@ -164,7 +164,7 @@ def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
 
-class GridScreen(DataScreen):
+class GridScreen(DjangoFilterScreen):
     """One grid's packages side by side."""
 
     class MemberRevalidated(Message):
@@ -230,8 +230,7 @@ class GridScreen(DataScreen):
             self, FACTS_REDRAW_DELAY, self._facts_arrived, gather=True, name="grid facts redraw"
         )
         self._refresh_facts = False  # the next fetch of facts ignores what is kept (r)
-        # Only packages declaring this Django version (d); None: every package.
-        self.django_filter: str | None = None
+        self.django_filter = None  # d: see DjangoFilterScreen
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
@@ -767,24 +766,8 @@ class GridScreen(DataScreen):
 
         return newest_first(v for p in self.packages.values() for v in self._django_versions(p))
 
-    def action_django_filter(self) -> None:
-        """Only the packages declaring a Django version: the newest declared here first, each
-        press the next older one, then all packages again."""
-        from ..readiness import next_filter
-
-        versions = self.declared_django_versions()
-        if not versions:
-            self.notify("No package here declares a Django version on PyPI (yet).", timeout=4, markup=False)
-        self.django_filter = next_filter(self.django_filter, versions)
+    def show_django_filter(self) -> None:
         self._draw()
-
-    def action_back(self) -> None:
-        # Esc clears the Django filter first, as it clears a filter box's text.
-        if self.django_filter is not None:
-            self.django_filter = None
-            self._draw()
-            return
-        super().action_back()
 
     def _filter_changed(self) -> None:
         self._draw()
