@@ -65,6 +65,22 @@ def plot_title(counts: Sequence[int], reference: datetime | None = None) -> str:
     return f"{commits} in the {len(counts)} weeks to {format_date(reference)}"
 
 
+def draw_bars(
+    plot: PlotextPlot, counts: Sequence[int], xticks: tuple[list[float], list[str]], title: str
+) -> None:
+    """One bar a count, the x axis spanning them all, the y axis from 0 to the largest (shared
+    by the commit and release plots)."""
+    top = max(counts)
+    plt = plot.plt
+    plt.clear_figure()
+    plt.bar(list(range(len(counts))), list(counts), width=0.6)
+    plt.xlim(-0.5, len(counts) - 0.5)
+    plt.ylim(0, max(top, 1))
+    plt.xticks(*xticks)
+    plt.yticks(*value_ticks(top))
+    plt.title(title)
+
+
 class ActivityPlot(PlotextPlot):
     """Bars of the weekly commit counts; a sentence instead when there are none."""
 
@@ -93,17 +109,7 @@ class ActivityPlot(PlotextPlot):
         if not self._counts or self._reference is None:
             return Text(NO_DATA)
         counts = list(self._counts)
-        top = max(counts)
-        plt = self.plt
-        plt.clear_figure()
-        plt.bar(list(range(len(counts))), counts, width=0.6)
-        plt.xlim(-0.5, len(counts) - 0.5)
-        plt.ylim(0, max(top, 1))
         # About one label per 6 columns of plot area keeps the three-letter months apart.
-        positions, labels = month_ticks(
-            self._reference, len(counts), max_labels=max(2, (self.size.width - 4) // 6)
-        )
-        plt.xticks(positions, labels)
-        plt.yticks(*value_ticks(top))
-        plt.title(plot_title(counts, self._reference))
+        ticks = month_ticks(self._reference, len(counts), max_labels=max(2, (self.size.width - 4) // 6))
+        draw_bars(self, counts, ticks, plot_title(counts, self._reference))
         return super().render()

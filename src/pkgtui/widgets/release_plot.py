@@ -18,7 +18,7 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from ..format import format_count
-from .activity_plot import value_ticks
+from .activity_plot import draw_bars
 
 # Bars at most: older releases than the first bar are counted in the title, not drawn.
 MAX_YEARS = 15
@@ -108,17 +108,10 @@ class ReleasePlot(PlotextPlot):
         labels, counts, unit = self.bins
         if not counts:
             return Text(NO_RELEASES)
-        top = max(counts)
-        plt = self.plt
-        plt.clear_figure()
-        plt.bar(list(range(len(counts))), counts, width=0.6)
-        plt.xlim(-0.5, len(counts) - 0.5)
-        plt.ylim(0, max(top, 1))
         # A label and a column of space each, in the plot area (the width less the y axis
         # and the frame): "2024" or "Q3 25" stay apart.
         room = self.size.width - 6
         shown = label_ticks(len(counts), max_labels=max(1, room // (max(map(len, labels)) + 1)))
-        plt.xticks([float(i) for i in shown], [labels[i] for i in shown])
-        plt.yticks(*value_ticks(top))
-        plt.title(release_title(self._release_count, sum(counts), unit))
+        ticks = ([float(i) for i in shown], [labels[i] for i in shown])
+        draw_bars(self, counts, ticks, release_title(self._release_count, sum(counts), unit))
         return super().render()
