@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .api.pypi import normalize_name  # no HTTP stack: api.pypi imports httpx only to fetch
+
 if TYPE_CHECKING:
     import httpx
 
@@ -59,7 +61,7 @@ _PLAIN_PYPI_URL = re.compile(
 def pypi_name_of(package: Package) -> str | None:
     url = package.pypi_url
     if isinstance(url, str) and (plain := _PLAIN_PYPI_URL.fullmatch(url)):
-        return re.sub(r"[-_.]+", "-", plain.group(1)).lower()
+        return normalize_name(plain.group(1))
     from .api.pypi import project_name
 
     return project_name(url).normalized
