@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -24,7 +25,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from .models import id_from_url
-from .pypi import normalize_name
 
 DEMO_BASE_URL = "https://demo.pkgtui.invalid/api/v4/"
 SITE_API = "https://djangopackages.org/api/v4/"
@@ -342,6 +342,13 @@ def _pypi_file(name: str, version: str, uploaded: str, *, yanked: bool) -> JSON:
         "yanked": yanked,
         "yanked_reason": None,
     }
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503's normal form, as :func:`pkgtui.api.pypi.normalize_name` (not imported from
+    there: its fetch functions import the client, which imports this module, and the package
+    keeps no import cycles: tests/test_code_health.py)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class DemoPyPI:
