@@ -52,7 +52,7 @@ class FactsRow:
 # of packages before its first frame (~35 µs each through project_name, ~1 µs here). Any other
 # shape goes through project_name; both give the same name (tests/pypi/test_names.py).
 _PLAIN_PYPI_URL = re.compile(
-    r"https?://(?:www\.)?pypi\.(?:org|python\.org)/(?:project|pypi|simple)/"
+    r"https?://(?:(?:www\.)?pypi\.org|pypi\.python\.org)/(?:project|pypi|simple)/"  # api.pypi.PYPI_HOSTS
     r"([A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?)/?",
     re.ASCII,
 )

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pkgtui.api.models import Package
 from pkgtui.api.pypi import facts_url, normalize_name, project_name
+from pkgtui.facts import pypi_name_of
 
 DEMO_PACKAGES = Path(__file__).resolve().parents[2] / "src" / "pkgtui" / "api" / "demo_data" / "packages"
 
@@ -46,6 +48,7 @@ def test_the_name_comes_from_every_shape_of_pypi_url(url, name):
         ("https://pypi.org.evil.test/project/x/", "not a PyPI address"),
         ("https://evil.test/pypi.org/project/x/", "not a PyPI address"),
         ("https://test.pypi.org/project/x/", "not a PyPI address"),
+        ("https://www.pypi.python.org/pypi/x/", "not a PyPI address"),
         ("https://pypi.org@evil.test/project/x/", "not a PyPI address"),
         ("ftp://pypi.org/project/x/", "not an http(s) URL"),
         ("javascript:alert(1)", "not an http(s) URL"),
@@ -65,6 +68,9 @@ def test_no_name_says_why(url, reason):
     assert result.name is None
     assert result.normalized is None
     assert reason in result.reason
+    # facts.pypi_name_of's fast path for plain URLs refuses the same ones.
+    if isinstance(url, str):
+        assert pypi_name_of(Package(id=1, title="x", slug="x", pypi_url=url)) is None
 
 
 def test_the_name_is_the_urls_not_the_slugs():
