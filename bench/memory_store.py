@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pkgtui.api import Category, Package
-from pkgtui.store import GridView, Store
+from pkgtui.store import GridView, PackageListing, Store
 from pkgtui.store.store import StoredFacts
 
 
@@ -43,6 +43,13 @@ class MemoryViews:
             self._category_packages[found.id] = store.category_packages(found.id)
             packages += self._category_packages[found.id]
         self._usage = store.usage_counts(p.id for p in packages)
+        # Made here, untimed: the screen is handed a listing with nothing left to read.
+        self._listings = {
+            category_id: PackageListing.of(
+                held, {p.id: self._usage[p.id] for p in held if p.id in self._usage}
+            )
+            for category_id, held in self._category_packages.items()
+        }
         names = {name for name in (pypi_name_of(p) for p in packages) if name is not None}
         self._facts = store.pypi_facts(names)
 
@@ -58,6 +65,11 @@ class MemoryViews:
     def category_packages(self, category_id: int) -> list[Package]:
         held = self._category_packages.get(category_id)
         return list(held) if held is not None else self._store.category_packages(category_id)
+
+    def category_listing(self, category_id: int) -> PackageListing:
+        """The store's listing with every package already decoded: nothing is read."""
+        held = self._listings.get(category_id)
+        return held if held is not None else self._store.category_listing(category_id)
 
     def usage_counts(self, package_ids: Iterable[int]) -> dict[int, int]:
         return {key: self._usage[key] for key in package_ids if key in self._usage}

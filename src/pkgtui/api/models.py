@@ -343,7 +343,12 @@ class Package(
 
     @property
     def display_title(self) -> str:
-        return self.title.strip() or self.slug or f"Package {self.id}"
+        return self.title_shown(self.title, self.slug, self.id)
+
+    @staticmethod
+    def title_shown(title: str, slug: str, package_id: int) -> str:
+        """The title a package is shown by (also from a stored row's columns, undecoded)."""
+        return title.strip() or slug or f"Package {package_id}"
 
     @property
     def grid_ids(self) -> tuple[int, ...]:

@@ -39,6 +39,7 @@ from ..facts import NO_ANSWER, pypi_name_of
 from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
 from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
+from ..store.listing import PackageListing
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from ..widgets.redraw import RedrawThrottle
@@ -111,15 +112,34 @@ def column_keys(*, facts: bool, usage: bool) -> list[str]:
     return keys + ["forks", "activity"]
 
 
+# Rows of a store's listing read before the table is first drawn, when it has no size yet: a
+# screenful on any terminal up to 100 lines; the rest are read right after the first paint.
+READ_AHEAD = 100
+
+
 class PackageRow(Sequence[str | Text]):
     """A package's cells (one a column key of ``keys``), formatted when first drawn.
 
     Of thousands of rows only a screenful is ever drawn, so counts, dates and sparklines are
     formatted on demand; the cleaned title and description (also searched) are made at once.
     A row is never changed: new facts make a new row (the table caches lines by row).
+
+    A row of a store's listing (:meth:`lazy`) has its title from the listing's columns, and
+    reads its package (and cleans its description) only when first drawn or searched.
     """
 
-    __slots__ = ("_cells", "description", "keys", "known", "now", "package", "pending", "title")
+    __slots__ = (
+        "_cells",
+        "_description",
+        "_index",
+        "_listing",
+        "_package",
+        "keys",
+        "known",
+        "now",
+        "pending",
+        "title",
+    )
 
     def __init__(
         self,
@@ -132,20 +152,59 @@ class PackageRow(Sequence[str | Text]):
         title: str | None = None,
         description: str | None = None,
     ) -> None:
-        self.package = package
+        self._package: Package | None = package
+        self._listing: PackageListing | None = None
+        self._index = 0
         self.keys = keys
         self.known = known
         self.now = now
         self.pending = pending
         self.title = clean(package.display_title) if title is None else title
-        self.description = clean(package.repo_description) if description is None else description
+        self._description: str | None = (
+            clean(package.repo_description) if description is None else description
+        )
         self._cells: tuple[str | Text, ...] | None = None
 
+    @classmethod
+    def lazy(
+        cls,
+        listing: PackageListing,
+        index: int,
+        keys: Sequence[str],
+        known: Known,
+        now: datetime,
+        pending: bool,
+    ) -> PackageRow:
+        """Row ``index`` of ``listing``, its package not read yet."""
+        row = cls.__new__(cls)
+        row._package, row._listing, row._index = None, listing, index
+        row.keys, row.known, row.now, row.pending = keys, known, now, pending
+        row.title = clean(listing.display_title(index))
+        row._description = None
+        row._cells = None
+        return row
+
+    @property
+    def package(self) -> Package:
+        if self._package is None:
+            assert self._listing is not None
+            self._package = self._listing[self._index]
+        return self._package
+
+    @property
+    def description(self) -> str:
+        if self._description is None:
+            self._description = clean(self.package.repo_description)
+        return self._description
+
     def with_known(self, known: Known, now: datetime, pending: bool) -> PackageRow:
-        """This row with other facts (the cleaned texts reused)."""
-        return PackageRow(
-            self.package, self.keys, known, now, pending, title=self.title, description=self.description
-        )
+        """This row with other facts (the cleaned texts reused, a package not read yet left so)."""
+        row = PackageRow.__new__(PackageRow)
+        row._package, row._listing, row._index = self._package, self._listing, self._index
+        row.keys, row.known, row.now, row.pending = self.keys, known, now, pending
+        row.title, row._description = self.title, self._description
+        row._cells = None
+        return row
 
     def _cell(self, key: str) -> str | Text:
         package = self.package
@@ -209,7 +268,8 @@ class CategoryScreen(DjangoFilterScreen):
         super().__init__()
         self.key = key
         self.category: Category | None = None
-        self.packages: list[Package] = []
+        # A list the API's pages are added to, or the store's listing (read as drawn).
+        self.packages: list[Package] | PackageListing = []
         self._rows: list[PackageRow] = []
         self._haystacks: list[str] = []  # row by row, built when first needed (_build_haystacks)
         self._names: list[str] = []
@@ -295,8 +355,7 @@ class CategoryScreen(DjangoFilterScreen):
             return False
         self._set_category(category)
         self.complete = False
-        self._set_packages([])
-        self._add_packages(store.category_packages(category.id))
+        self._set_listing(store.category_listing(category.id))
         self._finish_loading()
         self.shown_from_store = True
         return True
@@ -422,6 +481,10 @@ class CategoryScreen(DjangoFilterScreen):
         self.complete = True
         self._read_usage()
         self.apply_view()
+        # Read from the store's listing, only the rows drawn have their packages so far: the
+        # rest are read now, after the first paint, before the facts and the filter need them.
+        if isinstance(self.packages, PackageListing):
+            self.call_after_refresh(self.packages.decode_all)
         # PyPI's facts after the first paint: reading thousands of rows' facts (and the PyPI
         # module the store decodes them with) would double the first frame's time; the rows
         # show … meanwhile, for one frame.
@@ -451,7 +514,7 @@ class CategoryScreen(DjangoFilterScreen):
         if str(label.content) != description:
             label.update(description, layout=False)  # one line, whatever the text (app.tcss)
 
-    def _set_packages(self, packages: list[Package]) -> None:
+    def _set_packages(self, packages: list[Package], redraw: bool = True) -> None:
         self.packages = []
         self._rows, self._haystacks, self._names, self._ids = [], [], [], []
         self._index_of = {}
@@ -459,31 +522,57 @@ class CategoryScreen(DjangoFilterScreen):
         self._shown = None
         self._order = None
         self._sort_keys.clear()
-        self._add_packages(packages)
+        self._add_packages(packages, redraw)
+
+    def _set_listing(self, listing: PackageListing) -> None:
+        """Every row at once from the store's listing, with its usage counts: its packages
+        are read as their rows are drawn, then all of them right after the first paint
+        (_finish_loading), before anything else needs them."""
+        self._set_packages([], redraw=False)
+        self.packages = listing
+        self._use_usage(listing.usage)  # before the rows, which are then made once
+        now = self.pkgtui.now()
+        may_come = self._facts_may_come()
+        keys = self.column_keys
+        rows = []
+        for index, package_id in enumerate(listing.ids):
+            known, pending = self._known_of(package_id, may_come)
+            rows.append(PackageRow.lazy(listing, index, keys, known, now, pending))
+        self._append_rows(listing.ids, rows)
+        # The first sort (stars) from the column, so that no package is read for it.
+        stars = next(i for i, spec in enumerate(self.sorts) if spec.name == BASE_SORTS["stars"].name)
+        self._sort_keys[stars] = list(listing.stars)
+        self._order = None
 
     def _add_packages(self, packages: list[Package], redraw: bool = True) -> None:
         """Append rows (a page's worth); the sort order is recomputed when next needed."""
         now = self.pkgtui.now()
-        longest = self._longest_name
         may_come = self._facts_may_come()
+        rows = []
         for package in packages:
             known, pending = self._known_of(package.id, may_come)
-            row = PackageRow(package, self.column_keys, known, now, pending)
-            self._index_of[package.id] = len(self._rows)
-            self.packages.append(package)
-            self._rows.append(row)
-            self._ids.append(package.id)
-            self._names.append(row.title.casefold())
-            longest = max(longest, cell_len(row.title))
-        if longest != self._longest_name:
-            self._longest_name = longest
-            self._fit_names()
+            rows.append(PackageRow(package, self.column_keys, known, now, pending))
+        assert isinstance(self.packages, list)  # a listing is never added to (_set_packages first)
+        self.packages.extend(packages)
+        self._append_rows([p.id for p in packages], rows)
         for index, keys in self._sort_keys.items():
             if keys is not self._names:  # the names list has grown already
                 keys.extend(self.sorts[index].keys(packages))
         self._order = None
         if redraw:
             self.apply_view()
+
+    def _append_rows(self, ids: list[int], rows: list[PackageRow]) -> None:
+        longest = self._longest_name
+        for package_id, row in zip(ids, rows, strict=True):
+            self._index_of[package_id] = len(self._rows)
+            self._rows.append(row)
+            self._ids.append(package_id)
+            self._names.append(row.title.casefold())
+            longest = max(longest, cell_len(row.title))
+        if longest != self._longest_name:
+            self._longest_name = longest
+            self._fit_names()
 
     # -- PyPI's facts, usage counts --------------------------------------------------------
 
@@ -551,12 +640,17 @@ class CategoryScreen(DjangoFilterScreen):
     def _read_usage(self) -> None:
         """The usage counts the store knows: a Users column when there is any."""
         store = self.pkgtui.store
-        if store is None or not self.packages:
-            return
-        self.usage = store.usage_counts(p.id for p in self.packages)
-        if not self.usage:
-            return
-        self.known = {key: replace(known, users=self.usage.get(key)) for key, known in self.known.items()}
+        if store is None or not self.packages or isinstance(self.packages, PackageListing):
+            return  # a listing brought its counts, used as its rows were made (_set_listing)
+        if self._use_usage(store.usage_counts(self._ids)):
+            self._remake_rows(range(len(self._rows)))
+
+    def _use_usage(self, usage: dict[int, int]) -> bool:
+        """Take these usage counts (a Users column when there is any); whether there are."""
+        self.usage = usage
+        if not usage:
+            return False
+        self.known = {key: replace(known, users=usage.get(key)) for key, known in self.known.items()}
         keys = column_keys(facts=True, usage=True)
         if keys != self.column_keys:
             self.column_keys = keys
@@ -564,7 +658,7 @@ class CategoryScreen(DjangoFilterScreen):
             self._fit_names()
             self._build_sorts()
             self._update_labels()
-        self._remake_rows(range(len(self._rows)))
+        return True
 
     def _fit_names(self) -> None:
         """The name is never cut while a number can go instead; the description gets the rest."""
@@ -575,11 +669,11 @@ class CategoryScreen(DjangoFilterScreen):
     def _remake_rows(self, indices: Iterable[int]) -> None:
         """New rows for what is now known (rows are never changed: the table caches them)."""
         now = self.pkgtui.now()
-        rows, keys = self._rows, self.column_keys
+        rows, ids, keys = self._rows, self._ids, self.column_keys
         may_come = self._facts_may_come()
         for index in indices:
             row = rows[index]
-            known, pending = self._known_of(row.package.id, may_come)
+            known, pending = self._known_of(ids[index], may_come)  # not row.package: it may be unread
             if row.keys is not keys or row.known != known or row.pending != pending:
                 fresh = row.with_known(known, now, pending)
                 fresh.keys = keys
@@ -715,6 +809,8 @@ class CategoryScreen(DjangoFilterScreen):
             table.set_empty_text(
                 "No packages yet." if not self.complete else "This category has no packages."
             )
+        if isinstance(self.packages, PackageListing):  # the rows about to be drawn, read at once
+            self.packages.read(shown[: max(table.size.height, READ_AHEAD)])
         table.set_rows(Subset(self._rows, shown), Subset(self._ids, shown))
         self._update_summary(len(shown))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .listing import PackageListing
 from .store import CategoryCount, GridView, Status, Store, StoreError, catalogue_path
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CategoryCount",
     "GridView",
+    "PackageListing",
     "Status",
     "Store",
     "StoreError",

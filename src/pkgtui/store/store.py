@@ -33,7 +33,8 @@ from ..api import wire
 from ..api.errors import BadResponse
 from ..api.models import Category, Grid, Package, id_from_url
 from ..api.results import DEFAULT_API_URL
-from . import schema, search
+from . import listing, schema, search
+from .listing import PackageListing
 
 if TYPE_CHECKING:
     from ..api.pypi import PyPIFacts
@@ -410,6 +411,15 @@ class Store:
     def category_packages(self, category_id: int) -> list[Package]:
         """Every package of a category, in the API's order."""
         return self._packages("WHERE p.category_id = ? ORDER BY p.position", (category_id,))
+
+    def category_listing(self, category_id: int) -> PackageListing:
+        """Every package of a category, in the API's order, as a screen lists them: a few
+        columns read at once, each package read and decoded when first asked for (.listing)."""
+        sql = f"SELECT {listing.COLUMNS} FROM packages WHERE category_id = ? ORDER BY position"
+        return self._read(
+            lambda c: PackageListing(c.execute(sql, (category_id,)).fetchall(), self.packages),
+            PackageListing([], self.packages),
+        )
 
     def grids(self) -> list[Grid]:
         return self._read(
