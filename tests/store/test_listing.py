@@ -22,11 +22,13 @@ async def test_the_listing_is_the_category_packages_and_reads_them_only_when_ask
             reads.append(ids)
             return store.packages(ids)
 
-        listing = PackageListing([(p.id, p.title, p.slug, p.stars, None) for p in expected], load)
+        listing = PackageListing([(p.id, p.title, p.stars, None) for p in expected], load)
         assert listing.ids == [p.id for p in expected]
         assert listing.stars == [p.stars for p in expected]
-        assert [listing.display_title(i) for i in range(len(listing))] == [p.display_title for p in expected]
         assert reads == []  # nothing read for the columns
+        titled = [i for i, p in enumerate(expected) if p.title.strip()]
+        assert [listing.display_title(i) for i in titled] == [expected[i].display_title for i in titled]
+        assert reads == []  # a title is its column, unless it is blank
 
         assert listing[3] == expected[3]
         assert listing[-1] == expected[-1]
@@ -57,6 +59,12 @@ async def test_the_store_listing_matches_its_columns_and_usage_counts(catalogue)
         assert listing.usage == usage == store.usage_counts(p.id for p in expected)
         assert list(listing) == expected
         assert listing.stars == [p.stars for p in expected]
+
+
+def test_a_blank_title_is_shown_as_its_package_is_with_its_slug():
+    blank = Package(id=7, title="  ", slug="the-slug")
+    listing = PackageListing([(7, "  ", None, None)], lambda ids: {7: blank})
+    assert listing.display_title(0) == blank.display_title == "the-slug"
 
 
 async def test_a_package_gone_from_the_store_is_made_from_its_row(catalogue):

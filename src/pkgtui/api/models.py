@@ -343,12 +343,7 @@ class Package(
 
     @property
     def display_title(self) -> str:
-        return self.title_shown(self.title, self.slug, self.id)
-
-    @staticmethod
-    def title_shown(title: str, slug: str, package_id: int) -> str:
-        """The title a package is shown by (also from a stored row's columns, undecoded)."""
-        return title.strip() or slug or f"Package {package_id}"
+        return self.title.strip() or self.slug or f"Package {self.id}"
 
     @property
     def grid_ids(self) -> tuple[int, ...]:

