@@ -208,7 +208,7 @@ class PkgtuiApp(App[int]):
             return None  # --no-cache: nothing of the API's is read from or kept on disk
         from .sync_command import catalogue_file
 
-        return Store(catalogue_file(self.config), on_warning=self._store_warning)
+        return Store(catalogue_file(self.config), on_warning=self._store_warning, create_late=True)
 
     def catalogue_synced(self) -> bool:
         """Whether the local catalogue holds a whole synced catalogue that screens can show."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI, sample_categories, sample_packages
 from pkgtui.api.models import Package
-from pkgtui.store import Store
+from pkgtui.store import Store, sync_catalogue
 from pkgtui.store.schema import SCHEMA_VERSION
 from tests.store.conftest import CATEGORY, package, store_of, sync_from
 
@@ -158,3 +159,34 @@ async def test_raw_json_round_trips_hostile_strings(catalogue):
     with Store(catalogue) as store:
         assert store.package("hostile").title == title  # stored literally; cleaned where shown
         assert json.loads(store.package_raw_bytes(1))["title"] == title
+
+
+async def test_a_store_made_late_reads_nothing_until_a_write_or_a_sync_makes_the_file(tmp_path):
+    # The TUI's store: a first start paints home without making the file (~6.5 ms).
+    path = tmp_path / "cache" / "catalogue.sqlite"
+    store = Store(path, create_late=True)
+    assert (store.categories(), store.last_sync(), store.package_count()) == ([], None, 0)
+    assert store.search("django").ids == []
+    assert not path.exists() and not path.parent.exists()
+    await sync_from(DemoAPI(), path)  # another connection makes it
+    assert store.last_sync() is not None and store.package_count() == 77
+    store.close()
+
+    # A sync handed the store itself (as the TUI's background sync is) makes the file first.
+    handed = Store(tmp_path / "handed.sqlite", create_late=True)
+    api = DemoAPI()
+    client = open_client(api.base_url, transport=api.transport(), backoff=0.0, retries=0)
+    try:
+        result = await sync_catalogue(client, handed)
+    finally:
+        await client.aclose()
+    assert result.packages == 77 and handed.package_count() == 77
+    handed.close()
+
+    other = tmp_path / "other.sqlite"
+    late = Store(other, create_late=True)
+    assert late.put_pypi_facts([("django-otp", None, "not on PyPI")]) == 1  # a write makes it
+    assert other.exists() and "django-otp" in late.pypi_facts(["django-otp"])
+    late.close()
+    Store(tmp_path / "never.sqlite", create_late=True).close()
+    assert not (tmp_path / "never.sqlite").exists()

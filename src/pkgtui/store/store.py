@@ -269,14 +269,27 @@ def raw_json(obj: object) -> bytes:
 class Store:
     """One catalogue file, opened once; safe to share between threads (calls take turns)."""
 
-    def __init__(self, path: Path | str, *, on_warning: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, path: Path | str, *, on_warning: Callable[[str], None] | None = None, create_late: bool = False
+    ) -> None:
+        """With ``create_late``, a file that does not exist yet is made by the first write (a
+        sync makes it too): until then every read finds nothing. Making it took ~6.5 ms, on
+        a first start's way to its first paint."""
         self.path = Path(path)
         self._warn = on_warning or (lambda message: None)
         self._lock = threading.RLock()
         self._ranks: list[int] | None = None
         self._ranks_version: int | None = None
         self._writes = 0
-        self._connection = self._open()
+        self._connection: sqlite3.Connection | None = (
+            None if create_late and not self.path.exists() else self._open()
+        )
+
+    def make(self) -> None:
+        """Make the file now, if it was left to the first write (``create_late``)."""
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._open()
 
     @classmethod
     def for_api(cls, api_url: str, **options: Any) -> Store:
@@ -284,7 +297,8 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()
 
     def __enter__(self) -> Self:
         return self
@@ -352,6 +366,10 @@ class Store:
         """Run ``query``; a file found damaged now is set aside (``empty`` is the answer),
         any other database failure is a StoreError."""
         with self._lock:
+            if self._connection is None:
+                if not self.path.exists():
+                    return empty  # not made yet (create_late), by a write or a sync
+                self._connection = self._open()
             try:
                 return query(self._connection)
             except sqlite3.Error as error:
@@ -364,6 +382,8 @@ class Store:
 
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
+            if self._connection is None:
+                self._connection = self._open()
             try:
                 with transaction(self._connection) as connection:
                     return work(connection)

@@ -341,7 +341,9 @@ async def sync_catalogue(
     StoreError, or SyncBusy when another sync holds the file (at once when ``wait`` is
     False, else after ``lock_wait`` seconds)."""
     path = store.path if isinstance(store, Store) else Path(store)
-    if not isinstance(store, Store):
+    if isinstance(store, Store):
+        store.make()  # a store made late (the TUI's) has no file yet on a first start
+    else:
         Store(path).close()  # creates the file, or sets a bad one aside
     report = progress or (lambda state: None)
     started = time.monotonic()
