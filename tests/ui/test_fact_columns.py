@@ -327,3 +327,24 @@ async def test_the_category_sorts_on_the_facts_it_holds_now_not_those_of_its_fir
         assert django.key(otp) is not None
         screen.known = {}  # what a reload does: a new dict of what is known
         assert django.key(otp) is None
+
+
+async def test_d_offers_only_versions_declared_by_the_packages_listed_now(store, tmp_path):
+    # The screen keeps what it knew of packages from an earlier load (a reload then draws
+    # their facts at once); one gone from the category must not add its Django versions.
+    from dataclasses import replace
+
+    from pkgtui.comparison import NOTHING_KNOWN
+
+    app = facts_app(store, FakePyPI(), CATEGORY, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: not app.screen.facts_pending and app.screen.complete)
+        await settle(pilot)
+        screen = app.screen
+        listed = screen.declared_django_versions()
+        some = next(k for k in screen.known.values() if k.facts is not None)
+        gone = max(screen.known) + 1000  # no package of this category
+        assert gone not in screen._ids
+        screen.known[gone] = replace(NOTHING_KNOWN, facts=replace(some.facts, django_versions=("1.0",)))
+        assert "1.0" not in listed
+        assert screen.declared_django_versions() == listed

@@ -635,7 +635,7 @@ class CategoryScreen(DjangoFilterScreen):
             if not allowed and short_problem(problem) not in PACKAGE_PROBLEMS:
                 problem = None
             known[row.package.id] = Known(row.facts, problem, self.usage.get(row.package.id))
-        self._declares_any = any(k.facts is not None and k.facts.django_versions for k in known.values())
+        self._declares_any = any(self._django_versions(package_id) for package_id in self._ids)
 
     def _read_usage(self) -> None:
         """The usage counts the store knows: a Users column when there is any."""
@@ -747,9 +747,9 @@ class CategoryScreen(DjangoFilterScreen):
         """The Django versions any package here declares on PyPI, newest first."""
         from ..readiness import newest_first
 
-        return newest_first(
-            v for known in self.known.values() if known.facts for v in known.facts.django_versions
-        )
+        # Of the packages listed now: self.known also holds those of an earlier load (kept so
+        # that a reload draws their facts at once), which may be gone from the category.
+        return newest_first(v for package_id in self._ids for v in self._django_versions(package_id))
 
     def show_django_filter(self) -> None:
         self.apply_view()
