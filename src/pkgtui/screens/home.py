@@ -106,7 +106,7 @@ class HomeScreen(DataScreen):
                     id="recent",
                 )
         with Vertical(id="categories-pane"):
-            yield Static("Categories", classes="section-title", id="categories-title")
+            yield Static("Categories", classes="section-title", id="categories-title", markup=False)
             yield VirtualTable(
                 [
                     Column("Category", width=20),

@@ -538,7 +538,9 @@ class SelectionPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
-            yield Static("Which packages? Type to narrow, Enter picks, Esc cancels.", id="picker-title")
+            yield Static(
+                "Which packages? Type to narrow, Enter picks, Esc cancels.", id="picker-title", markup=False
+            )
             yield FilterInput("type a grid or category", id="picker-filter", leave_to=self._options)
             yield OptionList(id="picker-options")
 
