@@ -112,11 +112,6 @@ def column_keys(*, facts: bool, usage: bool) -> list[str]:
     return keys + ["forks", "activity"]
 
 
-# Rows of a store's listing read before the table is first drawn, when it has no size yet: a
-# screenful on any terminal up to 100 lines; the rest are read right after the first paint.
-READ_AHEAD = 100
-
-
 class PackageRow(Sequence[str | Text]):
     """A package's cells (one a column key of ``keys``), formatted when first drawn.
 
@@ -809,8 +804,10 @@ class CategoryScreen(DjangoFilterScreen):
             table.set_empty_text(
                 "No packages yet." if not self.complete else "This category has no packages."
             )
-        if isinstance(self.packages, PackageListing):  # the rows about to be drawn, read at once
-            self.packages.read(shown[: max(table.size.height, READ_AHEAD)])
+        if isinstance(self.packages, PackageListing):
+            # The rows about to be drawn, read in one query: no more than the terminal has lines
+            # (the table has no size yet before its first frame).
+            self.packages.read(shown[: self.app.size.height])
         table.set_rows(Subset(self._rows, shown), Subset(self._ids, shown))
         self._update_summary(len(shown))
 
