@@ -386,3 +386,30 @@ def test_a_lock_that_cannot_be_made_still_lets_a_read_through(store, monkeypatch
     assert store.take_warnings() == [f"{store.lock_path}: cannot be locked (Read-only file system)"]
     with pytest.raises(UserDataError, match="cannot be saved .Read-only file system."):
         store.add_bookmark("package", "django-allauth")
+
+
+def test_toggles_are_decided_on_what_is_saved_then_not_on_an_earlier_read(store):
+    # Two runs at once: what one saved since the other last read decides the other's toggle.
+    other = UserDataFile(now=Clock())
+    assert not store.read().bookmarked("package", "django-otp")
+    other.add_bookmark("package", "django-otp", "django-otp")
+    data = store.toggle_bookmark("package", "django-otp", "django-otp")
+    assert not data.bookmarked("package", "django-otp")  # it was saved: the toggle removed it
+    assert store.toggle_bookmark("package", "django-otp", "OTP").bookmarked("package", "django-otp")
+    assert [b.title for b in other.read().bookmarks] == ["OTP"]
+
+    other.add_to_compare("django-otp")
+    assert store.toggle_compare("django-otp").compare == ()
+    assert store.toggle_compare("django-otp").compare == ("django-otp",)
+    assert other.read().compare == ("django-otp",)
+
+
+def test_a_toggle_that_would_pass_a_cap_is_refused_and_changes_nothing(store):
+    from pkgtui.userdata import MAX_COMPARE
+
+    for index in range(MAX_COMPARE):
+        store.add_to_compare(f"package-{index}")
+    with pytest.raises(UserDataFull):
+        store.toggle_compare("one-more")
+    assert len(store.read().compare) == MAX_COMPARE
+    assert "package-0" not in store.toggle_compare("package-0").compare  # taking off still works

@@ -132,6 +132,29 @@ def _given(check: Callable[[Any], T], value: Any) -> T:
         raise UserDataError(f"cannot save {str(value)[:60]!r}: {error}") from None
 
 
+# The changes the file's methods make, each on what is saved when it is made (under the lock).
+
+
+def _with_bookmark(data: UserData, mark: Bookmark) -> UserData:
+    if len(data.bookmarks) >= MAX_BOOKMARKS:
+        raise UserDataFull(f"bookmarks are full ({MAX_BOOKMARKS:,}): remove one to add another")
+    return replace(data, bookmarks=(*data.bookmarks, mark))
+
+
+def _without_bookmark(data: UserData, kind: Kind, slug: str) -> UserData:
+    return replace(data, bookmarks=tuple(b for b in data.bookmarks if (b.kind, b.slug) != (kind, slug)))
+
+
+def _with_compared(data: UserData, slug: str) -> UserData:
+    if len(data.compare) >= MAX_COMPARE:
+        raise UserDataFull(f"the compare list is full ({MAX_COMPARE}): remove one to add another")
+    return replace(data, compare=(*data.compare, slug))
+
+
+def _without_compared(data: UserData, slug: str) -> UserData:
+    return replace(data, compare=tuple(s for s in data.compare if s != slug))
+
+
 def _title_given(title: str, slug: str) -> str:
     """A title from the API, made safe to keep (clean, bounded), or the slug when empty."""
     return clean(title)[:MAX_TITLE].strip() or slug
@@ -388,37 +411,38 @@ class UserDataFile:
     def add_bookmark(self, kind: Kind, slug: str, title: str = "") -> UserData:
         kind, slug = _given(_check_kind, kind), _given(_check_slug, slug)
         mark = Bookmark(kind, slug, _title_given(title, slug), self._now())
-
-        def change(data: UserData) -> UserData:
-            if data.bookmarked(kind, slug):
-                return data
-            if len(data.bookmarks) >= MAX_BOOKMARKS:
-                raise UserDataFull(f"bookmarks are full ({MAX_BOOKMARKS:,}): remove one to add another")
-            return replace(data, bookmarks=(*data.bookmarks, mark))
-
-        return self.update(change)
+        return self.update(lambda data: data if data.bookmarked(kind, slug) else _with_bookmark(data, mark))
 
     def remove_bookmark(self, kind: Kind, slug: str) -> UserData:
+        return self.update(lambda data: _without_bookmark(data, kind, slug))
+
+    def toggle_bookmark(self, kind: Kind, slug: str, title: str = "") -> UserData:
+        """Remove the bookmark if there is one, else add it: decided under the lock on what is
+        saved then (another pkgtui may have changed it since this one last read it)."""
+        kind, slug = _given(_check_kind, kind), _given(_check_slug, slug)
+        mark = Bookmark(kind, slug, _title_given(title, slug), self._now())
         return self.update(
-            lambda data: replace(
-                data, bookmarks=tuple(b for b in data.bookmarks if (b.kind, b.slug) != (kind, slug))
+            lambda data: (
+                _without_bookmark(data, kind, slug)
+                if data.bookmarked(kind, slug)
+                else _with_bookmark(data, mark)
             )
         )
 
     def add_to_compare(self, slug: str) -> UserData:
         slug = _given(_check_slug, slug)
-
-        def change(data: UserData) -> UserData:
-            if slug in data.compare:
-                return data
-            if len(data.compare) >= MAX_COMPARE:
-                raise UserDataFull(f"the compare list is full ({MAX_COMPARE}): remove one to add another")
-            return replace(data, compare=(*data.compare, slug))
-
-        return self.update(change)
+        return self.update(lambda data: data if slug in data.compare else _with_compared(data, slug))
 
     def remove_from_compare(self, slug: str) -> UserData:
-        return self.update(lambda data: replace(data, compare=tuple(s for s in data.compare if s != slug)))
+        return self.update(lambda data: _without_compared(data, slug))
+
+    def toggle_compare(self, slug: str) -> UserData:
+        """Take ``slug`` off the compare list if it is on it, else put it on: decided under
+        the lock, as toggle_bookmark is."""
+        slug = _given(_check_slug, slug)
+        return self.update(
+            lambda data: _without_compared(data, slug) if slug in data.compare else _with_compared(data, slug)
+        )
 
     def clear_compare(self) -> UserData:
         return self.update(lambda data: replace(data, compare=()))

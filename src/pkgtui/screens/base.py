@@ -348,13 +348,15 @@ class DataScreen(Screen):
         if not subject.slug:
             self.notify(f"{subject.title} has no slug to keep a bookmark by.", markup=False, timeout=4)
             return
-        if self.pkgtui.user_data.read().bookmarked(subject.kind, subject.slug):
-            if self.change_user_data(lambda store: store.remove_bookmark(subject.kind, subject.slug)):
-                self.notify(f"Removed the bookmark on {subject.title}", markup=False, timeout=3)
-        elif self.change_user_data(
-            lambda store: store.add_bookmark(subject.kind, subject.slug, subject.title)
-        ):
+        data = self.change_user_data(
+            lambda store: store.toggle_bookmark(subject.kind, subject.slug, subject.title)
+        )
+        if data is None:
+            return
+        if data.bookmarked(subject.kind, subject.slug):
             self.notify(f"Bookmarked {subject.title}", markup=False, timeout=3)
+        else:
+            self.notify(f"Removed the bookmark on {subject.title}", markup=False, timeout=3)
 
     def action_mark_compare(self) -> None:
         subject = self.subject()
@@ -366,13 +368,9 @@ class DataScreen(Screen):
         if not subject.slug:
             self.notify(f"{subject.title} has no slug to compare it by.", markup=False, timeout=4)
             return
-        if subject.slug in self.pkgtui.user_data.read().compare:
-            data = self.change_user_data(lambda store: store.remove_from_compare(subject.slug))
-            verb = "Taken off"
-        else:
-            data = self.change_user_data(lambda store: store.add_to_compare(subject.slug))
-            verb = "Marked"
+        data = self.change_user_data(lambda store: store.toggle_compare(subject.slug))
         if data is not None:
+            verb = "Marked" if subject.slug in data.compare else "Taken off"
             count = len(data.compare)
             self.notify(
                 f"{verb} {subject.title}: {count} package{'s' * (count != 1)} on the compare list",
