@@ -247,6 +247,7 @@ class GridScreen(DjangoFilterScreen):
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
+        self._legend_drawn = False
         # Rows from API v3 alone (a grid the store does not hold): v3 names no package id, so
         # each such row is keyed by an id no package has (unused_ids), and this maps it to the
         # package's slug. Those ids never leave the screen: opening the row opens its slug,
@@ -315,9 +316,17 @@ class GridScreen(DjangoFilterScreen):
             # With a synced store, the members come from API v3's whole grid in one request once
             # the grid has answered (see _members): not one v4 request a member started here.
             known = self.pkgtui.session.find_grid(self.key)
-            if self._matching_store() is None and known is not None and known.package_ids:
-                self._early_member_ids = known.package_ids
-                self.keep_early("members", Started(client.iter_packages(known.package_ids, refresh=refresh)))
+            if self._matching_store() is None and known is not None:
+                self._prefetch_members(known, refresh)
+
+    def _prefetch_members(self, known: Grid, refresh: bool) -> None:
+        """Ask for the members ``known`` (home's copy of the grid) names, before the grid
+        itself has answered (``_members`` checks the grid agrees)."""
+        if known.package_ids:
+            self._early_member_ids = known.package_ids
+            self.keep_early(
+                "members", Started(self.pkgtui.client.iter_packages(known.package_ids, refresh=refresh))
+            )
 
     async def _members(self, grid: Grid, refresh: bool) -> Started[Fetched[Package]]:
         """The fetch of ``grid``'s members: the one prefetch started, if it asked for the same
@@ -394,9 +403,13 @@ class GridScreen(DjangoFilterScreen):
         v3_grid = self._v3_grid() if v3_rows is not None or "grid" not in self._early else None
         if v3_grid is not None:
             # r, or a first load nothing was prefetched for: one request again.
-            await self._load_by_v3(v3_grid, v3_rows or self._fetch_v3(v3_grid, refresh), refresh)
-            return
-        if isinstance(v3_rows, asyncio.Future):
+            if await self._load_by_v3(v3_grid, v3_rows or self._fetch_v3(v3_grid, refresh)):
+                return
+            # v3 is missing, or answered anything not of its shape: v4 as without it, quietly
+            # (nothing is said: the rows are the same). The members home's copy names are
+            # asked for beside the grid, as prefetch does.
+            self._prefetch_members(v3_grid, refresh)
+        elif isinstance(v3_rows, asyncio.Future):
             v3_rows.cancel()  # the store was synced in between: it answers instead
         try:
             grid = await (self.take_early("grid") or client.grid(self.key, refresh=refresh))
@@ -406,6 +419,7 @@ class GridScreen(DjangoFilterScreen):
         except APIError as error:
             self.show_error(error)
             self.table.set_empty_text("Nothing loaded.")
+            self._draw_legend(0)  # o still opens the grid's page: the legend's last line says so
             return
         self._show_grid(grid)
         ids = grid.package_ids
@@ -415,27 +429,16 @@ class GridScreen(DjangoFilterScreen):
         self._start_progress(len(ids))
         await self.receive_members(await self._members(grid, refresh), len(ids))
 
-    async def _load_by_v3(
-        self, grid: Grid, v3_rows: Awaitable[list[Package | V3Package]], refresh: bool
-    ) -> None:
-        """Draw ``grid`` from API v3's whole grid; where v3 is missing or answers anything
-        not of its shape, from v4 one request a member instead, quietly (nothing is said:
-        the rows are the same)."""
+    async def _load_by_v3(self, grid: Grid, v3_rows: Awaitable[list[Package | V3Package]]) -> bool:
+        """Draw ``grid`` from API v3's whole grid; False (nothing drawn) when v3 is missing
+        or answered anything not of its shape."""
         self._show_grid(grid)
         try:
             rows = await v3_rows
         except APIError:
-            rows = None
-        if rows is not None:
-            self._show_v3_rows(rows)
-            return
-        ids = grid.package_ids
-        if not ids:
-            self._loaded()
-            return
-        self._start_progress(len(ids))
-        members = Started(self.pkgtui.client.iter_packages(ids, refresh=refresh))
-        await self.receive_members(members, len(ids))
+            return False
+        self._show_v3_rows(rows)
+        return True
 
     def _show_v3_rows(self, rows: list[Package | V3Package]) -> None:
         """The members v3 listed: those the store matched by slug as they are, the rest
@@ -640,6 +643,7 @@ class GridScreen(DjangoFilterScreen):
         self.query_one("#grid-title", Static).update(Text("Grid not found"))
         self.table.set_empty_text("Nothing to show.")
         self.show_error(f"No grid “{clean(self.key)}” on {self.pkgtui.client.host} — check the slug or id.")
+        self._draw_legend(0)
 
     def _show_grid(self, grid: Grid) -> None:
         self.grid = grid
@@ -717,7 +721,11 @@ class GridScreen(DjangoFilterScreen):
 
     def on_resize(self) -> None:
         # The columns a width hides are named in the legend: after the table has its new size.
-        self.call_after_refresh(lambda: self._draw_legend(self._shown))
+        # Not before the first draw, which writes the legend itself: the screen's first size
+        # came ~10 ms before a one-request grid's answer, and that legend's frame put the
+        # rows' frame off to Textual's next frame tick, ~7 ms later (bench grid case, traced).
+        if self._legend_drawn:
+            self.call_after_refresh(lambda: self._draw_legend(self._shown))
 
     def _matching(self, packages: list[Package], query: str) -> list[Package]:
         if not query.strip():
@@ -844,6 +852,7 @@ class GridScreen(DjangoFilterScreen):
 
     def _draw_legend(self, shown: int) -> None:
         self._shown = shown
+        self._legend_drawn = True
         total = len(self.packages)
         count = count_of(shown, total)
         sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"

@@ -518,6 +518,7 @@ def _import_grid_screen() -> None:
     the user reads them. Opening a grid the store does not hold then sends its one v3
     request at once: imported on opening, they came before it (~20 ms of the 100 ms a grid
     of 40 took to open at 50 ms latency, bench ``grid`` case, load 0.6)."""
+    from .. import readiness  # noqa: F401 - the grid's legend asks it for the Django versions
     from ..store import members  # noqa: F401
     from . import grid  # noqa: F401
 
