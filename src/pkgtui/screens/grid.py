@@ -247,7 +247,6 @@ class GridScreen(DjangoFilterScreen):
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
-        self._legend_drawn = False
         # Rows from API v3 alone (a grid the store does not hold): v3 names no package id, so
         # each such row is keyed by an id no package has (unused_ids), and this maps it to the
         # package's slug. Those ids never leave the screen: opening the row opens its slug,
@@ -419,7 +418,6 @@ class GridScreen(DjangoFilterScreen):
         except APIError as error:
             self.show_error(error)
             self.table.set_empty_text("Nothing loaded.")
-            self._draw_legend(0)  # o still opens the grid's page: the legend's last line says so
             return
         self._show_grid(grid)
         ids = grid.package_ids
@@ -643,7 +641,6 @@ class GridScreen(DjangoFilterScreen):
         self.query_one("#grid-title", Static).update(Text("Grid not found"))
         self.table.set_empty_text("Nothing to show.")
         self.show_error(f"No grid “{clean(self.key)}” on {self.pkgtui.client.host} — check the slug or id.")
-        self._draw_legend(0)
 
     def _show_grid(self, grid: Grid) -> None:
         self.grid = grid
@@ -721,11 +718,7 @@ class GridScreen(DjangoFilterScreen):
 
     def on_resize(self) -> None:
         # The columns a width hides are named in the legend: after the table has its new size.
-        # Not before the first draw, which writes the legend itself: the screen's first size
-        # came ~10 ms before a one-request grid's answer, and that legend's frame put the
-        # rows' frame off to Textual's next frame tick, ~7 ms later (bench grid case, traced).
-        if self._legend_drawn:
-            self.call_after_refresh(lambda: self._draw_legend(self._shown))
+        self.call_after_refresh(lambda: self._draw_legend(self._shown))
 
     def _matching(self, packages: list[Package], query: str) -> list[Package]:
         if not query.strip():
@@ -852,7 +845,6 @@ class GridScreen(DjangoFilterScreen):
 
     def _draw_legend(self, shown: int) -> None:
         self._shown = shown
-        self._legend_drawn = True
         total = len(self.packages)
         count = count_of(shown, total)
         sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
