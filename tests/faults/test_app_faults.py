@@ -385,7 +385,8 @@ FAULT_SCREENS = {
     "home": (StartTarget(), None, HomeScreen, "Apps"),
     "search": (StartTarget("search", "auth"), r"/search/", HomeScreen, DemoAPI().search("auth")[0]["title"]),
     "category": (StartTarget("category", "1"), r"/packages/\?", CategoryScreen, "django-otp"),
-    "grid": (StartTarget("grid", "7"), r"/grids/7/", GridScreen, "django-otp"),
+    # v4's grid, and v3's whole grid (r asks it once home has listed the grid).
+    "grid": (StartTarget("grid", "7"), r"/grids/(grid-)?7/", GridScreen, "django-otp"),
     "package": (StartTarget("package", "django-otp"), r"/packages/django-otp/", PackageScreen, "django-otp"),
 }
 

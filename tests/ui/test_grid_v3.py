@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import msgspec
 import pytest
 
 from pkgtui.api import open_client
@@ -16,7 +17,7 @@ from pkgtui.store import Store, sync_catalogue
 from pkgtui.userdata import UserDataFile
 from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
-from tests.server import status
+from tests.server import as_list, reshaped, status
 
 from .conftest import settle
 
@@ -149,3 +150,155 @@ async def test_without_usage_counts_there_is_no_users_column(synced, tmp_path):
     async with app.run_test(size=(110, 30)) as pilot:
         await _open_grid(app, pilot)
         assert "Users" not in [column.label for column in _table(app).columns]
+
+
+# -- a grid the store does not hold: API v3 alone, in one request (issue 16) -------------------
+
+
+def _v3_members(server, grid_id: int = GRID) -> list[dict]:
+    """The grid's members as the server's v3 lists them (v4 objects, in v3's order)."""
+    return server.v3()._members.get(grid_id, [])
+
+
+async def _open_unsynced(app, server, pilot) -> None:
+    """Home lists the grids (v4), then the grid is opened with only its own requests logged."""
+    await settle(pilot)
+    server.log.clear()
+    app.open_screen("grid", str(GRID))
+    await settle(pilot)
+
+
+def _cell(app, row: int, label: str) -> str:
+    table = _table(app)
+    index = [column.label for column in table.columns].index(label)
+    return str(table.row(row)[index])
+
+
+@pytest.fixture(params=["empty store", "no store"])
+def unsynced_store(request, tmp_path):
+    store = Store(tmp_path / "empty.sqlite") if request.param == "empty store" else None
+    yield store
+    if store is not None:
+        store.close()
+
+
+async def test_a_grid_nothing_stored_opens_from_one_v3_request(local_api, unsynced_store, tmp_path):
+    members = _v3_members(local_api)
+    assert len(members) >= 3
+    app = _app(local_api, unsynced_store, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        limit = len(app.session.find_grid(str(GRID)).package_ids) + 20
+        # The grid's title is home's copy: v3's whole grid is the only request.
+        assert local_api.log.paths == [f"/api/v3/grids/grid-{GRID}/packages/?limit={limit}&offset=0"]
+        screen, table = app.screen, _table(app)
+        assert sorted(screen.packages[key].slug for key in table.keys) == sorted(m["slug"] for m in members)
+        for row in range(table.row_count):
+            # v3 gives no last commit: unknown, not "never", and not called stale.
+            assert _cell(app, row, "Last commit") == "–"
+            assert _cell(app, row, "Score") == "–"
+            assert not _cell(app, row, "Name").startswith("⚠")
+        # Those rows' keys are no package's id: nothing keyed by id is given them.
+        assert all(key not in app.session.packages for key in table.keys)
+        assert all(package.id > 0 for package in app.session.packages.values())
+        assert "could not" not in str(screen.query_one("#message").render())
+
+
+async def test_r_on_such_a_grid_asks_v3_again_in_one_request(local_api, tmp_path):
+    app = _app(local_api, None, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        local_api.log.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(local_api.log.paths) == 1 and local_api.log.paths[0].startswith("/api/v3/grids/")
+        assert _table(app).row_count == len(_v3_members(local_api))
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        status(404),
+        status(500),
+        reshaped(as_list),
+        reshaped(lambda data: {"meta": {}, "objects": "no"}, "no list"),
+    ],
+    ids=["404", "500", "a list", "wrong meta"],
+)
+async def test_without_v3_such_a_grid_asks_v4_for_each_member_quietly(local_api, tmp_path, fault):
+    local_api.faults.add(fault, path=r"^/api/v3/")
+    app = _app(local_api, None, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        members = app.session.find_grid(str(GRID)).package_ids
+        # v3 was asked (a 500 again, as the client retries one), then v4 as without it: the
+        # grid, and each member.
+        asked = [p for p in local_api.log.paths if p.startswith("/api/v3/")]
+        assert asked and set(asked) == {
+            f"/api/v3/grids/grid-{GRID}/packages/?limit={len(members) + 20}&offset=0"
+        }
+        assert local_api.log.paths.count(f"/api/v4/grids/{GRID}/") == 1
+        assert sorted(_v4_members(local_api)) == sorted(f"/api/v4/packages/{key}/" for key in members)
+        assert sorted(_table(app).keys) == sorted(members)  # v4's rows, keyed by their ids
+        assert "could not" not in str(app.screen.query_one("#message").render())
+
+
+async def test_hostile_strings_in_v3_objects_are_shown_literally(local_api, tmp_path):
+    first = _v3_members(local_api)[0]
+    first["title"] = "[b]Bold[/b] \x1b[31mred\x07 pkg"
+    first["repo_description"] = "[@click=app.quit]Quit now[/]"
+    first["pypi_version"] = "[red]9.9\x1b[0m"
+    app = _app(local_api, None, tmp_path)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        assert any(p.startswith("/api/v3/") for p in local_api.log.paths)
+        table = _table(app)
+        row = next(i for i, key in enumerate(table.keys) if app.screen.packages[key].slug == first["slug"])
+        # Markup as typed, escapes and control characters removed.
+        assert _cell(app, row, "Name").lstrip("◆") == "[b]Bold[/b] red pkg"
+        assert _cell(app, row, "Version").lstrip("◆") == "[red]9.9"
+        # The filter reads the description as text too.
+        await pilot.press("slash", *"click=app")
+        await settle(pilot)
+        assert table.row_count == 1
+
+
+async def test_bookmark_compare_and_open_from_such_a_row_take_its_slug(local_api, tmp_path):
+    app = _app(local_api, None, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        screen, table = app.screen, _table(app)
+        key = table.cursor_key
+        slug = screen.packages[key].slug
+        assert key not in [m["id"] for m in _v3_members(local_api)]  # no package's id
+        await pilot.press("b")
+        await pilot.press("m")
+        await settle(pilot)
+        data = app.user_data.read()
+        assert [(b.kind, b.slug) for b in data.bookmarks] == [("package", slug)]
+        assert data.compare == (slug,)
+        local_api.log.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.key == slug and app.screen.package is not None
+        assert app.screen.package.slug == slug
+        assert local_api.log.paths[0] == f"/api/v4/packages/{slug}/"
+
+
+async def test_members_the_store_knows_are_matched_by_slug_with_their_last_commit(local_api, tmp_path):
+    members = _v3_members(local_api)
+    known = members[0]
+    store = Store(tmp_path / "partial.sqlite")  # holds one member, and no synced catalogue
+    async with open_client(local_api.url) as client:
+        package = await client.package(known["id"])
+    store.put_packages([(package, msgspec.json.encode(package))])
+    assert package.last_updated is not None and not store.last_sync()
+    app = _app(local_api, store, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        assert [p for p in local_api.log.paths if not p.startswith("/api/v3/")] == []
+        screen = app.screen
+        assert screen.packages[known["id"]].last_updated == package.last_updated
+        assert app.session.packages[known["id"]].slug == known["slug"]
+        assert len(screen.packages) == len(members)
+    store.close()

@@ -1,16 +1,19 @@
 """A grid: its title and description, then a comparison table of its packages.
 
 The packages are fetched concurrently and drawn as they arrive; one that fails shows as
-a row saying so while the rest carry on. Columns, sorting and the best value per column
+a row saying so while the rest carry on. A grid the local catalogue does not hold comes from
+API v3's whole grid in one request where it answers (issue 16): its rows are v3's objects,
+which name no package id (see ``_slug_rows``). Columns, sorting and the best value per column
 come from :mod:`pkgtui.comparison`, shared with ``pkgtui grid --plain``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Hashable
+from collections.abc import Awaitable, Collection, Hashable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -53,6 +56,9 @@ from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
 from .base import DjangoFilterScreen, Subject
+
+if TYPE_CHECKING:
+    from ..api.v3 import V3Package
 
 # Four weeks a character: the 52-week sparkline fits 13 cells.
 ACTIVITY_CELLS = 13
@@ -164,6 +170,13 @@ def failed_key(key: int | str) -> str:
     return f"failed:{key}"
 
 
+def unused_ids(taken: Collection[int], count: int) -> list[int]:
+    """``count`` ids no package has: below every id in ``taken`` and below 0 (API ids are
+    not negative). They key API v3's rows, which name no id, within one grid screen only."""
+    below = min(0, min(taken, default=0))
+    return [below - 1 - index for index in range(count)]
+
+
 class GridScreen(DjangoFilterScreen):
     """One grid's packages side by side."""
 
@@ -234,6 +247,14 @@ class GridScreen(DjangoFilterScreen):
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
         self._shown = 0  # rows the legend last counted
+        # Rows from API v3 alone (a grid the store does not hold): v3 names no package id, so
+        # each such row is keyed by an id no package has (unused_ids), and this maps it to the
+        # package's slug. Those ids never leave the screen: opening the row opens its slug,
+        # bookmarks and the compare list take the slug (Subject), the session and the store
+        # are never given them, and PyPI's facts are looked up by the PyPI name.
+        self._slug_rows: dict[int, str] = {}
+        self._v3_usage: dict[int, int] = {}  # those rows' usage counts, as v3 gave them
+        self._listed_by_v3 = False  # the rows are v3's list of members (not v4's ids)
 
     def compose_body(self) -> ComposeResult:
         self.column_keys = self._column_keys(usage=False)
@@ -282,6 +303,11 @@ class GridScreen(DjangoFilterScreen):
         if self._stored_view() is not None:
             return
         client, refresh = self.pkgtui.client, self.first_refresh
+        v3_grid = self._v3_grid()
+        if v3_grid is not None:
+            # The grid itself is home's copy: API v3's whole grid is the one request.
+            self.start_early("v3", self._fetch_v3(v3_grid, refresh))
+            return
         if refresh or client.peek_grid(self.key) is None:
             self.start_early("grid", client.grid(self.key, refresh=refresh))
             # Home's list of grids names each grid's members: they are asked for now, beside
@@ -289,9 +315,17 @@ class GridScreen(DjangoFilterScreen):
             # With a synced store, the members come from API v3's whole grid in one request once
             # the grid has answered (see _members): not one v4 request a member started here.
             known = self.pkgtui.session.find_grid(self.key)
-            if self._matching_store() is None and known is not None and known.package_ids:
-                self._early_member_ids = known.package_ids
-                self.keep_early("members", Started(client.iter_packages(known.package_ids, refresh=refresh)))
+            if self._matching_store() is None and known is not None:
+                self._prefetch_members(known, refresh)
+
+    def _prefetch_members(self, known: Grid, refresh: bool) -> None:
+        """Ask for the members ``known`` (home's copy of the grid) names, before the grid
+        itself has answered (``_members`` checks the grid agrees)."""
+        if known.package_ids:
+            self._early_member_ids = known.package_ids
+            self.keep_early(
+                "members", Started(self.pkgtui.client.iter_packages(known.package_ids, refresh=refresh))
+            )
 
     async def _members(self, grid: Grid, refresh: bool) -> Started[Fetched[Package]]:
         """The fetch of ``grid``'s members: the one prefetch started, if it asked for the same
@@ -316,6 +350,26 @@ class GridScreen(DjangoFilterScreen):
             )
         return Started(self.pkgtui.client.iter_packages(ids, refresh=refresh))
 
+    def _v3_grid(self) -> Grid | None:
+        """The grid, when its members come from API v3's whole grid alone, in one request:
+        it is known (home listed it: its title, and the slug v3 looks up by) and the store
+        holds no synced catalogue to draw from or to match v3's members through. Never in
+        the demo: its in-process API (api/demo.py) serves v4 alone."""
+        if self.pkgtui.config.demo:
+            return None
+        known = self.pkgtui.session.find_grid(self.key)
+        if known is None or self._matching_store() is not None or not _SLUG.fullmatch(known.slug):
+            return None
+        return known
+
+    async def _fetch_v3(self, grid: Grid, refresh: bool) -> list[Package | V3Package]:
+        # Imported here: it brings the HTTP client (see _members).
+        from ..store import fetch_v3_members
+
+        return await fetch_v3_members(
+            self.pkgtui.client, self.pkgtui.store, grid, refresh=refresh, v3_url=self.pkgtui.config.api_v3_url
+        )
+
     def _matching_store(self) -> Store | None:
         """The store API v3's members are matched through (v3 names packages by slug, the
         store knows their ids): a synced one. None: v4, one request a member (an empty store
@@ -338,9 +392,24 @@ class GridScreen(DjangoFilterScreen):
         client = self.pkgtui.client
         self.packages.clear()
         self.failures.clear()
+        self._slug_rows.clear()
+        self._v3_usage.clear()
+        self._listed_by_v3 = False
         # Known from home: named by its title rather than by the id or slug it was opened with.
         name = self._heading[0] if self._heading else f"grid {clean(self.key)}"
         self.show_loading(f"Loading {name}…")
+        v3_rows: Awaitable[list[Package | V3Package]] | None = self.take_early("v3")
+        v3_grid = self._v3_grid() if v3_rows is not None or "grid" not in self._early else None
+        if v3_grid is not None:
+            # r, or a first load nothing was prefetched for: one request again.
+            if await self._load_by_v3(v3_grid, v3_rows or self._fetch_v3(v3_grid, refresh)):
+                return
+            # v3 is missing, or answered anything not of its shape: v4 as without it, quietly
+            # (nothing is said: the rows are the same). The members home's copy names are
+            # asked for beside the grid, as prefetch does.
+            self._prefetch_members(v3_grid, refresh)
+        elif isinstance(v3_rows, asyncio.Future):
+            v3_rows.cancel()  # the store was synced in between: it answers instead
         try:
             grid = await (self.take_early("grid") or client.grid(self.key, refresh=refresh))
         except NotFound:
@@ -357,6 +426,45 @@ class GridScreen(DjangoFilterScreen):
             return
         self._start_progress(len(ids))
         await self.receive_members(await self._members(grid, refresh), len(ids))
+
+    async def _load_by_v3(self, grid: Grid, v3_rows: Awaitable[list[Package | V3Package]]) -> bool:
+        """Draw ``grid`` from API v3's whole grid; False (nothing drawn) when v3 is missing
+        or answered anything not of its shape."""
+        self._show_grid(grid)
+        try:
+            rows = await v3_rows
+        except APIError:
+            return False
+        self._show_v3_rows(rows)
+        return True
+
+    def _show_v3_rows(self, rows: list[Package | V3Package]) -> None:
+        """The members v3 listed: those the store matched by slug as they are, the rest
+        keyed by ids no package has (see ``_slug_rows``), with no last commit (v3 has none)."""
+        from ..api.v3 import V3Package  # with the client already: v3 answered
+
+        matched = {row.id: row for row in rows if isinstance(row, Package)}
+        alone = [row for row in rows if isinstance(row, V3Package)]
+        keys = unused_ids(matched, len(alone))
+        packages: dict[int, Package] = {}
+        for row in rows:
+            if isinstance(row, Package):
+                packages[row.id] = row
+                continue
+            key = keys.pop(0)
+            packages[key] = row.to_package(key, category_url=None, grid_urls=(), last_updated=None)
+            self._slug_rows[key] = row.slug
+            if row.usage_count is not None:
+                self._v3_usage[key] = row.usage_count
+        self.packages = packages
+        self._listed_by_v3 = True
+        self.pkgtui.session.add_packages(matched.values())  # never a row keyed by a made-up id
+        self._read_usage()
+        self._loaded()
+
+    def _finish_progress(self) -> None:
+        self._progress = None
+        self.query_one("#grid-progress", LoadProgress).finish()
 
     def _start_progress(self, total: int) -> None:
         self.show_loading(f"Loading {total:,} packages…")
@@ -380,8 +488,7 @@ class GridScreen(DjangoFilterScreen):
                 self._redraws.request()
         finally:
             await members.aclose()
-        self._progress = None
-        self.query_one("#grid-progress", LoadProgress).finish()
+        self._finish_progress()
         self._read_usage()
         self._loaded()
 
@@ -460,7 +567,9 @@ class GridScreen(DjangoFilterScreen):
         """The usage counts of the packages on screen, from the store (v3 wrote them there,
         by a sync or by this screen's own fetch); none without a store."""
         store = self.pkgtui.store
-        usage = store.usage_counts(self.packages) if store is not None else {}
+        identified = [key for key in self.packages if key not in self._slug_rows]
+        usage = store.usage_counts(identified) if store is not None else {}
+        usage |= {key: count for key, count in self._v3_usage.items() if key in self.packages}
         self.usage = usage
         keys = self._column_keys(usage=bool(usage))
         if keys != self.column_keys:
@@ -513,11 +622,12 @@ class GridScreen(DjangoFilterScreen):
 
     def _loaded(self) -> None:
         """Everything has arrived (or failed): say so and draw the rows."""
-        if not self.grid or not self.grid.package_ids:
+        listed = len(self.packages) if self._listed_by_v3 else len(self.grid.package_ids) if self.grid else 0
+        if not listed:
             self.clear_message()
             self.table.set_empty_text("This grid lists no packages.")
         elif self.failures:
-            failed, total = len(self.failures), len(self.grid.package_ids)
+            failed, total = len(self.failures), listed
             self.show_error(f"{failed} of {total} packages could not be loaded — press r to retry")
         else:
             self.clear_message()
@@ -562,6 +672,12 @@ class GridScreen(DjangoFilterScreen):
         # Best among all the grid's packages, so filtering does not move the marks.
         members = list(self.packages.values())
         best = best_values(members, now) | known_best_values(members, self.known, now)
+        if self._slug_rows:
+            # The score counts the time since the last commit, which v3's rows lack: the best
+            # is among the rows whose score is known.
+            dated = [p for p in members if p.id not in self._slug_rows]
+            best.pop("score", None)
+            best.update((k, v) for k, v in known_best_values(dated, self.known, now).items() if k == "score")
         rows = [self._cells(p, best, now) for p in ordered]
         keys: list[Hashable] = [p.id for p in ordered]
         failures = list(self.failures.items()) if self.django_filter is None else []
@@ -591,9 +707,13 @@ class GridScreen(DjangoFilterScreen):
         self._draw_labels()
         self._draw_legend(len(ordered))
 
-    @staticmethod
-    def _name_width(package: Package, now: datetime) -> int:
-        stale = len(STALE_MARK) + 1 if package.is_stale(now) else 0
+    def _is_stale(self, package: Package, now: datetime) -> bool:
+        """Stale: no commit for a year or more. Not said of a row from v3 alone, whose last
+        commit is unknown (v3 does not give it), rather than absent."""
+        return package.id not in self._slug_rows and package.is_stale(now)
+
+    def _name_width(self, package: Package, now: datetime) -> int:
+        stale = len(STALE_MARK) + 1 if self._is_stale(package, now) else 0
         return cell_len(column("name").text(package, now)) + stale + 1  # + a best mark
 
     def on_resize(self) -> None:
@@ -633,7 +753,7 @@ class GridScreen(DjangoFilterScreen):
         # What a row shows besides the package itself: its best marks, staleness, age, facts.
         shown = (
             tuple(key in best and self._value(key, package, now) == best[key] for key in self.column_keys),
-            package.is_stale(now),
+            self._is_stale(package, now),
             column("last_commit").text(package, now),
             _shown_of(known),
             self._is_pending(known),
@@ -665,10 +785,13 @@ class GridScreen(DjangoFilterScreen):
         known = self.known.get(package.id, NOTHING_KNOWN)
         pending = self._is_pending(self.known.get(package.id))
         cells: list[Text] = []
+        undated = package.id in self._slug_rows  # v3 gave no last commit, so no score either
         for key in self.column_keys:
-            if key == "name":
+            if undated and key in ("last_commit", "score"):
+                cell = Text("–")
+            elif key == "name":
                 cell = Text(column(key).text(package, now))
-                if package.is_stale(now):
+                if self._is_stale(package, now):
                     cell = Text.assemble((f"{STALE_MARK} ", STALE_STYLE), cell)
             elif key == "activity":
                 counts = package.commits_over_52
@@ -687,7 +810,11 @@ class GridScreen(DjangoFilterScreen):
                     cell = Text("–")  # PyPI is off or offline and nothing is kept: nothing to say
             else:
                 cell = Text(fact_column(key).text(package, known, now))
-            if key in best and self._value(key, package, now) == best[key]:
+            if (
+                key in best
+                and not (undated and key == "score")
+                and self._value(key, package, now) == best[key]
+            ):
                 cell = Text.assemble((BEST_MARK, BEST_STYLE), (cell.plain, BEST_STYLE))
             cells.append(cell)
         return cells
@@ -775,7 +902,8 @@ class GridScreen(DjangoFilterScreen):
     @on(VirtualTable.Selected, "#grid-table")
     def _open_package(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.key, int):
-            self.pkgtui.open_screen("package", str(event.key))
+            # A row from v3 alone is opened by its slug: its key is no package's id.
+            self.pkgtui.open_screen("package", self._slug_rows.get(event.key, str(event.key)))
         elif event.key is not None:
             self.notify("This package could not be loaded: press r to retry.", severity="warning", timeout=4)
 

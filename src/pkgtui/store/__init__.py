@@ -6,7 +6,8 @@ the tests share it.
 - :class:`Store` reads (one cheap synchronous call per screen) and :func:`catalogue_path`
   says where a catalogue lives;
 - :func:`sync_catalogue` replaces the catalogue atomically, reporting :class:`SyncProgress`;
-- :func:`fetch_grid_members` gets a grid's members by API v3 in one request, else by v4.
+- :func:`fetch_grid_members` gets a grid's members by API v3 in one request, else by v4;
+  :func:`fetch_v3_members` gets them by v3 alone, for a grid the store does not hold.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from .listing import PackageListing
 from .store import CategoryCount, GridView, Status, Store, StoreError, catalogue_path
 
 if TYPE_CHECKING:
-    from .members import fetch_grid_members
+    from .members import fetch_grid_members, fetch_v3_members
     from .sync import SyncBusy, SyncProgress, SyncResult, sync_catalogue
 
 # Reading the store needs no HTTP; syncing does. These load on first use, so a warm start
 # paints from the store before httpx is imported (tests/store/test_layering.py checks it).
 _NEEDS_HTTP = {
     "fetch_grid_members": ".members",
+    "fetch_v3_members": ".members",
     "SyncBusy": ".sync",
     "SyncProgress": ".sync",
     "SyncResult": ".sync",
@@ -50,5 +52,6 @@ __all__ = [
     "SyncResult",
     "catalogue_path",
     "fetch_grid_members",
+    "fetch_v3_members",
     "sync_catalogue",
 ]

@@ -54,28 +54,72 @@ async def _from_v3(
 ) -> list[Package]:
     """The members v3 gives that the store can match to ``wanted`` ids; [] when v3 is
     unavailable or failed (the caller then asks v4 for them)."""
-    root = v3.v3_root(str(client.http.base_url), v3_url)
     try:
-        page = await v3.grid_packages(client, root, grid.slug, refresh=refresh, limit=_limit(len(wanted)))
+        page = await _v3_page(client, grid, refresh, v3_url)
     except APIError:
         return []
     try:
-        ids = store.ids_by_slug("packages", [item.slug for item in page.objects])
-        held = store.packages([ids[item.slug] for item in page.objects if ids.get(item.slug) in wanted])
-        categories = store.ids_by_slug(
-            "categories", [item.category_slug for item in page.objects if item.category_slug]
-        )
-        grids = store.ids_by_slug("grids", [slug for item in page.objects for slug in item.grid_slugs])
+        return list(_matched(client, store, page.objects, wanted).values())
     except StoreError:
         return []
-    v4_root = str(client.http.base_url)
-    packages: list[Package] = []
-    usage: dict[int, int] = {}
+
+
+async def fetch_v3_members(
+    client: Client, store: Store | None, grid: Grid, *, refresh: bool = False, v3_url: str | None = None
+) -> list[Package | v3.V3Package]:
+    """Every member API v3 lists for ``grid``, in v3's order, from one request: a full
+    :class:`Package` where the store knows its slug (its id and last commit from there, and
+    the newer copy kept), else v3's object alone, which names no id and no last commit (so
+    nothing keyed by id may take it, and it is not kept: the store holds v4's shape).
+    For a grid the store does not hold whole. Raises :class:`~pkgtui.api.v3.V3Unavailable`
+    (an APIError) when v3 does not answer in its shape; the caller falls back to v4."""
+    page = await _v3_page(client, grid, refresh, v3_url)
+    first: dict[str, v3.V3Package] = {}
     for item in page.objects:
+        first.setdefault(item.slug, item)  # a slug listed twice is one member
+    items = list(first.values())
+    matched: dict[str, Package] = {}
+    if store is not None:
+        try:
+            matched = _matched(client, store, items, None)
+        except StoreError:
+            matched = {}
+    return [matched.get(item.slug, item) for item in items]
+
+
+async def _v3_page(client: Client, grid: Grid, refresh: bool, v3_url: str | None) -> v3.V3Page:
+    root = v3.v3_root(str(client.http.base_url), v3_url)
+    return await v3.grid_packages(
+        client, root, grid.slug, refresh=refresh, limit=_limit(len(grid.package_ids))
+    )
+
+
+def _matched(
+    client: Client, store: Store, items: list[v3.V3Package], wanted: set[int] | None
+) -> dict[str, Package]:
+    """By slug, the v4 :class:`Package` of each of ``items`` the store knows the id of (and,
+    when ``wanted`` is given, that is one of those ids), each kept in the store. Raises
+    StoreError when the store cannot be read."""
+    ids = store.ids_by_slug("packages", [item.slug for item in items])
+    held = store.packages(
+        [
+            ids[item.slug]
+            for item in items
+            if item.slug in ids and (wanted is None or ids[item.slug] in wanted)
+        ]
+    )
+    categories = store.ids_by_slug("categories", [item.category_slug for item in items if item.category_slug])
+    grids = store.ids_by_slug("grids", [slug for item in items for slug in item.grid_slugs])
+    v4_root = str(client.http.base_url)
+    packages: dict[str, Package] = {}
+    usage: dict[int, int] = {}
+    left = set(wanted) if wanted is not None else None
+    for item in items:
         package_id = ids.get(item.slug)
-        if package_id is None or package_id not in wanted:
+        if package_id is None or (left is not None and package_id not in left):
             continue  # unknown to the store, or not a member v4 names: v4 decides
-        wanted = wanted - {package_id}  # a slug listed twice counts once
+        if left is not None:
+            left.discard(package_id)  # a slug listed twice counts once
         before = held.get(package_id)
         # v3 names the category and grids by slug; the store knows their ids. Where they are
         # the ones the held copy names, its URLs are kept as the API wrote them.
@@ -89,16 +133,15 @@ async def _from_v3(
             grid_urls = before.grid_urls
         else:
             grid_urls = tuple(f"{v4_root}grids/{grid_id}/" for grid_id in grid_ids)
-        package = item.to_package(
+        packages[item.slug] = item.to_package(
             package_id,
             category_url=category_url,
             grid_urls=grid_urls,
             last_updated=before.last_updated if before is not None else None,
         )
-        packages.append(package)
         if item.usage_count is not None:
             usage[package_id] = item.usage_count
-    _keep(store, packages, usage, source="v3")
+    _keep(store, list(packages.values()), usage, source="v3")
     return packages
 
 
