@@ -261,7 +261,7 @@ class HomeScreen(DataScreen):
         self._skipped_lists = skipped_count(categories) + skipped_count(grids)
         self.note_skipped(self._skipped_lists + self._skipped_results)
         self._show(categories, grids)
-        self.call_after_refresh(_import_grid_screen)
+        self.set_timer(PRELOAD_AFTER, _import_grid_screen)
         query = self.query_text
         if query and (refresh or self._searched_for != query):
             self.search(query, refresh=refresh)
@@ -511,6 +511,13 @@ class HomeScreen(DataScreen):
             result = self.results[focused.cursor]
             return self.pkgtui.site_url(result.absolute_url) if result.absolute_url else None
         return None
+
+
+# Seconds after home's lists are shown before the grid screen's code is imported. Right after
+# the refresh it still held up the first frame's output: first start 273 -> 288 ms, home with
+# its data in memory 227 -> 255 ms (bench startup, 2026-12-02). A person takes longer than
+# this to pick a grid.
+PRELOAD_AFTER = 0.2
 
 
 def _import_grid_screen() -> None:
