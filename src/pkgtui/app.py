@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 import os
 import signal
 import sys
@@ -29,6 +28,7 @@ from .commands import JumpProvider
 from .config import Config
 from .exit_codes import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from .format import moments_ago, skipped_text
+from .logs import logger
 from .session import Session
 from .store import Store
 from .target import StartTarget
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 # a shell reports it). Each one closes the app as "q" does, so the terminal is put back.
 # What the catalogue store keeps, by API path (relative to the v4 or v3 root).
 STORE_KEPT_PATHS = ("categories/", "grids/", "packages/")
-_log = logging.getLogger("pkgtui.app")
+_log = logger("pkgtui.app")
 SIGNAL_EXITS = {
     signal.SIGTERM: EXIT_TERMINATED,
     signal.SIGHUP: EXIT_HANGUP,

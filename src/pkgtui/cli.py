@@ -12,10 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .completion import SHELLS, SLUG_KINDS
+from .choices import SHELLS, SLUG_KINDS
 from .exit_codes import EXIT_API, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from .help_text import BROWSER_EXITS, INTERRUPTED, LOOKUP_EXITS, PRINT_EXITS, command_help
-from .target import StartTarget
 
 # How much of an unexpected error's message the one line quotes.
 ERROR_MESSAGE_LIMIT = 300
@@ -331,13 +330,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # before a command took over (each handles its own)
         print("pkgtui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (logged below, with its traceback)
         # The net under the real fixes, not one of them: every known bad input has its own
         # words. What still gets here is a bug, said in one line and kept for the report.
         print(internal_error_line(error), file=sys.stderr)
-        import logging
+        from .logs import logger
 
-        logging.getLogger("pkgtui").error("internal error", exc_info=error)
+        logger().error("internal error", exc_info=error)
         return EXIT_INTERNAL
 
 
@@ -391,7 +390,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
     code = _run_command(args)
     if code not in (0, None) and logs.current() is not None:
-        logs.LOGGER.info("exit status %s", code)
+        logs.logger().info("exit status %s", code)
         print(f"pkgtui: the log is in {logs.current()}", file=sys.stderr)
     return code
 
@@ -426,6 +425,8 @@ def _run_command(args: argparse.Namespace) -> int:
         from . import lookup
 
         return lookup.run(args, config)
+
+    from .target import StartTarget
 
     target = StartTarget()
     if command in ("package", "grid", "category"):

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .choices import SHELLS
 from .exit_codes import EXIT_OK, EXIT_USAGE
 
-SHELLS = ("bash", "zsh", "fish")
-SLUG_KINDS = ("package", "grid", "category")
 # The commands whose first argument is a slug, and of what (tests check this against the parser).
 SLUG_ARGUMENTS = {
     "package": "package",
@@ -460,7 +459,7 @@ def _catalogue_file(env: Mapping[str, str]) -> Path:
     """The catalogue of the API root pkgtui would use: ``PKGTUI_API_URL``, else the config
     file's ``api_url``, else the default (read here without the config module's checks: a
     bad value only means a catalogue file that does not exist)."""
-    from .api.results import DEFAULT_API_URL
+    from .api.defaults import DEFAULT_API_URL
     from .paths import config_file_path
     from .store import catalogue_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .api.results import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from .api.defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 
 # Where files live is pkgtui.paths' job; cache_dir is still imported from here by others.
 from .paths import cache_dir, config_file_path, http_cache_file  # noqa: F401

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pkgtui import completion
+from pkgtui import choices, completion
 from pkgtui.cli import build_parser, main
 from pkgtui.exit_codes import EXIT_OK, EXIT_USAGE
 
@@ -99,7 +99,7 @@ def test_every_slug_argument_says_what_it_completes():
         if any(a.metavar in ("SLUG_OR_ID", "SLUG") for a in sub._actions if not a.option_strings)
     }
     assert slug_commands == set(completion.SLUG_ARGUMENTS)
-    assert set(completion.SLUG_ARGUMENTS.values()) <= set(completion.SLUG_KINDS)
+    assert set(completion.SLUG_ARGUMENTS.values()) <= set(choices.SLUG_KINDS)
 
 
 @pytest.mark.parametrize("shell", completion.SHELLS)

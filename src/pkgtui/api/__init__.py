@@ -14,29 +14,38 @@ from typing import TYPE_CHECKING, Any, cast
 # stub ``httpx.main`` in its place (its own fallback for when click is missing).
 sys.modules.setdefault("httpx._main", cast(ModuleType, None))  # None is what the import system reads
 
-from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
-from .models import (
-    Category,
-    Grid,
-    Package,
-    SearchResult,
-    id_from_url,
-    pypi_name_from_url,
-)
-from .results import DEFAULT_API_URL, Fetched, Page, ResponseInfo
+from .defaults import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     from .client import Client, open_client
+    from .errors import APIError, BadResponse, NoConnection, NotFound, RateLimited, ServerError, Timeout
+    from .models import Category, Grid, Package, SearchResult, id_from_url, pypi_name_from_url
+    from .results import Fetched, Page, ResponseInfo
+
+# Which submodule holds each name. They load when a name is first asked for: the models need
+# msgspec (24 ms of imports) and the results asyncio (17 ms), and a command that reads only the
+# defaults (``pkgtui.config``, for ``pkgtui show`` from the store) needs neither; the client
+# needs httpx (~100 ms), which a warm start's first paint must not wait for.
+_HOMES = {
+    **dict.fromkeys(("Client", "open_client"), "client"),
+    **dict.fromkeys(
+        ("APIError", "BadResponse", "NoConnection", "NotFound", "RateLimited", "ServerError", "Timeout"),
+        "errors",
+    ),
+    **dict.fromkeys(
+        ("Category", "Grid", "Package", "SearchResult", "id_from_url", "pypi_name_from_url"), "models"
+    ),
+    **dict.fromkeys(("Fetched", "Page", "ResponseInfo"), "results"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The client needs httpx, ~100 ms of imports: it loads when first asked for, so that the
-    # models, the errors and the store can be used (a warm start's first paint) without it.
-    if name in ("Client", "open_client"):
-        from . import client
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return getattr(client, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
 
 
 __all__ = [

@@ -42,12 +42,13 @@ from typing import Any
 
 import httpx
 
-log = logging.getLogger(__name__)
+from ..logs import logger
+
+log = logger(__name__)
 # The warning reaches the user through ``on_warning``; hishel logs its own storage failures
 # with tracebacks. Neither may fall through to logging's last-resort stderr handler, which
 # would print over the TUI.
-for _name in ("pkgtui", "hishel"):
-    logging.getLogger(_name).addHandler(logging.NullHandler())
+logging.getLogger("hishel").addHandler(logging.NullHandler())
 
 REFRESH = "pkgtui.refresh"
 COMMIT = "pkgtui.commit"  # on a fresh network answer: call it to store the body

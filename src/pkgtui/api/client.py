@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import email.utils
 import json
-import logging
 import math
 import random
 import re
@@ -26,9 +25,11 @@ import httpx
 import msgspec
 
 from .. import __version__
+from ..logs import logger
 from ..text import clean
 from . import wire
 from .cache import COMMIT, DEFAULT_MAX_SIZE, DISCARD, FALLBACK, REFRESH, STALE_AGE_HEADER, CachingTransport
+from .defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 from .errors import (
     APIError,
     BadResponse,
@@ -46,9 +47,6 @@ from .errors import (
 from .models import Category, Grid, Package, SearchResult
 from .network import ACCEPT_ENCODING, DEFAULT_MAX_BODY, BodyTooLarge, BodyUnreadable, Offline, read_body
 from .results import (
-    DEFAULT_API_URL,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_TIMEOUT,
     Fetched,
     ItemList,
     Page,
@@ -56,7 +54,7 @@ from .results import (
     cancel_and_wait,
 )
 
-retry_log = logging.getLogger("pkgtui.http")
+retry_log = logger("pkgtui.http")
 # A whole response may take this many times ``timeout`` (each read gets ``timeout``).
 DEADLINE_FACTOR = 3
 # Tries after the first, shared by every reason to retry. Three, not two: under 40 % of 500s

@@ -13,10 +13,11 @@ import time
 
 import httpx
 
+from ..logs import logger
 from ..text import clean
 from .cache import AGE_HEADER, STALE_AGE_HEADER
 
-log = logging.getLogger("pkgtui.http")
+log = logger("pkgtui.http")
 
 
 class LoggingTransport(httpx.AsyncBaseTransport):

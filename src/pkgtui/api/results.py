@@ -1,5 +1,5 @@
-"""What the API client hands out, free of the HTTP stack: its defaults, the shapes of its
-results, and the asyncio helpers screens use with them.
+"""What the API client hands out, free of the HTTP stack: the shapes of its results, and the
+asyncio helpers screens use with them.
 
 Kept apart from ``client`` so that a warm start (the catalogue store synced) can paint its
 first frame without importing httpx, httpcore and anyio: about 100 ms of imports on this
@@ -16,10 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from .errors import APIError
-
-DEFAULT_API_URL = "https://djangopackages.org/api/v4/"
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_CONCURRENCY = 8
 
 T = TypeVar("T")
 

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar, overload
 import msgspec
 
 from ..api import wire
+from ..api.defaults import DEFAULT_API_URL
 from ..api.errors import BadResponse
 from ..api.models import Category, Grid, Package, id_from_url
-from ..api.results import DEFAULT_API_URL
 from . import listing, schema, search
 from .listing import PackageListing
 
