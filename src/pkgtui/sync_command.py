@@ -9,7 +9,6 @@ Textual and rich are never imported.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 import time
@@ -72,6 +71,8 @@ def run(
             # for the API's answer.
             client = replace(config, use_cache=False).open_client()
         progress = Progress(out, env if env is not None else os.environ)
+        import asyncio  # here: the commands that only find the catalogue file need none of it
+
         result = asyncio.run(_sync(client, path, progress, not args.no_usage, config.api_v3_url, warn))
         progress.finish(result, path)
         return EXIT_OK

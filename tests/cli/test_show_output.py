@@ -4,6 +4,9 @@ PyPI's facts (store first, PyPI asked when allowed; ``--json`` puts them under `
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 import httpx
@@ -247,6 +250,39 @@ def test_facts_are_kept_in_the_store_and_read_from_it_next_time(server):
     assert offline.out == first.out
     with Store(catalogue_file(load_config(api_url=server.url, env={}))) as store:
         assert store.pypi_facts(["django-otp"])["django-otp"].facts is not None
+
+
+# A fresh process of ``pkgtui show``: which modules it loaded, on stderr's last line.
+SHOW_PROCESS = (
+    "import sys; from pkgtui.cli import main; code = main(sys.argv[1:]); "
+    "print(sorted(m for m in ('asyncio', 'httpx', 'httpcore') if m in sys.modules), file=sys.stderr); "
+    "sys.exit(code)"
+)
+
+
+def test_show_from_the_store_with_fresh_facts_runs_without_an_event_loop(server):
+    synced(server)
+    kept = show("django-otp", "--api-url", server.url, "--pypi-url", PYPI_URL, pypi=FakePyPI())
+    assert kept.code == EXIT_OK and value_of(kept.out, "Django") == "4.2–5.2"
+    # PyPI at a closed port: were the facts asked for again, the summary would say so.
+    env = os.environ | {"COLUMNS": "100", "PKGTUI_PYPI_URL": "http://127.0.0.1:9/pypi/"}
+    outputs = {}
+    for extra in ((), ("--json",), ("--participants",)):
+        done = subprocess.run(
+            [sys.executable, "-c", SHOW_PROCESS, "--api-url", server.url, "show", "django-otp", *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == EXIT_OK, done.stderr[-2000:]
+        # Before: asyncio (29 ms of imports) in every show, though nothing was awaited.
+        assert done.stderr.strip().splitlines()[-1] == "[]", (extra, done.stderr)
+        outputs[extra] = done.stdout
+    assert value_of(outputs[()], "Django") == "4.2–5.2" and "not refreshed" not in outputs[()]
+    assert json.loads(outputs[("--json",)])["pypi"]["version"] == "1.7.0"
+    assert outputs[("--participants",)].split() == list(OTP["participants"])
+    assert server.log.paths == []
 
 
 def test_stale_facts_that_fail_to_refresh_are_shown_with_why(server, monkeypatch):

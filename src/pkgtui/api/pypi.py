@@ -18,7 +18,6 @@ escape sequences (:func:`pkgtui.text.clean`) and cut to a bound, and every list 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import re
@@ -37,9 +36,10 @@ from .models import parse_time
 if TYPE_CHECKING:
     import httpx
 
-# httpx (and the API client, for its User-Agent) are imported by the functions that make
-# requests: reading facts kept in the store (``pkgtui show`` from the local catalogue) parses
-# them with this module, and importing httpx took ~35 ms of that command (pyinstrument).
+# httpx (and the API client, for its User-Agent) and asyncio are imported by the functions that
+# make requests: reading facts kept in the store (``pkgtui show`` from the local catalogue)
+# parses them with this module, and importing httpx took ~35 ms of that command
+# (pyinstrument), asyncio 29 ms more (wall time of python -c imports, with and without it).
 
 DEFAULT_PYPI_URL = "https://pypi.org/pypi/"
 # PyPI's own concurrency bound, apart from the API's 8: PyPI is another host, and a CDN that
@@ -536,7 +536,7 @@ async def fetch_facts(
     backoff: float = 0.5,
     max_bytes: int = MAX_BODY_BYTES,
     deadline: float = DEFAULT_DEADLINE,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[None]] | None = None,  # asyncio.sleep
 ) -> PyPIFacts:
     """PyPI's facts about project ``name``.
 
@@ -552,6 +552,8 @@ async def fetch_facts(
         url = facts_url(name, base_url)
     except ValueError as error:
         raise BadResponse(str(error)) from error
+    import asyncio
+
     from .client import USER_AGENT
 
     host = urlsplit(url).hostname or url
@@ -568,7 +570,8 @@ async def fetch_facts(
             wait = error.retry_after if isinstance(error, RateLimited) else None
             if attempt >= retries or (wait is not None and wait > MAX_RETRY_AFTER):
                 raise
-            await sleep(wait if wait is not None else backoff * (2**attempt) * (0.75 + random.random() / 2))
+            pause = sleep or asyncio.sleep
+            await pause(wait if wait is not None else backoff * (2**attempt) * (0.75 + random.random() / 2))
             attempt += 1
 
 
@@ -582,6 +585,8 @@ async def _fetch_once(
     max_bytes: int,
     deadline: float,
 ) -> PyPIFacts:
+    import asyncio
+
     import httpx
 
     shown = clean(name)[:80]
@@ -673,6 +678,8 @@ async def fetch_many(
     ``concurrency`` at a time. One failure never fails the batch: it is that name's result.
     ``previous`` maps names to facts to revalidate; ``on_result`` is called with each result
     as it arrives (to keep or show it at once); ``options`` go to :func:`fetch_facts`."""
+    import asyncio
+
     unique = list(dict.fromkeys(names))
     gate = asyncio.Semaphore(max(1, concurrency))
     known = previous or {}
