@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -19,7 +22,9 @@ from pkgtui.config import load_config
 from pkgtui.exit_codes import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 from pkgtui.store import Store
 from pkgtui.sync_command import catalogue_file
+from tests.cli.test_local_catalogue import synced
 from tests.conftest import FIXED_NOW
+from tests.server import LocalAPI
 from tests.store.conftest import sync_from
 
 from .conftest import PIPE_ENV
@@ -82,6 +87,33 @@ def test_from_the_store_no_request_and_the_same_output(synced_demo, argv):
         }
     else:
         assert out == out_api
+
+
+# A fresh process of pkgtui: which of these modules it loaded, on stderr's last line.
+LOADED = (
+    "import sys; from pkgtui.cli import main; code = main(sys.argv[1:]); "
+    "print(sorted(m for m in ('asyncio', 'httpx') if m in sys.modules), file=sys.stderr); sys.exit(code)"
+)
+
+
+@pytest.mark.parametrize(
+    "argv", [["find", "otp"], ["grid", "7", "--plain"], ["grid", "7", "--csv"]], ids=" ".join
+)
+def test_what_the_store_answers_runs_without_an_event_loop(argv):
+    with LocalAPI() as server:
+        synced(server)
+        done = subprocess.run(
+            [sys.executable, "-c", LOADED, "--api-url", server.url, *argv],
+            capture_output=True,
+            text=True,
+            env=os.environ | PIPE_ENV,
+            timeout=60,
+        )
+        assert server.log.paths == []
+    assert done.returncode == EXIT_OK, done.stderr[-2000:]
+    assert done.stdout.strip()
+    # Before: asyncio (29 ms of imports) in every lookup, though nothing was awaited.
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
 def test_show_prints_the_users_the_store_knows(tmp_path):
