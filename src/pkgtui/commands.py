@@ -61,15 +61,24 @@ class JumpProvider(Provider):
             yield "Clear recent history", self._clear_history
 
     def _clear_history(self) -> None:
+        # Through the screen's change_user_data, as b, m and H go: its problems (the file
+        # found damaged and set aside, say) are said on screen, and the screen redraws what
+        # shows the history. Every pkgtui screen has it; the fallback is for any other.
+        change = getattr(self.pkgtui.screen, "change_user_data", None)
+        if callable(change):
+            if change(lambda store: store.clear_history()) is not None:
+                self.pkgtui.notify("Cleared the recent list.", timeout=3)
+            return
+        store = self.pkgtui.user_data
         try:
-            self.pkgtui.user_data.clear_history()
+            store.clear_history()
         except UserDataError as error:
             self.pkgtui.notify(str(error), title="Not saved", severity="error", markup=False)
             return
+        finally:
+            for warning in store.take_warnings():
+                self.pkgtui.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
         self.pkgtui.notify("Cleared the recent list.", timeout=3)
-        refill = getattr(self.pkgtui.screen, "user_data_changed", None)
-        if callable(refill):  # home shows the recent list: it goes at once
-            refill(self.pkgtui.user_data.read())
 
     def _targets(self) -> Iterator[tuple[str, str, str, str]]:
         """(kind, key, name, help) for everything known, categories first."""

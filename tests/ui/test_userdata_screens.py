@@ -249,6 +249,28 @@ async def test_the_palette_opens_the_compare_list_and_clears_the_history(tmp_pat
         assert [p.slug for p in app.screen.packages.values()] == ["django-otp"]
 
 
+async def test_clearing_the_history_from_the_palette_says_what_it_found_wrong(tmp_path):
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).record_visit("package", "django-mfa", "django-mfa")
+    app, _ = make(path, StartTarget("package", "django-otp"))  # not home, which rereads the file on resume
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PackageScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"clear recent")
+        await pilot.pause(0.5)
+        path.write_text("{ not json", encoding="utf-8")  # damaged while the palette was open
+        await pilot.press("enter")
+        await settle(pilot)
+        # Before: the warning stayed in the file object, unsaid (the palette never took it).
+        said = messages(app)
+        assert any("kept as" in message for message in said), said
+        assert "Cleared the recent list." in said
+        assert UserDataFile(path).read().history == ()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith("userdata.json.")]
+
+
 async def test_with_a_synced_catalogue_the_compare_list_opens_with_no_request(tmp_path):
     from .test_home_store import _app, _synced_store
 
