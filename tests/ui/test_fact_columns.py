@@ -254,6 +254,50 @@ async def test_the_category_shows_facts_sorts_on_them_and_filters_by_django(stor
         assert table.row_count == len(screen.packages)
 
 
+async def test_rows_a_sort_or_a_scroll_brings_into_view_have_their_facts_asked_for(
+    store, tmp_path, monkeypatch
+):
+    # A category longer than the rows one fetch asks for (the demo's 77 against 200 for real).
+    monkeypatch.setattr("pkgtui.screens.category.FACTS_MOST", 5)
+    monkeypatch.setattr("pkgtui.screens.category.VIEW_FACTS_DELAY", 0.05)
+    pypi = FakePyPI()
+    app = facts_app(store, pypi, CATEGORY, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        screen, table = app.screen, table_of(app)
+
+        def top_five() -> list:
+            return [screen.packages[i] for i in screen.visible_indices()[:5]]
+
+        def pypi_names(packages) -> set[str]:
+            return {pypi_name_of(p) for p in packages} - {None}
+
+        await wait_until(pilot, lambda: screen._facts_done and not screen.facts_pending)
+        await settle(pilot)
+        first = top_five()
+        assert set(pypi.requests) == pypi_names(first)  # the view's first rows, no more
+        # The rest were not asked: no row waits for them ("…" stayed in such rows for good).
+        assert "…" not in cells(table, "Django").values()
+        # The other way round, and to the top (the cursor's row stays in view after S: the
+        # rows around it are asked for then), where the last rows now are.
+        await pilot.press("S", "home")
+        await settle(pilot)
+        bottom = top_five()
+        assert not {p.id for p in bottom} & {p.id for p in first}
+        await wait_until(pilot, lambda: pypi_names(bottom) <= set(pypi.requests))
+        await wait_until(pilot, lambda: screen._facts_done and not screen.facts_pending)
+        await settle(pilot)
+        django = cells(table, "Django")
+        assert all(django[_name(str(table.row(i)[0]))] != "…" for i in range(5))
+        assert len(pypi.requests) == len(set(pypi.requests))  # each name asked once
+        table.scroll_to(y=30, animate=False)  # scrolled down: the rows there are asked for
+        await settle(pilot)
+        top = round(table.scroll_y)
+        assert top > 10
+        middle = [screen.packages[i] for i in screen.visible_indices()[top : top + 5]]
+        await wait_until(pilot, lambda: pypi_names(middle) <= set(pypi.requests))
+
+
 async def test_the_category_names_what_a_narrow_table_hides_and_keeps_names_whole(store, tmp_path):
     app = facts_app(store, FakePyPI(), CATEGORY, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

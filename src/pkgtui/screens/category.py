@@ -8,7 +8,7 @@ stay within a frame for thousands of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -46,12 +46,17 @@ from ..widgets.redraw import RedrawThrottle
 from .base import DjangoFilterScreen, Subject
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from ..api.pypi import FactsResult
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
 # PyPI's facts arriving are drawn at most this often.
 FACTS_REDRAW_INTERVAL = 0.1
+# After a sort, a filter or a scroll, the rows then in view have their facts asked for once the
+# view has stayed put this long (seconds): typing a filter asks once, not at every key.
+VIEW_FACTS_DELAY = 0.4
 # The rows whose PyPI facts are asked for when stale, first in the table's order: a category
 # holds up to thousands of packages, and PyPI asks clients to be gentle (r asks again).
 FACTS_MOST = 200
@@ -288,7 +293,7 @@ class CategoryScreen(DjangoFilterScreen):
         self.known: dict[int, Known] = {}
         self.usage: dict[int, int] = {}
         self.facts_pending = False
-        self._facts_done = False
+        self._facts_done = False  # a fetch of PyPI's facts has ended
         self._refresh_facts = False
         self._facts_redraws = RedrawThrottle(
             self, FACTS_REDRAW_INTERVAL, self._facts_arrived, name="category facts redraw"
@@ -296,8 +301,17 @@ class CategoryScreen(DjangoFilterScreen):
         self._index_of: dict[int, int] = {}  # package id -> its row
         self._shown: int | None = None  # rows the summary last counted
         self._declares_any = False  # whether any package here declares a Django version (d)
-        self._asked: list[Package] = []  # the packages whose facts the last fetch asked for
-        self._answered: list[Package] = []  # those of them answered since the last redraw
+        self._answered: list[Package] = []  # packages answered since the last redraw
+        # Whose facts are on their way ("…" in their Django cell): every package's until the
+        # first fetch starts (it asks for the first rows of the view); then the ids the fetch
+        # under way asked for, and those a sort, filter or scroll put in view (_view_moved).
+        self._first_fetch_to_come = True
+        self._fetching: set[int] = set()
+        self._scheduled: list[Package] = []  # to ask for when the view stays put
+        self._asked_ids: set[int] = set()  # asked for (or found fresh) by this screen's fetches
+        self._fetch_generation = 0
+        self._view_timer: Timer | None = None
+        self._shown_indices: Sequence[int] = ()  # what apply_view last handed the table
         self.django_filter = None  # d: see DjangoFilterScreen
 
     def compose_body(self) -> ComposeResult:
@@ -327,6 +341,8 @@ class CategoryScreen(DjangoFilterScreen):
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
+        # Rows scrolled to have their PyPI facts asked for too (_view_moved).
+        self.watch(self.query_one("#packages", VirtualTable), "scroll_y", self._scrolled, init=False)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -364,6 +380,7 @@ class CategoryScreen(DjangoFilterScreen):
         if self.shown_from_store and app.catalogue_synced() and not app.config.offline:
             app.sync_catalogue()
             self._refresh_facts = True
+            self._asked_ids.clear()
             self._start_facts()
             return
         super().action_refresh()
@@ -527,11 +544,11 @@ class CategoryScreen(DjangoFilterScreen):
         self.packages = listing
         self._use_usage(listing.usage)  # before the rows, which are then made once
         now = self.pkgtui.now()
-        may_come = self._facts_may_come()
+        coming = self._facts_coming()
         keys = self.column_keys
         rows = []
         for index, package_id in enumerate(listing.ids):
-            known, pending = self._known_of(package_id, may_come)
+            known, pending = self._known_of(package_id, coming)
             rows.append(PackageRow.lazy(listing, index, keys, known, now, pending))
         self._append_rows(listing.ids, rows)
         # The first sort (stars) from the column, so that no package is read for it.
@@ -542,10 +559,10 @@ class CategoryScreen(DjangoFilterScreen):
     def _add_packages(self, packages: list[Package], redraw: bool = True) -> None:
         """Append rows (a page's worth); the sort order is recomputed when next needed."""
         now = self.pkgtui.now()
-        may_come = self._facts_may_come()
+        coming = self._facts_coming()
         rows = []
         for package in packages:
-            known, pending = self._known_of(package.id, may_come)
+            known, pending = self._known_of(package.id, coming)
             rows.append(PackageRow(package, self.column_keys, known, now, pending))
         assert isinstance(self.packages, list)  # a listing is never added to (_set_packages first)
         self.packages.extend(packages)
@@ -599,21 +616,24 @@ class CategoryScreen(DjangoFilterScreen):
             column=index,
         )
 
-    def _known_of(self, package_id: int, facts_may_come: bool) -> tuple[Known, bool]:
-        """What is known of a package, and whether its facts are still to come (asked for,
-        or about to be: nothing kept, no failure, and ``facts_may_come``)."""
+    def _known_of(self, package_id: int, coming: Callable[[int], bool]) -> tuple[Known, bool]:
+        """What is known of a package, and whether its facts are still to come (nothing kept,
+        no failure, and asked for or about to be: ``coming``)."""
         known = self.known.get(package_id)
         if known is None:
             known = Known(users=self.usage.get(package_id))
-        pending = facts_may_come and known.facts is None and known.problem in (None, NO_ANSWER)
+        pending = known.facts is None and known.problem in (None, NO_ANSWER) and coming(package_id)
         return known, pending
 
-    def _facts_may_come(self) -> bool:
-        """Whether a fetch of PyPI's facts is under way or to come (once a row each, not per row)."""
+    def _facts_coming(self) -> Callable[[int], bool]:
+        """Whether a package's facts are on their way (made once for many rows, not per row)."""
         pkgtui = self.pkgtui
-        return (
-            pkgtui.store is not None and pkgtui.pypi_allowed and (self.facts_pending or not self._facts_done)
-        )
+        if pkgtui.store is None or not pkgtui.pypi_allowed:
+            return lambda _package_id: False
+        if self._first_fetch_to_come:
+            return lambda _package_id: True
+        fetching, scheduled = self._fetching, {package.id for package in self._scheduled}
+        return lambda package_id: package_id in fetching or package_id in scheduled
 
     def _read_known(self, packages: Sequence[Package]) -> None:
         """The PyPI facts the store keeps for ``packages`` (no request), with usage counts."""
@@ -665,10 +685,10 @@ class CategoryScreen(DjangoFilterScreen):
         """New rows for what is now known (rows are never changed: the table caches them)."""
         now = self.pkgtui.now()
         rows, ids, keys = self._rows, self._ids, self.column_keys
-        may_come = self._facts_may_come()
+        coming = self._facts_coming()
         for index in indices:
             row = rows[index]
-            known, pending = self._known_of(ids[index], may_come)  # not row.package: it may be unread
+            known, pending = self._known_of(ids[index], coming)  # not row.package: it may be unread
             if row.keys is not keys or row.known != known or row.pending != pending:
                 fresh = row.with_known(known, now, pending)
                 fresh.keys = keys
@@ -694,17 +714,24 @@ class CategoryScreen(DjangoFilterScreen):
 
     def _start_facts(self) -> None:
         if self.pkgtui.store is not None and self.packages:
-            self.fetch_facts(refresh=self._refresh_facts)
+            self.fetch_facts(
+                [self.packages[i] for i in self.visible_indices()[:FACTS_MOST]], self._refresh_facts
+            )
         self._refresh_facts = False
 
     @work(exclusive=True, group="facts", exit_on_error=False)
-    async def fetch_facts(self, refresh: bool = False) -> None:
-        """Ask PyPI for the stale facts of the first FACTS_MOST rows in the table's order (all
-        of theirs with ``refresh``); each answer is kept in the store as it arrives, and the
-        rows are redrawn from the store in place, at most every FACTS_REDRAW_INTERVAL. None is
-        asked when every one is fresh."""
-        packages = [self.packages[i] for i in self._sorted()[:FACTS_MOST]]
-        self._asked = packages
+    async def fetch_facts(self, packages: list[Package], refresh: bool = False) -> None:
+        """Ask PyPI for the stale facts of ``packages`` (at most FACTS_MOST rows of the view;
+        all of theirs with ``refresh``); each answer is kept in the store as it arrives, and
+        the rows are redrawn from the store in place, at most every FACTS_REDRAW_INTERVAL.
+        None is asked when every one is fresh. A later fetch (the view moved) cancels this one:
+        what it had is kept, and what it had not asked yet the next one asks if still in view."""
+        self._fetch_generation += 1
+        generation = self._fetch_generation
+        first = self._first_fetch_to_come
+        self._first_fetch_to_come = False
+        self._fetching = {package.id for package in packages}
+        self._asked_ids |= self._fetching
         by_name: dict[str, list[Package]] = {}
         for package in packages:
             if (name := pypi_name_of(package)) is not None:
@@ -715,24 +742,71 @@ class CategoryScreen(DjangoFilterScreen):
             self._facts_redraws.request()
 
         self.facts_pending = True
+        if first:  # every row was "on its way" until now: only these are
+            self._remake_rows(range(len(self._rows)))
+            self.apply_view()
         try:
             await self.pkgtui.fetch_pypi_facts(packages, refresh=refresh, on_result=answered)
         finally:
-            self.facts_pending = False
-            self._facts_done = True
-            self._facts_redraws.cancel()
-            self._facts_arrived(ended=True)
+            if generation == self._fetch_generation:  # not replaced by a later fetch
+                self.facts_pending = False
+                self._facts_done = True
+                self._fetching = set()
+                self._facts_redraws.cancel()
+                self._facts_arrived(ended=True)
 
     def _facts_arrived(self, *, ended: bool = False) -> None:
         # Only the rows answered since the last redraw are read again from the store: reading
         # all 200 asked at every redraw took 5-20 ms (bench busy, _read_known), and keys typed
-        # meanwhile waited for it. At the end every row asked is remade: none is pending now.
+        # meanwhile waited for it. At the end every row is looked at: none asked is pending now
+        # (only the changed ones are made again).
         answered, self._answered = self._answered, []
         self._read_known(answered)
-        index_of = self._index_of
-        remade = self._asked if ended else answered
-        self._remake_rows([index_of[p.id] for p in remade if p.id in index_of])
+        if ended:
+            self._remake_rows(range(len(self._rows)))
+        else:
+            index_of = self._index_of
+            self._remake_rows([index_of[p.id] for p in answered if p.id in index_of])
         self.apply_view()
+
+    def _view_moved(self, shown: Sequence[int]) -> bool:
+        """The rows in view (``shown``, from the table's top) may have changed (a sort, a
+        filter, a scroll): those whose facts this screen has not asked for are marked as on
+        their way, and asked for once the view stays put (VIEW_FACTS_DELAY). Nothing before
+        the first fetch (it asks for the view's first rows) nor with PyPI off. Whether rows
+        were marked (they are then to be handed to the table again)."""
+        pkgtui = self.pkgtui
+        if self._first_fetch_to_come or pkgtui.store is None or not pkgtui.pypi_allowed or not shown:
+            return False
+        table = self.query_one("#packages", VirtualTable)
+        top = min(max(0, round(table.scroll_y)), len(shown) - 1)
+        window = [self.packages[i] for i in shown[top : top + FACTS_MOST]]
+        asked = self._asked_ids
+        if all(package.id in asked for package in window):
+            return False
+        before = {package.id for package in self._scheduled}
+        if {package.id for package in window} == before:
+            return False  # already to be asked: the timer is not put off (answers redraw often)
+        self._scheduled = window
+        if self._view_timer is not None:
+            self._view_timer.stop()
+        self._view_timer = self.set_timer(VIEW_FACTS_DELAY, self._ask_for_view)
+        index_of = self._index_of
+        marked = [
+            index_of[p.id] for p in window if p.id not in asked and p.id not in before and p.id in index_of
+        ]
+        self._remake_rows(marked)
+        return bool(marked)
+
+    def _scrolled(self) -> None:
+        if self._view_moved(self._shown_indices):
+            self.apply_view()
+
+    def _ask_for_view(self) -> None:
+        self._view_timer = None
+        packages, self._scheduled = self._scheduled, []
+        if packages and self.is_attached:
+            self.fetch_facts(packages)
 
     def _django_versions(self, package_id: int) -> tuple[str, ...]:
         facts = self.known.get(package_id, NOTHING_KNOWN).facts
@@ -795,8 +869,13 @@ class CategoryScreen(DjangoFilterScreen):
         table = self.query_one("#packages", VirtualTable)
         query = self.query_one("#filter", Input).value.strip()
         if self.django_filter is not None and not shown:
+            # Facts are asked for the rows in view only: "none" may be "none of those known".
+            without = sum(
+                1 for package_id in self._ids if self.known.get(package_id, NOTHING_KNOWN).facts is None
+            )
+            of = f" of the {len(self._ids) - without:,} whose PyPI facts are known" if without else ""
             table.set_empty_text(
-                f"No package here declares Django {self.django_filter} — d: the next version, Esc: all."
+                f"No package here{of} declares Django {self.django_filter} — d: the next version, Esc: all."
             )
         elif query:
             table.set_empty_text(f"No package matches '{clean(query)}'.")
@@ -808,6 +887,8 @@ class CategoryScreen(DjangoFilterScreen):
             # The rows about to be drawn, read in one query: no more than the terminal has lines
             # (the table has no size yet before its first frame).
             self.packages.read(shown[: self.app.size.height])
+        self._view_moved(shown)  # before the rows are handed over: it may mark some as on their way
+        self._shown_indices = shown
         table.set_rows(Subset(self._rows, shown), Subset(self._ids, shown))
         self._update_summary(len(shown))
 
