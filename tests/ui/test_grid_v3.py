@@ -204,6 +204,26 @@ async def test_a_grid_nothing_stored_opens_from_one_v3_request(local_api, unsync
         assert "could not" not in str(screen.query_one("#message").render())
 
 
+async def test_a_grid_opened_before_the_first_sync_is_drawn_from_the_store_once_synced(local_api, tmp_path):
+    path = tmp_path / "catalogue.sqlite"
+    store = Store(path)
+    app = _app(local_api, store, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        assert {_cell(app, row, "Last commit") for row in range(_table(app).row_count)} == {"–"}
+        async with open_client(local_api.url) as client:
+            await sync_catalogue(client, store)  # as the app's background sync does
+        app.catalogue_version += 1
+        await settle(pilot)
+        screen = app.screen
+        # Before: v3's rows stayed until r, though the store now held the grid whole.
+        assert screen.shown_from_store
+        assert {_cell(app, row, "Last commit") for row in range(_table(app).row_count)} != {"–"}
+        assert all(key in app.session.packages or key in screen.packages for key in _table(app).keys)
+        assert all(isinstance(key, int) and key > 0 for key in _table(app).keys)
+    store.close()
+
+
 async def test_r_on_such_a_grid_asks_v3_again_in_one_request(local_api, tmp_path):
     app = _app(local_api, None, tmp_path)
     async with app.run_test(size=(110, 30)) as pilot:

@@ -376,6 +376,16 @@ class GridScreen(DjangoFilterScreen):
         would match nothing, and v3 would be one request more)."""
         return self.pkgtui.store if self.pkgtui.catalogue_synced() else None
 
+    def _catalogue_synced(self, version: int) -> None:
+        # Opened before the catalogue held it (API v3's rows: no last commit, no ids, so no
+        # Score and nothing to mark as stale), the grid is drawn again from the store once a
+        # sync brings it whole, unless the grid is still loading (its worker draws it then).
+        loading = any(worker.group == "grid" and worker.is_running for worker in self.workers)
+        if not self.shown_from_store and not loading and self._stored_view() is not None:
+            self.show_cached()
+            return
+        super()._catalogue_synced(version)
+
     def _stored_view(self) -> GridView | None:
         """The grid and every one of its members from the local catalogue, or None when it
         cannot answer (not synced, ``--refresh``, or a member it does not hold)."""
