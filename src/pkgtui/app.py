@@ -62,6 +62,8 @@ SIGNAL_EXITS = {
 REFREEZE_DELAY = 1.0
 # Seconds between home's first answers and the start of a background sync: time to paint them.
 SYNC_START_DELAY = 0.1
+# How often the status line's "synced 3 min ago" is worked out again (seconds).
+STATUS_AGE_TICK = 30.0
 # How long the close after a signal may take before the terminal is put back and the process
 # exits anyway. When the terminal itself has gone (an SSH connection drops), Textual's output
 # thread dies on EIO and its next write blocks for ever on the full queue (seen in 2 of 4 runs
@@ -117,6 +119,7 @@ class PkgtuiApp(App[int]):
         self._pypi_transport = pypi_transport
         self._pypi_http: httpx.AsyncClient | None = None
         self.sync_skipped = 0
+        self._status_is_age = False  # catalogue_status is the catalogue's age, not a sync's words
         self.session = Session()
         # Bookmarks, the compare list, history and the theme: the user's, never the cache's.
         self.user_data = user_data or UserDataFile()
@@ -239,7 +242,9 @@ class PkgtuiApp(App[int]):
         self.set_timer(gc_pauses.START_HOLD_LIMIT, gc_pauses.started)
         self._apply_theme()
         self._apply_keymap()
-        self.catalogue_status = self._synced_text()
+        self._show_synced()
+        # "synced 3 min ago" moves on with the clock (a session on a server stays open for days).
+        self.set_interval(STATUS_AGE_TICK, self._tick_synced_age, name="synced age")
         if self.sync_due():
             self._sync_after_first_paint()
         for warning in self.config.warnings:
@@ -307,7 +312,7 @@ class PkgtuiApp(App[int]):
             time.perf_counter() - started,
         )
         self.sync_skipped = result.skipped
-        self.catalogue_status = self._synced_text()
+        self._show_synced()
         self.catalogue_version += 1
 
     def _sync_progress(self, state: SyncProgress) -> None:
@@ -318,6 +323,17 @@ class PkgtuiApp(App[int]):
             self.catalogue_status = f"syncing the catalogue: saving {state.packages:,} packages"
         elif state.phase == "waiting":
             self.catalogue_status = "waiting for another pkgtui's sync"
+
+    def _show_synced(self) -> None:
+        self.catalogue_status = self._synced_text()
+        self._status_is_age = True
+
+    def _tick_synced_age(self) -> None:
+        if self._status_is_age:  # not a sync's progress nor its failure
+            self._show_synced()
+
+    def watch_catalogue_status(self) -> None:
+        self._status_is_age = False  # _show_synced sets it again after this
 
     def _synced_text(self) -> str:
         """E.g. "5,432 packages · synced 3 h ago", or "" with no synced catalogue."""

@@ -156,3 +156,38 @@ async def test_a_first_start_syncs_only_once_home_has_painted_its_answers(tmp_pa
         await settle(pilot)
         await wait_until(pilot, lambda: store.last_sync() is not None)
         assert rows_when_sync_began and rows_when_sync_began[0] == len(api.categories)
+
+
+async def test_the_status_lines_age_moves_on_with_the_clock_but_not_over_a_syncs_words(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from pkgtui.store.sync import SyncProgress
+
+    monkeypatch.setattr("pkgtui.app.STATUS_AGE_TICK", 0.05)
+    store = await _synced_store(tmp_path)
+    synced = store.last_sync()
+    assert synced is not None
+    now = [synced + timedelta(minutes=2)]
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    app.now = lambda: now[0]  # the clock the status line reads
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.catalogue_status.endswith("synced 2 min ago")
+        now[0] = synced + timedelta(hours=3)
+        # Before: "2 min ago" for as long as the app stayed open.
+        await wait_until(pilot, lambda: app.catalogue_status.endswith("synced 3 h ago"))
+        app._sync_progress(SyncProgress("fetching", packages=10, packages_total=77))
+        now[0] = synced + timedelta(hours=5)
+        await asyncio.sleep(0.2)
+        assert app.catalogue_status == "syncing the catalogue: 10 / 77 packages"
+
+
+async def test_offline_the_source_line_says_so_with_the_catalogues_age(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, transport = _app(store, tmp_path, demo=False, offline=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one("SourceLine").render())
+        # Before: "source: 127.0.0.1 · 77 packages · synced …", as if online.
+        assert line.startswith("offline (") and "not asked) · " in line and "packages · synced" in line
+        assert transport.paths == []

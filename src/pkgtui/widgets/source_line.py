@@ -11,9 +11,11 @@ from ..format import time_ago
 from ..text import clean
 
 
-def source_text(host: str, *, demo: bool, stale_age: float | None) -> str:
+def source_text(host: str, *, demo: bool, stale_age: float | None, offline: bool = False) -> str:
     if demo:
         return "demo — sample data"
+    if offline:  # --offline: the local catalogue (its age follows) and the cache, no network
+        return f"offline ({host} not asked)"
     if stale_age is not None:
         # In days at most: the cache keeps stale answers up to 30 days, so "30 d", not "1 mo".
         return f"offline — data cached {time_ago(stale_age, coarsest='d')} ({host} did not answer)"
@@ -34,6 +36,7 @@ class SourceLine(Static):
 
     host: reactive[str] = reactive("")
     demo: reactive[bool] = reactive(False)
+    offline: reactive[bool] = reactive(False)
     stale_age: reactive[float | None] = reactive(None)
     catalogue: reactive[str] = reactive("")
     # E.g. "2 unreadable items left out": what the screen's lists lost (issue 14: a list is
@@ -47,6 +50,7 @@ class SourceLine(Static):
         app = self.app
         self.host = getattr(app, "api_host", "")  # not app.client: that would import httpx
         self.demo = bool(getattr(getattr(app, "config", None), "demo", False))
+        self.offline = bool(getattr(getattr(app, "config", None), "offline", False))
         if hasattr(app, "stale_age"):
             self.watch(app, "stale_age", self._stale_age_changed, init=True)
         if hasattr(app, "catalogue_status"):
@@ -59,10 +63,13 @@ class SourceLine(Static):
         self.stale_age = value
 
     def render(self) -> str:
-        source = source_text(self.host, demo=self.demo, stale_age=self.stale_age)
+        source = source_text(self.host, demo=self.demo, stale_age=self.stale_age, offline=self.offline)
         # The sync's words can quote an error from the network: shown literally, cleaned.
         parts = [source, clean(self.catalogue), self.skipped]
         return " · ".join(part for part in parts if part)
 
     def watch_stale_age(self, value: float | None) -> None:
-        self.set_class(value is not None and not self.demo, "-offline")
+        self.set_class((value is not None or self.offline) and not self.demo, "-offline")
+
+    def watch_offline(self, value: bool) -> None:
+        self.set_class((value or self.stale_age is not None) and not self.demo, "-offline")
