@@ -191,3 +191,27 @@ async def test_offline_the_source_line_says_so_with_the_catalogues_age(tmp_path)
         # Before: "source: 127.0.0.1 · 77 packages · synced …", as if online.
         assert line.startswith("offline (") and "not asked) · " in line and "packages · synced" in line
         assert transport.paths == []
+
+
+async def test_offline_with_nothing_synced_a_search_says_there_is_nothing_to_search(tmp_path):
+    store = Store(tmp_path / "catalogue.sqlite")  # nothing synced
+    settings = Config(api_url="http://127.0.0.1:9/api/v4/", offline=True, use_cache=False)
+    # Its own client, as the command line makes it: offline, it never reaches the network.
+    app = create_app(
+        settings, clock=lambda: FIXED_NOW, user_data=UserDataFile(tmp_path / "u.json"), store=store
+    )
+    app.cursor_blink = False
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"cors")
+        await wait_until(
+            pilot, lambda: "cors" in str(app.screen.query_one("#results-title", Static).render())
+        )
+        await asyncio.sleep(0.5)  # the API search's debounce, which offline asks nothing
+        await settle(pilot)
+        title = str(app.screen.query_one("#results-title", Static).render())
+        message = str(app.screen.query_one("#message").render())
+        # Before: "Search for 'cors' failed", "Type to search." under it, "drop --offline" twice.
+        assert title == "No local catalogue to search for 'cors'"
+        assert message.count("drop --offline") == 1, message
+    store.close()

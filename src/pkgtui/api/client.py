@@ -355,7 +355,7 @@ class Client:
                 raise Timeout(f"{self.host} did not answer in {self._timeout_text()}") from error
             except Offline as error:
                 raise NotAskedOffline(
-                    f"offline: {self.host} was not asked (drop --offline, or offline = false)"
+                    f"offline: {self.host} was not asked"  # the hint says what to do (errors.py)
                 ) from error
             except httpx.ProxyError as error:
                 raise NoConnection(

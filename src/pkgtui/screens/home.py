@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ..api import APIError, Category, Grid, Package, SearchResult
+from ..api.errors import NotAskedOffline
 from ..api.results import skipped_count
 from ..filtering import filter_order, haystack
 from ..format import format_count
@@ -370,7 +371,14 @@ class HomeScreen(DataScreen):
         try:
             results = await self.pkgtui.client.search(query, refresh=refresh)
         except APIError as error:
-            title.update(f"Search for {query!r} failed")
+            offline = isinstance(error, NotAskedOffline)
+            # Offline with nothing synced there is nothing to search: said as such, not as a failure.
+            title.update(
+                f"No local catalogue to search for {query!r}" if offline else f"Search for {query!r} failed"
+            )
+            self.query_one("#results", VirtualTable).set_empty_text(
+                "Offline, search reads the local catalogue: run pkgtui sync while online." if offline else ""
+            )
             self.show_error(error)
             return
         if query != self.query_text:
