@@ -20,8 +20,6 @@ from .exit_codes import (
     EXIT_USAGE,
 )
 
-HELP_WIDTH = 78  # a subcommand's description is wrapped here (RawDescriptionHelpFormatter keeps it)
-
 # Each command's exit codes for its --help, from pkgtui.exit_codes so the two cannot drift.
 USAGE = (EXIT_USAGE, "bad arguments, config or environment")
 INTERRUPTED = (EXIT_INTERRUPTED, "interrupted (Ctrl+C)")
@@ -49,8 +47,36 @@ def command_help(
     """A subparser's description, examples and exit codes, for ``add_parser(**...)``."""
     lines = ["examples:", *(f"  {example}" for example in examples), "", "exit codes:"]
     lines += [f"  {code:<4}{meaning}" for code, meaning in exit_codes]
-    return {
-        "description": "\n\n".join(textwrap.fill(part, HELP_WIDTH) for part in description.split("\n\n")),
-        "epilog": "\n".join(lines),
-        "formatter_class": argparse.RawDescriptionHelpFormatter,
-    }
+    return {"description": description, "epilog": "\n".join(lines), "formatter_class": FittedHelpFormatter}
+
+
+class FittedHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with the description and the epilog fitted to the terminal's width as
+    the options are (``COLUMNS``, else the terminal's): prose paragraphs filled, and lines
+    that start indented (examples, exit codes) kept as lines, a longer one wrapped under
+    itself at spaces. Pre-wrapped at 78 columns, they had broken mid-word in a narrower one."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.split("\n\n"):
+            lines = block.splitlines()
+            if any(line[:1].isspace() for line in lines):  # examples, exit codes: line by line
+                wrapped = []
+                for line in lines:
+                    lead = " " * (len(line) - len(line.lstrip()))
+                    wrapped += textwrap.wrap(
+                        line,
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent + lead + "    ",
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    ) or [indent]
+                blocks.append("\n".join(wrapped))
+            else:
+                blocks.append(
+                    textwrap.fill(
+                        " ".join(block.split()), width, initial_indent=indent, subsequent_indent=indent
+                    )
+                )
+        return "\n\n".join(blocks)

@@ -72,3 +72,17 @@ def test_lookup_exit_codes_are_the_ones_the_commands_return():
 def test_show_help_names_the_pypi_facts_and_json_keys():
     text = " ".join(COMMANDS["show"].format_help().split())
     assert "--pypi-url" in text and "schema_version" in text and "pypi_problem" in text
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_descriptions_and_epilogs_are_fitted_to_the_terminal(width, monkeypatch):
+    monkeypatch.setenv("COLUMNS", str(width))
+    for command, parser in subparsers(build_parser()).items():  # built now, for this width
+        text = parser.format_help()
+        body = text.split("\n\n", 1)[1]  # argparse's own usage lines aside
+        long = [line for line in body.splitlines() if len(line) > width - 2 and " " in line.strip()]
+        # Before: pre-wrapped at 78, so lines ran past a 60-column terminal and broke mid-word.
+        assert not long, (command, long)
+        if width > 100 and len(parser.description or "") > 300:  # a wide terminal gets its width, not 78
+            description = body.split("\n\n", 1)[0]
+            assert max(len(line) for line in description.splitlines()) > 80, command
