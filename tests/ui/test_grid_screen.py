@@ -386,7 +386,7 @@ async def test_marks_are_distinct_and_the_legend_names_each_one_shown():
         failed = column_texts(table, "name")[-1][0]
         assert len({best, stale, failed}) == 3
         first_line, website = plain(app.screen.query_one("#grid-legend").render()).splitlines()
-        for mark, word in ((best, "best"), (stale, "stale"), (failed, "failed")):
+        for mark, word in ((best, "best"), (stale, "stale"), (failed, "problem")):
             assert f"{mark} {word}" in first_line
         assert "website" in website and "o " in website
 
@@ -395,7 +395,7 @@ async def test_the_legend_names_failed_only_when_a_member_failed():
     app, _ = scripted_app(GRID_7)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert "failed" not in plain(app.screen.query_one("#grid-legend").render())
+        assert "problem" not in plain(app.screen.query_one("#grid-legend").render())
 
 
 async def test_o_opens_and_y_copies_the_grids_web_page(monkeypatch):

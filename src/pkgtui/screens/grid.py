@@ -50,7 +50,7 @@ from ..comparison import (
 from ..facts import NO_ANSWER
 from ..filtering import filter_indices, haystack
 from ..format import count_of, sparkline
-from ..sorting import sort_labels
+from ..sorting import sort_arrow, sort_labels
 from ..store import GridView, Store
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
@@ -209,7 +209,7 @@ class GridScreen(DjangoFilterScreen):
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),
         (STALE_MARK, "stale: no commit for a year or more"),
-        (FAILED_MARK, "this package could not be loaded"),
+        (FAILED_MARK, "not loaded, or no PyPI facts: the row says why (e.g. not on PyPI)"),
         ("o / y", "open / copy this grid's page on djangopackages.org (its feature comparison)"),
         (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
@@ -857,12 +857,12 @@ class GridScreen(DjangoFilterScreen):
         self._shown = shown
         total = len(self.packages)
         count = count_of(shown, total)
-        sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label}"
+        sort = f"sorted by {TABLE_COLUMNS[self.sort_key].label} {sort_arrow(self._direction_descending())}"
         if self.django_filter is not None:
             count += f" declare Django {self.django_filter} (d: next, Esc: all)"
         legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
         if self.failures or any(k.facts is None and k.problem for k in self.known.values()):
-            legend += f" · {FAILED_MARK} failed"
+            legend += f" · {FAILED_MARK} problem"  # the row says which (not on PyPI, HTTP 503…)
         if self.facts_pending:
             legend += f" · {PENDING_MARK} asking PyPI"
         elif self.django_filter is None and self.declared_django_versions():
