@@ -38,7 +38,11 @@ def format_count(value: int | None) -> str:
 
 
 def format_date(moment: datetime | None) -> str:
-    return "–" if moment is None else moment.strftime("%Y-%m-%d")
+    """The day in UTC, as --json and --csv give the time (iso_time): the API's times carry its
+    server's zone (-05:00), where the day could differ from the export's by one."""
+    if moment is None:
+        return "–"
+    return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).strftime("%Y-%m-%d")
 
 
 def iso_time(moment: datetime | None) -> str | None:
@@ -69,7 +73,10 @@ _UNIT_NAMES: tuple[Unit, ...] = tuple(name for name, _ in _UNITS)
 def time_ago(seconds: float, *, finest: Unit = "s", coarsest: Unit = "y") -> str:
     """``45 s ago``, ``12 min ago``, ``3 h ago``, ``5 d ago``, ``3 mo ago``, ``2 y ago``: whole
     units of the largest that fits, between ``finest`` and ``coarsest``; ``today`` when less
-    than a day ago and days are the finest unit. Negative ages (clocks apart) count as none."""
+    than a day ago and days are the finest unit. A little negative (clocks apart) counts as
+    none; more than a day ahead is ``in the future`` (a date no clock skew explains)."""
+    if seconds < -86400:
+        return "in the future"
     seconds = max(0.0, seconds)
     units = _UNITS[_UNIT_NAMES.index(finest) : _UNIT_NAMES.index(coarsest) + 1]
     name, length = units[0]

@@ -46,3 +46,21 @@ def test_commit_ages_dates_and_the_status_line_all_use_it():
     assert dated(None, FIXED_NOW) == "–"
     line = source_text("example.org", demo=False, stale_age=30 * DAY)
     assert line == "offline — data cached 30 d ago (example.org did not answer)"
+
+
+def test_dates_are_days_in_utc_as_the_exports_give_them():
+    from datetime import datetime, timedelta, timezone
+
+    from pkgtui.format import format_date, iso_time
+
+    evening = datetime(2015, 10, 13, 22, 48, 7, tzinfo=timezone(timedelta(hours=-5)))
+    # Before: 2015-10-13 on screen and in show, 2015-10-14T03:48:07+00:00 in --csv / --json.
+    assert format_date(evening) == "2015-10-14" == (iso_time(evening) or "")[:10]
+    assert format_date(datetime(2015, 10, 13, 22, 48)) == "2015-10-13"  # naive: taken as UTC
+
+
+def test_a_date_days_ahead_is_in_the_future_not_today():
+    from pkgtui.format import time_ago
+
+    assert time_ago(-3600, finest="d") == "today"  # clocks a little apart
+    assert time_ago(-18 * 86400, finest="d") == "in the future"
