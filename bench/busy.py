@@ -178,7 +178,7 @@ async def busy(args) -> dict[str, Any]:
         # As many keys as were typed during the fetch, and at least the filter case's round.
         count = max(len(during), len(typing_sequence(WORDS)))
         after = await type_while(app, clock, box, _sequence(count), lambda: True)
-        asked = list(screen._asked)
+        asked = [package for package in screen.packages if package.id in screen._asked_ids]  # and answered
     names = [name for name in (pypi_name_of(p) for p in asked) if name]
     kept = store.pypi_facts(names)
     store.close()

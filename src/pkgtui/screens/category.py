@@ -731,14 +731,16 @@ class CategoryScreen(DjangoFilterScreen):
         first = self._first_fetch_to_come
         self._first_fetch_to_come = False
         self._fetching = {package.id for package in packages}
-        self._asked_ids |= self._fetching
+        answered_ids: set[int] = set()
         by_name: dict[str, list[Package]] = {}
         for package in packages:
             if (name := pypi_name_of(package)) is not None:
                 by_name.setdefault(name, []).append(package)
 
         def answered(result: FactsResult) -> None:
-            self._answered += by_name.get(result.name, ())
+            got = by_name.get(result.name, ())
+            self._answered += got
+            answered_ids.update(package.id for package in got)
             self._facts_redraws.request()
 
         self.facts_pending = True
@@ -748,7 +750,12 @@ class CategoryScreen(DjangoFilterScreen):
         try:
             await self.pkgtui.fetch_pypi_facts(packages, refresh=refresh, on_result=answered)
         finally:
-            if generation == self._fetch_generation:  # not replaced by a later fetch
+            if generation != self._fetch_generation:
+                # Replaced by a later fetch (the view moved): only what it answered counts as
+                # asked; the rest is asked again when it comes into view.
+                self._asked_ids |= answered_ids
+            else:
+                self._asked_ids |= {package.id for package in packages}
                 self.facts_pending = False
                 self._facts_done = True
                 self._fetching = set()
@@ -781,7 +788,7 @@ class CategoryScreen(DjangoFilterScreen):
         table = self.query_one("#packages", VirtualTable)
         top = min(max(0, round(table.scroll_y)), len(shown) - 1)
         window = [self.packages[i] for i in shown[top : top + FACTS_MOST]]
-        asked = self._asked_ids
+        asked = self._asked_ids | self._fetching
         if all(package.id in asked for package in window):
             return False
         before = {package.id for package in self._scheduled}
