@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from .api.models import Package
-from .format import format_age, format_count, sparkline
+from .format import format_age, format_count, format_date, sparkline
 from .sorting import SortSpec, sorted_items
 from .text import clean
 
@@ -310,7 +310,7 @@ FACT_COLUMNS: tuple[FactMeasure, ...] = (
         "released",
         "Released",
         _released,
-        lambda p, k, now: k.facts.released.strftime("%Y-%m-%d") if k.facts and k.facts.released else "–",
+        lambda p, k, now: format_date(k.facts.released) if k.facts else "–",  # a UTC day, as elsewhere
         True,
     ),
     FactMeasure(
@@ -371,6 +371,8 @@ def known_best_values(packages: Sequence[Package], known: Mapping[int, Known], n
         values = [
             v for v in (col.value(p, known.get(p.id, NOTHING_KNOWN), now) for p in packages) if v is not None
         ]
+        if col.key == "released":  # a release dated days ahead (a clock, or bad data) is no one's best
+            values = [v for v in values if isinstance(v, float) and v <= now.timestamp() + 86400]
         if len(set(values)) > 1:
             best[col.key] = max(values) if col.higher_is_better else min(values)
     return best

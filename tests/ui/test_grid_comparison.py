@@ -107,3 +107,18 @@ def test_counts_read_as_english():
         "3 of 40 packages",
         "0 of 1 package",
     ]
+
+
+def test_a_release_dated_days_ahead_is_not_the_best_released():
+    from pkgtui.api.pypi import PyPIFacts
+    from pkgtui.comparison import Known, known_best_values
+
+    a, b, c = pkg(1, "a"), pkg(2, "b"), pkg(3, "c")
+    known = {
+        1: Known(PyPIFacts("a", released=FIXED_NOW - timedelta(days=30))),
+        2: Known(PyPIFacts("b", released=FIXED_NOW - timedelta(days=300))),
+        3: Known(PyPIFacts("c", released=FIXED_NOW + timedelta(days=18))),  # bad data, or a clock
+    }
+    best = known_best_values([a, b, c], known, FIXED_NOW)
+    # Before: the future date was marked best.
+    assert best["released"] == (FIXED_NOW - timedelta(days=30)).timestamp()
