@@ -116,7 +116,8 @@ async def open_and_time(
 @contextlib.contextmanager
 def _profiled(name: str) -> Iterator[None]:
     """With ``BENCH_PROFILE=DIR`` (and pyinstrument installed), profile the timed part into
-    ``DIR/<name>.txt`` (the last repetition wins): for finding where the time goes."""
+    ``DIR/<name>-<pid>.txt`` (one file per child process, the last repetition in it wins): for
+    finding where the time goes."""
     folder = os.environ.get("BENCH_PROFILE")
     if not folder:
         yield
@@ -130,7 +131,7 @@ def _profiled(name: str) -> Iterator[None]:
     finally:
         profiler.stop()
         Path(folder).mkdir(parents=True, exist_ok=True)
-        Path(folder, f"{name}.txt").write_text(
+        Path(folder, f"{name}-{os.getpid()}.txt").write_text(
             profiler.output_text(
                 unicode=False, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))
             )
@@ -158,6 +159,7 @@ async def grid_cold(args) -> dict[str, Any]:
             await _home_loaded(app, pilot)
             if app.catalogue_synced():
                 raise RuntimeError("the store holds a catalogue: this would not be a cold grid")
+            await asyncio.sleep(args.settle)  # the person reading home before picking a grid
             seconds.append(
                 await open_and_time(
                     app, pilot, clock, "grid", args.key, _rows_shown(app, "#grid-table", args.members)
@@ -643,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prime", action="store_true", help="store-screen: open once, untimed")
     parser.add_argument("--config", action="append", default=[], help="grid: a config file line")
     parser.add_argument("--members", type=int, default=0)
+    parser.add_argument("--settle", type=float, default=0.0, help="grid: seconds on home before opening it")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--names", type=int, default=0)
     parser.add_argument("--page-size", type=int, default=1000)

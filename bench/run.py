@@ -60,6 +60,7 @@ SEARCH_QUERIES = (
 CHILD_TIMEOUT = 180.0  # seconds any one measuring process may take
 GRID_KEY_SIZE = 40  # the grid the PyPI case is for
 STORE_GRID_SIZES = (40, 160)  # the grids of issue 16's grid rows
+GRID_SETTLE = float(os.environ.get("BENCH_GRID_SETTLE", "0.5"))
 # Pairs (floor, app) a repetition for the screens drawn from the store: an open takes 30-60 ms,
 # so a busy moment of a few ms moved the median of 3 pairs a lot (grid of 40: 1.07× and 1.23×
 # in two runs 20 minutes apart). They are cheap, so each repetition times three.
@@ -153,6 +154,13 @@ class Bench:
         self.rows: list[Row] = []
         self.notes: list[str] = []
         self.floor_rss_mb: float | None = None
+        # The children never write bytecode (PYTHONDONTWRITEBYTECODE), so a module edited since
+        # the last normal run (or every module, on a machine that sets it for all, as this one
+        # does) would be compiled from source inside each timed part, which no installed copy
+        # does: the grid case's import of its screen cost ~10 ms of compiling that way. Bring
+        # pkgtui's and the bench's own bytecode up to date once, before any case.
+        compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)
+        compileall.compile_dir(str(REPO / "bench"), quiet=1)
         self.log("building the synthetic data…")
         self.dataset = data.build()
         self.server = serve(self.dataset)
@@ -173,10 +181,6 @@ class Bench:
         fetching the categories through pkgtui's client first), in turn, so a busy moment hits
         all alike."""
         self.server.faults.latency = 0.0
-        # The children never write bytecode (PYTHONDONTWRITEBYTECODE), so a module edited since
-        # the last normal run would be compiled again at every start, which no installed copy
-        # does. Bring pkgtui's bytecode up to date once, before anything is timed.
-        compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)
         pkgtui = Path(sys.executable).with_name("pkgtui")
         argv = [str(pkgtui)] if pkgtui.exists() else [sys.executable, "-m", "pkgtui"]
         floor, measured, floor_rss, in_memory, fetching, warm = [], [], [], [], [], []
@@ -306,7 +310,6 @@ class Bench:
         of the same interpreter opening the same SQLite file with stdlib sqlite3 and printing
         one row. They alternate; the first round of both is not counted."""
         self.server.faults.latency = self.latency
-        compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)  # as in startup: no stale bytecode
         from pkgtui.store import catalogue_path
 
         home = self._synced_home()
@@ -376,7 +379,7 @@ class Bench:
                     before = self._requests()
                     seconds += child(
                         "grid", "--url", self.server.url, "--key", key, "--members", str(size),
-                        "--reps", "1", "--cache-root", str(self.scratch / f"grid-{size}-{v3_on}-{rep}"),
+                        "--reps", "1", "--cache-root", str(self.scratch / f"grid-{size}-{v3_on}-{rep}"), "--settle", str(GRID_SETTLE),
                         *(arg for line in lines for arg in ("--config", line)),
                     )["seconds"]  # fmt: skip
                     grid_paths, pypi_paths = _grid_requests(self._sent_since(before))
@@ -738,10 +741,6 @@ def _pypi_case(bench: Bench) -> None:
 
     server = bench.server
     server.faults.latency = 0.0
-    # As the start-up case: the children write no bytecode, so a module edited since the last
-    # run would be compiled inside the timed part (the PyPI client's transport is imported
-    # there, on first use). An installed copy has its bytecode.
-    compileall.compile_dir(str(REPO / "src" / "pkgtui"), quiet=1)
     catalogue = bench.scratch / "pypi-catalogue.sqlite"
 
     async def fill() -> None:
