@@ -5,6 +5,7 @@ loudly, instead of silently drawing wrongly or slowly."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import importlib
 import inspect
 from pathlib import Path
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from pkgtui.widgets import textual_internals
 from pkgtui.widgets.line_cache import ReusingStylesCache
@@ -36,6 +37,8 @@ def test_the_private_attributes_used_still_exist():
     assert widget._vertical_scrollbar is None
     assert parameters(Widget._scroll_update) == ["self", "virtual_size"]
     assert parameters(App._start_widget) == ["self", "parent", "widget"]
+    assert parameters(Screen._on_timer_update) == ["self"]  # what paint_now runs
+    assert Screen()._layout_required is False  # and the flag it sets first
     # resize_virtual sets the reactive itself, by its descriptor, without the layout it asks for.
     assert isinstance(inspect.getattr_static(ScrollView, "virtual_size"), Reactive)
 
@@ -85,6 +88,37 @@ async def test_the_widgets_get_pkgtuis_styles_cache_and_scrollbar():
         await pilot.pause()
         assert table.vertical_scrollbar.window_virtual_size == 51
         assert names.vertical_scrollbar.window_virtual_size == 30
+
+
+class OneLabel(App):
+    def compose(self) -> ComposeResult:
+        yield Static("before", id="label")
+
+
+async def test_paint_now_sends_the_frame_at_once_and_without_it_the_frame_waits():
+    """What paint_now buys: the frame goes out in the same step, not at the screen's next
+    60 fps tick. Checked by recording the frames the app sends to its driver."""
+    app = OneLabel()
+    async with app.run_test(size=(30, 4)) as pilot:
+        await pilot.pause()
+        sent: list[object] = []
+        display = app._display
+        app._display = lambda screen, update: (sent.append(update), display(screen, update))[1]  # type: ignore[method-assign]
+        label = app.query_one("#label", Static)
+        label.update("waits")
+        await asyncio.sleep(0)
+        assert sent == []  # Textual's own path: only at the next tick
+        await pilot.pause()
+        assert sent and "waits" in _text(app)
+        sent.clear()
+        label.update("at once")
+        textual_internals.paint_now(app.screen)
+        assert sent  # sent before anything else ran
+        assert "at once" in _text(app)
+
+
+def _text(app: App) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 # -- nowhere else ------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from ..store import GridView, Store
 from ..text import clean
 from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
+from ..widgets.textual_internals import paint_now
 from .base import DjangoFilterScreen, Subject
 
 if TYPE_CHECKING:
@@ -642,6 +643,9 @@ class GridScreen(DjangoFilterScreen):
         else:
             self.clear_message()
         self._draw()
+        # The rows that just arrived go out at once, not at the next 60 fps frame (up to
+        # 16.7 ms later): nothing else is waiting to be drawn with them.
+        paint_now(self)
         # PyPI's facts once the rows are painted: the fetch's start (reading the store, the
         # PyPI client's first request) otherwise runs before that frame, on the same loop.
         self.call_after_refresh(self._start_facts)

@@ -30,10 +30,18 @@ from textual._styles_cache import StylesCache
 
 if TYPE_CHECKING:
     from textual.geometry import Size
+    from textual.screen import Screen
     from textual.scrollbar import ScrollBar
     from textual.widget import Widget
 
-__all__ = ["TEXTUAL_CHECKED", "StylesCache", "adopt_vertical_scrollbar", "resize_virtual", "use_styles_cache"]
+__all__ = [
+    "TEXTUAL_CHECKED",
+    "StylesCache",
+    "adopt_vertical_scrollbar",
+    "paint_now",
+    "resize_virtual",
+    "use_styles_cache",
+]
 
 # The Textual release every use below was read against (``pip show textual``).
 TEXTUAL_CHECKED = "8.2.8"
@@ -80,3 +88,20 @@ def resize_virtual(widget: Widget, size: Size) -> None:
     8.0 ms (6.3-14.9)."""
     widget.set_reactive(type(widget).virtual_size, size)
     widget._scroll_update(size)
+
+
+def paint_now(screen: Screen[object]) -> None:
+    """Lay out and paint what ``screen`` has pending now, not at its next frame.
+
+    A screen paints on a timer of Textual's frame rate (60 a second), so rows set just after
+    a frame wait up to 16.7 ms for the next. For the first frame of data that just arrived
+    over the network, that wait is all that is left between the answer and the user. This runs
+    what the timer would run, private ``Screen._on_timer_update`` (it pauses the timer, and
+    does nothing unless the screen is current and no batch update is open), with a layout
+    asked for (private ``Screen._layout_required``): widgets tell their screen what they
+    changed only by a message on their next idle, so without it a change of content alone
+    (a Static's new text) would wait for those messages, and the timer. The layout lays out
+    and paints the whole screen from the widgets as they are. Checked with Textual 8.2.8. Measured (bench ``grid``, a grid of 40 from API v3 at 50 ms latency, 5
+    rounds): see docs/benchmarks.md, round of 2026-12-03, stop 27."""
+    screen._layout_required = True
+    screen._on_timer_update()
