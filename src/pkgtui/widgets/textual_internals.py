@@ -101,7 +101,10 @@ def paint_now(screen: Screen[object]) -> None:
     asked for (private ``Screen._layout_required``): widgets tell their screen what they
     changed only by a message on their next idle, so without it a change of content alone
     (a Static's new text) would wait for those messages, and the timer. The layout lays out
-    and paints the whole screen from the widgets as they are. Checked with Textual 8.2.8. Measured (bench ``grid``, a grid of 40 from API v3 at 50 ms latency, 5
-    rounds): see docs/benchmarks.md, round of 2026-12-03, stop 27."""
+    and paints the whole screen from the widgets as they are. Checked with Textual 8.2.8.
+    Measured (bench ``grid``, a grid of 40 from API v3 at 50 ms latency, 5 repetitions, runs
+    interleaved): 79.7 and 83.0 ms without it, 73.6 and 76.5 ms with it (docs/benchmarks.md,
+    round of 2026-12-04; measured before the layout was asked for, which the grid's load
+    asked for anyway: 70.4 ms and 74.7 ms in the two runs since)."""
     screen._layout_required = True
     screen._on_timer_update()
