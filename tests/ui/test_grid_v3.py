@@ -204,6 +204,35 @@ async def test_a_grid_nothing_stored_opens_from_one_v3_request(local_api, unsync
         assert "could not" not in str(screen.query_one("#message").render())
 
 
+async def test_the_rows_v3_answered_are_painted_in_the_step_that_sets_them(local_api, tmp_path, monkeypatch):
+    """Not at the screen's next frame, up to 16.7 ms later: the frame goes to the terminal
+    while the rows are being set (frames are counted where the app hands them to its driver)."""
+    from pkgtui.screens.grid import GridScreen
+
+    app = _app(local_api, None, tmp_path)
+    frames: list[object] = []
+    during_load: list[int] = []
+    loaded = GridScreen._loaded
+
+    def counting_loaded(screen: GridScreen) -> None:
+        before = len(frames)
+        loaded(screen)
+        during_load.append(len(frames) - before)
+
+    async with app.run_test(size=(110, 30)) as pilot:
+        display = app._display
+
+        def counting_display(screen, update) -> None:
+            frames.append(update)
+            display(screen, update)
+
+        monkeypatch.setattr(app, "_display", counting_display)
+        monkeypatch.setattr(GridScreen, "_loaded", counting_loaded)
+        await _open_unsynced(app, local_api, pilot)
+        assert _table(app).row_count == len(_v3_members(local_api))
+        assert during_load and all(count >= 1 for count in during_load)
+
+
 async def test_a_grid_opened_before_the_first_sync_is_drawn_from_the_store_once_synced(local_api, tmp_path):
     path = tmp_path / "catalogue.sqlite"
     store = Store(path)

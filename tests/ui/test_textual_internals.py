@@ -103,7 +103,12 @@ async def test_paint_now_sends_the_frame_at_once_and_without_it_the_frame_waits(
         await pilot.pause()
         sent: list[object] = []
         display = app._display
-        app._display = lambda screen, update: (sent.append(update), display(screen, update))[1]  # type: ignore[method-assign]
+
+        def recording_display(screen, update) -> None:
+            sent.append(update)
+            display(screen, update)
+
+        app._display = recording_display  # type: ignore[method-assign]
         label = app.query_one("#label", Static)
         label.update("waits")
         await asyncio.sleep(0)

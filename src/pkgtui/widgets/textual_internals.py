@@ -106,5 +106,7 @@ def paint_now(screen: Screen[object]) -> None:
     interleaved): 79.7 and 83.0 ms without it, 73.6 and 76.5 ms with it (docs/benchmarks.md,
     round of 2026-12-04; measured before the layout was asked for, which the grid's load
     asked for anyway: 70.4 ms and 74.7 ms in the two runs since)."""
+    if not screen.is_current:
+        return  # a screen under another paints when it is shown again, laid out then
     screen._layout_required = True
     screen._on_timer_update()
