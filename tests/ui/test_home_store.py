@@ -77,6 +77,35 @@ async def test_local_search_is_ranked_has_no_api_cap_and_asks_nothing(tmp_path):
         assert transport.paths == []  # no search/ request, no debounce wait
 
 
+async def test_enter_on_a_grids_name_lands_on_the_grid_when_no_package_matches(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Grid 7", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#results", VirtualTable).row_count == 0
+        grids = app.screen.query_one("#grids", VirtualTable)
+        assert app.focused is grids  # not the empty results list
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "GridScreen"
+        assert app.screen.title == "Grid 7"
+        assert transport.paths == []
+
+
+async def test_enter_lands_on_the_results_when_packages_match(tmp_path):
+    store = await _synced_store(tmp_path)
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"otp", "enter")
+        await pilot.pause()
+        results = app.screen.query_one("#results", VirtualTable)
+        assert results.row_count > 0
+        assert app.focused is results
+
+
 async def test_without_a_catalogue_home_asks_the_api_and_says_where_search_stops(tmp_path):
     app, transport = _app(None, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -335,8 +335,19 @@ class HomeScreen(DataScreen):
             self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.search(query))
 
     def _query_leads_to(self) -> VirtualTable:
-        """Where Enter in the search box goes: the results, or the categories when it is empty."""
-        return self.query_one("#results" if self.query_text else "#categories", VirtualTable)
+        """Where Enter in the search box goes: the categories when it is empty; else the
+        results, unless the search for this text found nothing and grids match it. A grid's
+        name typed and Enter then lands on the grid, where it used to land on "Nothing
+        found" with the matching grid one Shift+Tab away."""
+        query = self.query_text
+        if not query:
+            return self.query_one("#categories", VirtualTable)
+        results = self.query_one("#results", VirtualTable)
+        grids = self.query_one("#grids", VirtualTable)
+        searched = self._searched_for == query  # else its results are on their way here
+        if searched and not results.row_count and grids.row_count:
+            return grids
+        return results
 
     @on(Input.Submitted, "#filter")
     def _query_submitted(self) -> None:
