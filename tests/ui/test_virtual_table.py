@@ -160,6 +160,33 @@ def test_a_fitted_flexible_column_takes_what_it_needs_and_leaves_the_rest_to_the
     assert alone.column_widths(40) == [(0, 34), (1, 5)]
 
 
+def test_width_a_fitted_name_cannot_use_brings_back_hidden_columns_most_wanted_first():
+    columns = [
+        Column("Name", min_width=12),
+        Column("Stars", width=5),
+        Column("Version", width=9, hide_below=87),
+        Column("Users", width=7, hide_below=128),
+        Column("Forks", width=6, hide_below=153),
+    ]
+    table = VirtualTable(columns)
+    # Unfitted, thresholds alone decide: at 80 Name takes 80 - 5 - 1 gap = 74.
+    assert table.column_widths(80) == [(0, 74), (1, 5)]
+    # Names of at most 24 leave 80 - 5 - 24 - 1 gap = 50 that Name cannot use: Version
+    # (hidden last, wanted most) comes back, then Users, then Forks; Name takes the rest.
+    table.set_min_width(0, 24, most=24)
+    assert table.column_widths(80) == [(0, 49), (1, 5), (2, 9), (3, 7), (4, 6)]
+    assert table.hidden_columns(80) == []
+    # 40: 40 - 5 - 24 - 1 = 10 spare. Version needs 9 + a gap: it fits exactly; Users does not.
+    assert table.column_widths(40) == [(0, 24), (1, 5), (2, 9)]
+    # 39: Version no longer fits, but the less wanted Users (7 + a gap) still does.
+    assert table.column_widths(39) == [(0, 25), (1, 5), (3, 7)]
+    assert table.hidden_columns(39) == ["Version", "Forks"]
+    # A flexible column with no max_width (a description) uses any width: nothing comes back.
+    described = VirtualTable([*columns, Column("Description", min_width=10)])
+    described.set_min_width(0, 24, most=24)
+    assert [i for i, _ in described.column_widths(80)] == [0, 1, 5]
+
+
 def test_subset_indexes_without_copying_and_finds_values_in_order():
     base = ["a", "b", "c", "d", "e"]
     view = Subset(base, [4, 0, 2])

@@ -703,7 +703,9 @@ class GridScreen(DjangoFilterScreen):
         # Names are never cut while a number column can go instead: the longest of all the
         # grid's (not only the filtered ones, so a filter does not reshuffle the columns).
         longest = max((self._name_width(p, now) for p in self.packages.values()), default=0)
-        self.table.set_min_width(self.column_keys.index("name"), max(12, min(NAME_MOST, longest)))
+        # As wide as the longest name and no wider: the width a name cannot use shows a column.
+        name_width = max(12, min(NAME_MOST, longest))
+        self.table.set_min_width(self.column_keys.index("name"), name_width, most=name_width)
         self.table.set_rows(rows, keys)
         if self._progress is not None:
             done, total = self._progress
