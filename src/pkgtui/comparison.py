@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .api.models import Package
 from .format import format_age, format_count, format_date, sparkline
-from .sorting import SortSpec, sorted_items
+from .sorting import SortSpec, natural_key, sorted_items
 from .text import clean
 
 if TYPE_CHECKING:
@@ -69,7 +69,11 @@ BestValues = dict[str, float | str | tuple]
 
 COLUMNS: tuple[Measure, ...] = (
     Measure(
-        "name", "Name", lambda p, now: clean(p.display_title).lower(), lambda p, now: clean(p.display_title)
+        # Natural order, as home's lists: "django-app-2" before "django-app-10".
+        "name",
+        "Name",
+        lambda p, now: natural_key(clean(p.display_title)),
+        lambda p, now: clean(p.display_title),
     ),
     Measure(
         "version",

@@ -13,6 +13,7 @@ from pkgtui.api.demo import DemoAPI
 from pkgtui.app import REFREEZE_DELAY
 from pkgtui.screens.category import CategoryScreen
 from pkgtui.screens.home import HomeScreen
+from pkgtui.sorting import natural_key
 from pkgtui.target import StartTarget
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 
@@ -113,6 +114,23 @@ async def test_a_sort_chosen_while_loading_holds_for_the_pages_that_come_after(m
         assert shown == sorted(forks, reverse=True)
 
 
+async def test_sorted_by_name_numbers_go_by_value(make_app):
+    packages = catalogue(12)
+    for p in packages:
+        p["title"] = f"Django-App-{p['id']}" if p["id"] % 2 else f"django-app-{p['id']}"
+    api = DemoAPI(packages=packages, categories=CATEGORIES, grids=[])
+    app, _ = make_app(api=api, target=StartTarget("category", "apps"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#packages", VirtualTable)
+        await pilot.press("s")
+        numbers = [int(name.rsplit("-", 1)[1]) for name in column(table, "Package")]
+        assert numbers == sorted(numbers) and len(numbers) == 4  # every third is an app
+        await pilot.press("S")
+        numbers = [int(name.rsplit("-", 1)[1]) for name in column(table, "Package")]
+        assert numbers == sorted(numbers, reverse=True)
+
+
 async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make_app):
     app, _ = make_app(api=synthetic_api(120), target=StartTarget("category", "apps"), page_size=40)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -122,7 +140,7 @@ async def test_sorted_by_stars_then_s_cycles_name_forks_last_commit_commits(make
         assert stars == sorted(stars, reverse=True)
         await pilot.press("s")
         names = column(table, "Package")
-        assert names == sorted(names, key=str.casefold)
+        assert names == sorted(names, key=natural_key)  # "Package 9" before "Package 10"
         await pilot.press("s")
         forks = [as_int(s) for s in column(table, "Forks")]
         assert forks == sorted(forks, reverse=True)

@@ -45,6 +45,17 @@ def test_sort_numbers_best_first_names_a_to_z_unknown_last():
     assert [p.id for p in sort_packages([A, B, C], "stars", reverse=False, now=FIXED_NOW)] == [1, 2, 3]
 
 
+def test_names_sort_in_natural_order_numbers_by_value():
+    packages = [pkg(1, "django-app-10"), pkg(2, "django-app-9"), pkg(3, "Django-App-2"), pkg(4, "bravo")]
+    assert [p.title for p in sort_packages(packages, "name", now=FIXED_NOW)] == [
+        "bravo",
+        "Django-App-2",
+        "django-app-9",
+        "django-app-10",
+    ]
+    assert [p.id for p in sort_packages(packages, "name", reverse=True, now=FIXED_NOW)] == [1, 2, 3, 4]
+
+
 def test_sort_ties_break_on_id_so_order_is_stable():
     assert [p.id for p in sort_packages([C, A], "forks", now=FIXED_NOW)] == [3, 1]
 

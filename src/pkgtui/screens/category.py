@@ -38,7 +38,7 @@ from ..comparison import (
 from ..facts import NO_ANSWER, pypi_name_of
 from ..filtering import FilterMemo, haystack
 from ..format import count_of, format_count, format_date, sparkline
-from ..sorting import SortSpec, sort_arrow, sort_labels, sort_order
+from ..sorting import SortSpec, natural_key, sort_arrow, sort_labels, sort_order
 from ..store.listing import PackageListing
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
@@ -66,12 +66,12 @@ NAME_MOST = 40
 NAME_KEPT = 30
 
 # Every sort puts equal keys in the order of the lower-case names, A–Z, whichever its direction.
-BY_NAME: SortSpec[Package] = SortSpec("name", lambda p: clean(p.display_title).casefold(), column=0)
+BY_NAME: SortSpec[Package] = SortSpec("name", lambda p: natural_key(clean(p.display_title)), column=0)
 # The sorts of the package's own columns, by column key, in the order s cycles them; the sorts
 # of PyPI's facts, Users and Score follow (see CategoryScreen._build_sorts).
 BASE_SORTS: dict[str, SortSpec[Package]] = {
     "stars": SortSpec("stars", lambda p: p.stars, descending=True),
-    "name": BY_NAME,  # its keys are the rows' names, made as the rows are (see _sorted)
+    "name": BY_NAME,  # its keys come from the rows' names when first sorted by (see _sorted)
     "forks": SortSpec("forks", lambda p: p.repo_forks, descending=True),
     "last_commit": SortSpec("last commit", lambda p: p.last_updated, descending=True),
     "commits": SortSpec(
@@ -844,7 +844,12 @@ class CategoryScreen(DjangoFilterScreen):
         if self._order is None:
             keys = self._sort_keys.get(self.sort_index)
             if keys is None:
-                keys = self._names if self.sort is BY_NAME else self.sort.keys(self.packages)
+                # By name in natural order ("app-2" before "app-10"), made when first asked
+                # for: 6 ms for 6,000 names, kept off the load (the names stay the tiebreak).
+                by_name = self.sort is BY_NAME
+                keys = (
+                    [natural_key(name) for name in self._names] if by_name else self.sort.keys(self.packages)
+                )
                 self._sort_keys[self.sort_index] = keys
             self._order = sort_order(self.sort, keys, reverse=self.reverse, tiebreak=self._names)
         return self._order
