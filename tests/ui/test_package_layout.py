@@ -148,3 +148,33 @@ async def test_j_k_and_end_scroll_the_left_pane_of_two():
         assert main.scroll_y == main.max_scroll_y
         await pilot.press("home")
         assert main.scroll_y == 0
+
+
+@pytest.mark.parametrize("key", ["end", "pagedown", "down"])
+async def test_the_bodys_own_scroll_keys_move_it_at_once(key):
+    # With the one pane focused, End, Page Down and Down are the scroll container's own
+    # keys, which Textual eases over up to a second: the reader (or an SSH link) saw the
+    # frames in between, End one line short of the bottom for most of that second.
+    app, _ = scripted_app(OTP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        body = app.screen.query_one("#package-body")
+        assert app.focused is body and body.max_scroll_y > 10
+        # The pilot waits for animations to end before it returns, so what is checked is
+        # that none was started: Widget.animate is where an eased scroll begins.
+        animated: list[str] = []
+        animate = body.animate
+
+        def spy(attribute: str, *args, **kwargs) -> None:
+            animated.append(attribute)
+            animate(attribute, *args, **kwargs)
+
+        body.animate = spy  # type: ignore[method-assign]
+        await pilot.press(key)
+        await pilot.pause()  # one refresh: the end is taken once laid out
+        expected = {"end": body.max_scroll_y, "pagedown": body.scrollable_content_region.height, "down": 1}
+        assert body.scroll_y == expected[key]
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0
+        assert animated == []

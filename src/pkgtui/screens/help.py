@@ -8,10 +8,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
+
+from ..widgets.instant_scroll import InstantScroll
 
 # Inherited from Textual and not worth a line here.
 HIDDEN_ACTIONS = {
@@ -96,7 +97,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for keys, description in self.rows:
             table.add_row(keys, description)
-        with VerticalScroll(id="help-body"):
+        with InstantScroll(id="help-body"):
             yield Static(Text(f"Keys: {self.help_title}\n", style="bold"), id="help-heading")
             yield Static(table, id="help-text")
             yield Static(Text("\nEsc, q, ? or F1 closes this help.", style="dim"), id="help-closing")

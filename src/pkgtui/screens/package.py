@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -37,6 +37,7 @@ from ..format import dated, format_count
 from ..store import StoreError
 from ..text import clean, is_web_url
 from ..widgets.activity_plot import ActivityPlot
+from ..widgets.instant_scroll import InstantScroll
 from ..widgets.participants import ParticipantsPanel
 from ..widgets.pypi_facts import field_line, pypi_lines
 from ..widgets.release_plot import ReleasePlot
@@ -113,7 +114,7 @@ class PackageScreen(DataScreen):
         self._pypi_pending = False  # a fetch from PyPI is under way
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="package-body"):
+        with InstantScroll(id="package-body"):
             with Vertical(id="package-main"):
                 yield Static("", id="package-title", markup=False)
                 yield Static("", id="package-description", markup=False)
