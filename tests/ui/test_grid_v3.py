@@ -233,6 +233,36 @@ async def test_the_rows_v3_answered_are_painted_in_the_step_that_sets_them(local
         assert during_load and all(count >= 1 for count in during_load)
 
 
+async def test_the_prefetched_v3_request_is_written_before_the_screen_composes(
+    local_api, tmp_path, monkeypatch
+):
+    """Composing and first painting hold the loop ~10 ms: the request prefetch started goes
+    out first (writes are seen where httpcore hands bytes to the socket)."""
+    import httpcore._backends.anyio as anyio_backend
+
+    from pkgtui.screens.grid import GridScreen
+
+    order: list[str] = []
+    write, compose_body = anyio_backend.AnyIOStream.write, GridScreen.compose_body
+
+    async def logged_write(stream, buffer: bytes, timeout: float | None = None) -> None:
+        if b"/api/v3/grids/" in buffer:
+            order.append("v3 request written")
+        await write(stream, buffer, timeout)
+
+    def logged_compose(screen: GridScreen):
+        order.append("compose")
+        return compose_body(screen)
+
+    app = _app(local_api, None, tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        monkeypatch.setattr(anyio_backend.AnyIOStream, "write", logged_write)
+        monkeypatch.setattr(GridScreen, "compose_body", logged_compose)
+        await _open_unsynced(app, local_api, pilot)
+        assert _table(app).row_count == len(_v3_members(local_api))
+    assert order == ["v3 request written", "compose"]
+
+
 async def test_a_grid_opened_before_the_first_sync_is_drawn_from_the_store_once_synced(local_api, tmp_path):
     path = tmp_path / "catalogue.sqlite"
     store = Store(path)

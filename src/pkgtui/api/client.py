@@ -29,7 +29,7 @@ from ..logs import logger
 from ..text import clean
 from . import wire
 from .cache import COMMIT, DEFAULT_MAX_SIZE, DISCARD, FALLBACK, REFRESH, STALE_AGE_HEADER, CachingTransport
-from .defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from .defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, SEND_TURNS
 from .errors import (
     APIError,
     BadResponse,
@@ -66,7 +66,6 @@ DEFAULT_PAGE_SIZE = 1000
 USER_AGENT = f"pkgtui/{__version__} (+https://github.com/pkgtui/pkgtui)"
 
 T = TypeVar("T")
-SEND_TURNS = 3  # see iter_pages
 # A list is read at most this far, whatever its pages or its count say.
 MAX_LIST_ITEMS = 100_000
 MAX_LIST_PAGES = 500
@@ -570,9 +569,7 @@ class Client:
             launch()
             try:
                 # Let the other requests go out before this page is parsed and handed over
-                # (and drawn): otherwise they would not start until then. Three turns of the
-                # loop take a request through httpx to the socket on a kept-alive connection
-                # (and start the connect of a new one), counted against the test server and respx.
+                # (and drawn): otherwise they would not start until then (SEND_TURNS).
                 for _ in range(SEND_TURNS if waiting else 0):
                     await asyncio.sleep(0)
                 first_page = _read_page(first, parse, fast, 0, size)

@@ -37,6 +37,7 @@ from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
 from ..api import APIError, Grid, Package
+from ..api.defaults import SEND_TURNS
 from ..api.results import Started, cancel_and_wait
 from ..format import skipped_text
 from ..text import clean, is_web_url
@@ -162,6 +163,18 @@ class DataScreen(Screen):
         for fetch in early:
             if isinstance(fetch, Started):
                 await fetch.aclose()
+
+    async def on_compose(self) -> None:
+        """Before Textual composes the screen (its own handler runs after this one): when
+        :meth:`prefetch` started requests, the loop turns SEND_TURNS times first, so they are
+        written to the network before composing and first painting hold the loop for ~10 ms.
+        Without it a cold grid's one API v3 request went out 10 ms after the screen was
+        asked for, and its rows came 10 ms later (bench timeline: written at 10.3 → 1.9 ms,
+        painted at 73.4 → 64.4 ms of 40 members at 50 ms latency). Keys typed meanwhile wait
+        in this screen's queue, as they wait behind composing."""
+        if self._early:
+            for _ in range(SEND_TURNS):
+                await asyncio.sleep(0)
 
     def compose(self) -> ComposeResult:
         yield Header()
