@@ -16,6 +16,7 @@ from pkgtui.config import Config
 from pkgtui.screens.grid import GridScreen
 from pkgtui.screens.package import PackageScreen
 from pkgtui.target import StartTarget
+from pkgtui.text import clean
 from pkgtui.widgets import LoadProgress, MessageBox, VirtualTable
 from tests.conftest import FIXED_NOW
 
@@ -242,6 +243,37 @@ async def test_many_members_all_arrive():
         assert table.row_count == len(packages)
         assert len([p for p in transport.started if "/packages/" in p]) == len(packages)
         assert plain(app.screen.query_one("#grid-description").render()) == "All sample packages."
+
+
+async def test_only_the_rows_shown_are_built_and_the_rest_when_scrolled_to(monkeypatch):
+    packages = [copy.deepcopy(p) for p in sample_packages()]
+    big = {
+        "id": 999,
+        "title": "Everything",
+        "slug": "everything",
+        "description": "All sample packages.",
+        "packages": [f"https://djangopackages.org/api/v4/packages/{p['id']}/" for p in packages],
+    }
+    built: list[int] = []
+    build = GridScreen._build_cells
+
+    def counting(screen, package, best, now):
+        built.append(package.id)
+        return build(screen, package, best, now)
+
+    monkeypatch.setattr(GridScreen, "_build_cells", counting)
+    app, _ = scripted_app(StartTarget("grid", "everything"), api=DemoAPI(grids=[big]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert table.row_count == len(packages) > 40
+        shown = table.size.height - 1  # under the header
+        assert len(set(built)) <= shown + 2 < len(packages)
+        await pilot.press("G")  # the last row: built when it comes on screen
+        await settle(pilot)
+        last = app.screen.packages[table.keys[-1]]
+        assert last.id in built
+        assert str(table.row(table.row_count - 1)[0]).endswith(clean(last.display_title))
 
 
 # -- opening from the cache --------------------------------------------------------------------

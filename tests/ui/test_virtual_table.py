@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widget import Widget
 
-from pkgtui.widgets import Column, Subset, VirtualTable
+from pkgtui.widgets import Column, LazyRows, Subset, VirtualTable
 from pkgtui.widgets.scrollbar import ReusingScrollBar
 
 
@@ -185,6 +185,23 @@ def test_width_a_fitted_name_cannot_use_brings_back_hidden_columns_most_wanted_f
     described = VirtualTable([*columns, Column("Description", min_width=10)])
     described.set_min_width(0, 24, most=24)
     assert [i for i, _ in described.column_widths(80)] == [0, 1, 5]
+
+
+def test_lazy_rows_build_each_row_once_when_first_read_then_the_tail():
+    built: list[int] = []
+
+    def build(i: int) -> tuple[str, ...]:
+        built.append(i)
+        return (f"row {i}",)
+
+    rows = LazyRows(build, 5, [("failed",)])
+    assert len(rows) == 6 and built == []  # nothing made until read
+    assert rows[3] == ("row 3",) and rows[3] == ("row 3",) and built == [3]  # once
+    assert rows[-1] == ("failed",) and rows[5] == ("failed",) and built == [3]
+    assert rows[0:2] == [("row 0",), ("row 1",)] and built == [3, 0, 1]
+    with pytest.raises(IndexError):
+        rows[6]
+    assert list(rows)[-2:] == [("row 4",), ("failed",)]
 
 
 def test_subset_indexes_without_copying_and_finds_values_in_order():

@@ -53,7 +53,7 @@ from ..format import count_of, sparkline
 from ..sorting import sort_arrow, sort_labels
 from ..store import GridView, Store
 from ..text import clean
-from ..widgets import Column, FilterInput, LoadProgress, VirtualTable
+from ..widgets import Column, FilterInput, LazyRows, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
 from ..widgets.textual_internals import paint_now
 from .base import DjangoFilterScreen, Subject
@@ -692,14 +692,17 @@ class GridScreen(DjangoFilterScreen):
             dated = [p for p in members if p.id not in self._slug_rows]
             best.pop("score", None)
             best.update((k, v) for k, v in known_best_values(dated, self.known, now).items() if k == "score")
-        rows = [self._cells(p, best, now) for p in ordered]
         keys: list[Hashable] = [p.id for p in ordered]
+        failed_rows: list[list[Text]] = []
         failures = list(self.failures.items()) if self.django_filter is None else []
         # A failed member is found by its id or slug, with the rule of every filter.
         for index in filter_indices([haystack(clean(str(key))) for key, _ in failures], query):
             key, error = failures[index]
-            rows.append(self._failed_cells(key, error))
+            failed_rows.append(self._failed_cells(key, error))
             keys.append(failed_key(key))
+        # Each row's cells are made when the table first shows it, from this draw's best
+        # values and clock (the facts they read change only with a new draw).
+        rows = LazyRows(lambda i: self._cells(ordered[i], best, now), len(ordered), failed_rows)
         # Names are never cut while a number column can go instead: the longest of all the
         # grid's (not only the filtered ones, so a filter does not reshuffle the columns).
         longest = max((self._name_width(p, now) for p in self.packages.values()), default=0)

@@ -8,7 +8,7 @@ from .filter_input import FilterInput
 from .key_footer import KeyFooter
 from .message import MessageBox
 from .source_line import SourceLine
-from .virtual_table import Column, Subset, VirtualTable
+from .virtual_table import Column, LazyRows, Subset, VirtualTable
 
 if TYPE_CHECKING:
     from .load_progress import LoadProgress
@@ -17,6 +17,7 @@ __all__ = [
     "Column",
     "FilterInput",
     "KeyFooter",
+    "LazyRows",
     "LoadProgress",
     "MessageBox",
     "SourceLine",
