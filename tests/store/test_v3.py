@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pkgtui.api import open_client
 from pkgtui.api.models import Package
-from pkgtui.api.v3 import V3Package, V3Unavailable, grid_packages, parse_page, v3_root
+from pkgtui.api.v3 import V3Package, V3Unavailable, fast_page, grid_packages, parse_page, v3_root
 from pkgtui.store import Store, fetch_grid_members, sync_catalogue
 from tests.hostile import hostile_api
 from tests.server import LocalAPI, body, reshaped, status
@@ -46,6 +48,55 @@ def test_hostile_v3_strings_stay_literal():
             assert item.title == raw["title"]
         if isinstance(raw.get("repo_description"), str):
             assert item.repo_description == raw["repo_description"]
+
+
+def _v3_body(objects: list, total: int | None = None) -> bytes:
+    return json.dumps(
+        {"meta": {"total_count": len(objects) if total is None else total}, "objects": objects}
+    ).encode()
+
+
+def test_the_fast_read_of_a_v3_page_agrees_with_the_lenient_one(demo_api):
+    v3 = V3API(demo_api)
+    objects = [v3.package(raw) for raw in demo_api.packages]
+    body = _v3_body(objects)
+    fast = fast_page(body)
+    assert fast is not None and len(fast.objects) == len(demo_api.packages)  # every sample: fast
+    assert fast == parse_page(json.loads(body))
+    # Naive times are UTC, as parse_time reads them; lists where v3 writes comma strings too.
+    naive = dict(objects[0], created="2020-01-02T03:04:05", commits_over_52=[1, 2], participants=["a", " b "])
+    assert fast_page(_v3_body([naive])) == parse_page(json.loads(_v3_body([naive])))
+
+
+def test_hostile_v3_strings_read_fast_agree_and_stay_literal():
+    api = hostile_api()
+    v3 = V3API(api)
+    for raw in api.packages:
+        if not isinstance(raw.get("slug"), str) or not raw["slug"].strip():
+            continue
+        body = _v3_body([v3.package(raw)])
+        fast = fast_page(body)
+        if fast is not None:  # else the lenient path reads it, as before
+            assert fast == parse_page(json.loads(body))
+            if isinstance(raw.get("title"), str):
+                assert fast.objects[0].title == raw["title"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"meta": {"total_count": -1}, "objects": []}',
+        b'{"meta": {"total_count": 1}, "objects": [{"slug": "  "}]}',  # no slug: lenient skips it
+        b'{"meta": {"total_count": 1}, "objects": [{"slug": "a", "title": null}]}',
+        b'{"meta": {"total_count": 1}, "objects": [{"slug": "a", "repo_watchers": "9"}]}',
+        b'{"meta": {"total_count": 1}, "objects": [{"slug": "a", "usage_count": true}]}',
+        b'{"count": 3, "results": []}',
+    ],
+    ids=repr,
+)
+def test_bodies_the_fast_read_does_not_take_go_the_lenient_way(body):
+    assert fast_page(body) is None
 
 
 @pytest.mark.parametrize(

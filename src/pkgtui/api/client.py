@@ -190,6 +190,21 @@ class Client:
 
         return await self._fetch(path, params, refresh, parse, kind="json")
 
+    async def get_model(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        refresh: bool = False,
+        fast: Callable[[bytes], T | None],
+        lenient: Callable[[Any], T],
+    ) -> T:
+        """GET ``path`` (relative to the API root, or a whole URL) into a model: ``fast``
+        reads a well-formed body straight from its bytes (None: it cannot), else ``lenient``
+        reads the decoded JSON. BadResponse from ``lenient`` is a bad answer (retried, never
+        kept); another APIError ends the fetch at once, nothing kept either."""
+        return await self._get_parsed(path, params, refresh, fast, lenient)
+
     async def _get_parsed(
         self,
         path: str,
