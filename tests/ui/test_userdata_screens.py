@@ -149,6 +149,39 @@ async def test_m_marks_rows_anywhere_and_the_compare_screen_shows_them(tmp_path)
         assert "Compare (" not in " ".join(names(app.screen.query_one("#bookmarks", VirtualTable)))
 
 
+async def test_a_grid_marks_the_rows_on_the_compare_list_and_follows_m(tmp_path):
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).toggle_compare("django-otp")  # marked in an earlier run
+    app, _ = make(path, StartTarget("grid", "7"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, GridScreen) and not isinstance(grid, CompareScreen)
+        marked = [name for name in names(grid.table) if name.startswith("● ")]
+        assert marked == ["● django-otp"]
+        legend = str(grid.query_one("#grid-legend").render())
+        assert "● on your compare list" in legend
+        # m on another row marks it at once; m again takes the mark off.
+        other = next(i for i, name in enumerate(names(grid.table)) if not name.startswith("● "))
+        grid.table.cursor = other
+        await pilot.press("m")
+        await settle(pilot)
+        assert names(grid.table)[other].startswith("● ")
+        await pilot.press("m")
+        await settle(pilot)
+        assert not names(grid.table)[other].startswith("● ")
+        # Taken off on the package screen above: the grid says so when shown again.
+        grid.table.cursor = names(grid.table).index("● django-otp")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PackageScreen)
+        await pilot.press("m", "escape")
+        await settle(pilot)
+        assert app.screen is grid
+        assert not any(name.startswith("● ") for name in names(grid.table))
+        assert "compare list" not in str(grid.query_one("#grid-legend").render()).split("\n")[0]
+
+
 async def test_the_compare_screen_keeps_the_grid_table_columns_and_best_marks(tmp_path):
     UserDataFile(tmp_path / "userdata.json").add_to_compare("django-otp")
     UserDataFile(tmp_path / "userdata.json").add_to_compare("django-two-factor-auth")

@@ -40,6 +40,7 @@ class CompareScreen(GridScreen):
         Binding("C", "clear_compare", "Clear list", id="compare.clear"),
     ]
     LEGEND_NOTE: ClassVar[str] = COMPARE_NOTE
+    MARKS_COMPARED: ClassVar[bool] = False  # every row here is on the list
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),

@@ -53,6 +53,7 @@ from ..format import count_of, sparkline
 from ..sorting import sort_arrow, sort_labels
 from ..store import GridView, Store
 from ..text import clean
+from ..userdata import UserData
 from ..widgets import Column, FilterInput, LazyRows, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
 from ..widgets.textual_internals import paint_now
@@ -106,6 +107,10 @@ TABLE_COLUMNS: dict[str, Column] = {
 
 BEST_STYLE = Style(bold=True, color="green")
 STALE_STYLE = Style(color="yellow")
+# Before a name: the package is on the user's compare list (m), so the grid says which of
+# its rows are, and the list can be built from a grid without a trip to the compare screen.
+COMPARE_MARK = "●"
+COMPARE_STYLE = Style(color="cyan", bold=True)
 FAILED_STYLE = Style(color="red")
 PENDING_STYLE = Style(dim=True)
 
@@ -204,12 +209,15 @@ class GridScreen(DjangoFilterScreen):
         ),
     ]
     AUTO_FOCUS = "#grid-table"
+    # Whether rows on the user's compare list are marked (the compare screen lists only those).
+    MARKS_COMPARED: ClassVar[bool] = True
     # The legend's last line (the compare screen, a subclass, says something else there).
     LEGEND_NOTE: ClassVar[str] = WEBSITE_LINE
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
         (BEST_MARK, "best value in its column"),
         (STALE_MARK, "stale: no commit for a year or more"),
+        (COMPARE_MARK, "on your compare list (m marks and unmarks)"),
         (FAILED_MARK, "not loaded, or no PyPI facts: the row says why (e.g. not on PyPI)"),
         ("o / y", "open / copy this grid's page on djangopackages.org (its feature comparison)"),
         (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
@@ -256,6 +264,9 @@ class GridScreen(DjangoFilterScreen):
         self._slug_rows: dict[int, str] = {}
         self._v3_usage: dict[int, int] = {}  # those rows' usage counts, as v3 gave them
         self._listed_by_v3 = False  # the rows are v3's list of members (not v4's ids)
+        self._compared: frozenset[str] = frozenset()  # slugs on the compare list, marked
+        self._marks_shown = False  # a row on screen is on the compare list (the legend says so)
+        self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
         self.column_keys = self._column_keys(usage=False)
@@ -275,6 +286,11 @@ class GridScreen(DjangoFilterScreen):
         known = self.pkgtui.session.find_grid(self.key)
         if known is not None:
             self._show_heading(known)
+        if self.MARKS_COMPARED:  # before the first draw (DataScreen.on_mount, after this)
+            store = self.pkgtui.user_data
+            self._compared = frozenset(store.read().compare)
+            for warning in store.take_warnings():
+                self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
         # Filter as the value changes, within the keystroke's own handling, so the rows are
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
@@ -703,6 +719,8 @@ class GridScreen(DjangoFilterScreen):
         # Each row's cells are made when the table first shows it, from this draw's best
         # values and clock (the facts they read change only with a new draw).
         rows = LazyRows(lambda i: self._cells(ordered[i], best, now), len(ordered), failed_rows)
+        compared = self._compared
+        self._marks_shown = bool(compared) and any(p.slug in compared for p in ordered)
         # Names are never cut while a number column can go instead: the longest of all the
         # grid's (not only the filtered ones, so a filter does not reshuffle the columns).
         longest = max((self._name_width(p, now) for p in self.packages.values()), default=0)
@@ -733,7 +751,26 @@ class GridScreen(DjangoFilterScreen):
 
     def _name_width(self, package: Package, now: datetime) -> int:
         stale = len(STALE_MARK) + 1 if self._is_stale(package, now) else 0
-        return cell_len(column("name").text(package, now)) + stale + 1  # + a best mark
+        # Room for the mark whenever the compare list has anything, marked here or not: so
+        # m on the longest name does not move the columns (only a first mark or the last gone).
+        compared = len(COMPARE_MARK) + 1 if self._compared else 0
+        return cell_len(column("name").text(package, now)) + stale + compared + 1  # + a best mark
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen above (a package marked there): read the list again. Not when
+        # first shown: on_mount has just read it.
+        if self._shown_once and self.MARKS_COMPARED:
+            store = self.pkgtui.user_data
+            self.user_data_changed(store.read())
+            store.take_warnings()  # said where they arose
+        self._shown_once = True
+
+    def user_data_changed(self, data: UserData) -> None:
+        # m here (or on a screen above, seen on coming back): the marks follow the list.
+        compared = frozenset(data.compare) if self.MARKS_COMPARED else frozenset()
+        if compared != self._compared:
+            self._compared = compared
+            self._draw()
 
     def on_resize(self) -> None:
         # The columns a width hides are named in the legend: after the table has its new size.
@@ -776,6 +813,7 @@ class GridScreen(DjangoFilterScreen):
             column("last_commit").text(package, now),
             _shown_of(known),
             self._is_pending(known),
+            package.slug in self._compared,
         )
         cached = self._cell_cache.get(package.id)
         if cached is not None and cached[0] is package and cached[1] == shown:
@@ -812,6 +850,8 @@ class GridScreen(DjangoFilterScreen):
                 cell = Text(column(key).text(package, now))
                 if self._is_stale(package, now):
                     cell = Text.assemble((f"{STALE_MARK} ", STALE_STYLE), cell)
+                if package.slug in self._compared:
+                    cell = Text.assemble((f"{COMPARE_MARK} ", COMPARE_STYLE), cell)
             elif key == "activity":
                 counts = package.commits_over_52
                 cell = Text(sparkline(activity_buckets(counts, ACTIVITY_CELLS)) if counts else "no data")
@@ -870,6 +910,8 @@ class GridScreen(DjangoFilterScreen):
         if self.django_filter is not None:
             count += f" declare Django {self.django_filter} (d: next, Esc: all)"
         legend = f"{count} · {sort} · {BEST_MARK} best · {STALE_MARK} stale (no commit in a year)"
+        if self._marks_shown:
+            legend += f" · {COMPARE_MARK} on your compare list"
         if self.failures or any(k.facts is None and k.problem for k in self.known.values()):
             legend += f" · {FAILED_MARK} problem"  # the row says which (not on PyPI, HTTP 503…)
         if self.facts_pending:
