@@ -45,6 +45,25 @@ async def test_a_grid_opens_from_the_store_with_no_request(tmp_path):
         assert table.row_count == len(GRID_7)
 
 
+async def test_a_stored_grid_is_read_from_the_store_once_on_opening(tmp_path, monkeypatch):
+    store = await _synced_store(tmp_path)
+    reads: list[str] = []
+    grid_view = Store.grid_view
+
+    def counted(self, key):
+        reads.append(key)
+        return grid_view(self, key)
+
+    monkeypatch.setattr(Store, "grid_view", counted)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _open(app, pilot, "grid", "7")
+        assert app.screen.shown_from_store and app.screen.table.row_count == len(GRID_7)
+        assert reads == ["7"]  # prefetch's read is the one drawn
+        assert transport.paths == []
+
+
 async def test_a_category_opens_from_the_store_with_no_request(tmp_path):
     store = await _synced_store(tmp_path)
     expected = len(store.category_packages(1))
