@@ -94,6 +94,20 @@ async def test_enter_on_a_grids_name_lands_on_the_grid_when_no_package_matches(t
         assert transport.paths == []
 
 
+async def test_enter_before_the_apis_empty_answer_moves_on_to_the_matching_grids(tmp_path):
+    # Before a sync the search asks the API: Enter lands on the results it is waiting for;
+    # when they come empty, the grids the text matches take the focus.
+    app, transport = _app(None, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"sample data", "enter")  # Enter: the search, at once
+        await settle(pilot)
+        results = app.screen.query_one("#results", VirtualTable)
+        assert any("search/" in p for p in transport.paths) and results.row_count == 0
+        grids = app.screen.query_one("#grids", VirtualTable)
+        assert grids.row_count > 0 and app.focused is grids
+
+
 async def test_enter_lands_on_the_results_when_packages_match(tmp_path):
     store = await _synced_store(tmp_path)
     app, _ = _app(store, tmp_path, auto_sync=False)

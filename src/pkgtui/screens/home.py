@@ -425,6 +425,12 @@ class HomeScreen(DataScreen):
             table.set_labels([c.label for c in table.columns])  # and forget lines of the old widths
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
         table.set_rows(rows, keep_cursor=False)
+        if query and not rows and self.focused is table:
+            # Enter came before the answer (see _query_leads_to): nothing to do here, so on
+            # to the grids the text matches, if any.
+            grids = self.query_one("#grids", VirtualTable)
+            if grids.row_count:
+                grids.focus()
         self._capped = False
         if query:
             total = len(results) if total is None else total
