@@ -108,6 +108,28 @@ async def test_enter_before_the_apis_empty_answer_moves_on_to_the_matching_grids
         assert grids.row_count > 0 and app.focused is grids
 
 
+async def test_a_search_typed_in_one_burst_with_enter_lands_on_its_results(tmp_path):
+    # As a terminal delivers "/otp⏎" read at once (typed while the app starts, or over SSH):
+    # the keys reach the app together, not one per idle as pilot.press sends them. Enter is
+    # handled before the box has the letters; the focus must still end on the results.
+    from textual import events
+
+    store = await _synced_store(tmp_path)
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        driver = app._driver
+        for key, char in [("slash", "/"), ("o", "o"), ("t", "t"), ("p", "p"), ("enter", "\r")]:
+            driver.send_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "otp"
+        results = app.screen.query_one("#results", VirtualTable)
+        assert results.row_count > 0 and app.focused is results
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PackageScreen"
+
+
 async def test_enter_lands_on_the_results_when_packages_match(tmp_path):
     store = await _synced_store(tmp_path)
     app, _ = _app(store, tmp_path, auto_sync=False)

@@ -74,6 +74,7 @@ class HomeScreen(DataScreen):
         self._grid_haystacks: list[str] = []
         self._searched_for: str | None = None
         self._search_timer: Timer | None = None
+        self._applied_query: str | None = None  # the box's text the screen shows (_apply_query)
         # Each category's package count from the local catalogue, when one is synced.
         self._store_counts: dict[int, int | None] = {}
         self._capped = False  # whether the API's search stopped at its cap
@@ -315,7 +316,28 @@ class HomeScreen(DataScreen):
 
     @on(Input.Changed, "#filter")
     def _query_changed(self, event: Input.Changed) -> None:
-        query = event.value.strip()
+        self._apply_query(event.value.strip())
+
+    def _apply_query(self, query: str) -> None:
+        """The panes, the grids' filter and the search for ``query``, the box's text, once.
+
+        Typed in one burst ("/otp⏎" arriving in one read, as keys typed while the app starts
+        do, or over SSH), Enter is handled as it arrives (a priority binding, so the keys
+        after it reach the list), before the box has taken the letters before it: Enter saw
+        an empty box and sent the focus to the categories, which the letters then hid, and
+        the focus went nowhere. So when the text comes to hide the list that has the focus,
+        the focus goes where Enter would have sent it with the whole text."""
+        if query == self._applied_query:
+            return
+        self._applied_query = query
+        focused = self.focused
+        hidden_lists = ("categories", "bookmarks", "recent")
+        leaving = bool(query) and focused is not None and focused.id in hidden_lists
+        self._show_query(query)
+        if leaving:
+            self.set_focus(self._leads_to(query))
+
+    def _show_query(self, query: str) -> None:
         self._show_search_panes(bool(query))
         if self.grids:
             self._fill_grids()
@@ -335,11 +357,15 @@ class HomeScreen(DataScreen):
             self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.search(query))
 
     def _query_leads_to(self) -> VirtualTable:
-        """Where Enter in the search box goes: the categories when it is empty; else the
-        results, unless the search for this text found nothing and grids match it. A grid's
-        name typed and Enter then lands on the grid, where it used to land on "Nothing
-        found" with the matching grid one Shift+Tab away."""
+        """Where Enter in the search box goes (see _leads_to), the box's text applied first."""
         query = self.query_text
+        self._apply_query(query)
+        return self._leads_to(query)
+
+    def _leads_to(self, query: str) -> VirtualTable:
+        """The categories when ``query`` is empty; else the results, unless the search for it
+        found nothing and grids match it. A grid's name typed and Enter then lands on the
+        grid, where it used to land on "Nothing found" with the grid one Shift+Tab away."""
         if not query:
             return self.query_one("#categories", VirtualTable)
         results = self.query_one("#results", VirtualTable)
