@@ -95,8 +95,19 @@ def test_hostile_v3_strings_read_fast_agree_and_stay_literal():
     ],
     ids=repr,
 )
-def test_bodies_the_fast_read_does_not_take_go_the_lenient_way(body):
-    assert fast_page(body) is None
+def test_the_fast_read_of_an_odd_body_ends_as_the_lenient_one(body):
+    def outcome(read):
+        try:
+            return read()
+        except V3Unavailable:
+            return "unavailable"
+        except ValueError:
+            return "not JSON"
+
+    lenient = outcome(lambda: parse_page(json.loads(body)))
+    fast = outcome(lambda: fast_page(body))
+    # Not JSON to msgspec: None, and the lenient path reads it (here: it cannot either).
+    assert fast == lenient or (fast is None and lenient == "not JSON")
 
 
 @pytest.mark.parametrize(
