@@ -227,7 +227,8 @@ async def test_hostile_titles_are_shown_literally_and_clean():
         assert "[link=x]1[/link]" in column_texts(table, "version")
 
 
-async def test_many_members_all_arrive():
+def _everything() -> tuple[list[dict], dict]:
+    """Every sample package, and a grid "everything" that lists them all."""
     packages = [copy.deepcopy(p) for p in sample_packages()]
     big = {
         "id": 999,
@@ -236,6 +237,11 @@ async def test_many_members_all_arrive():
         "description": "All sample packages.",
         "packages": [f"https://djangopackages.org/api/v4/packages/{p['id']}/" for p in packages],
     }
+    return packages, big
+
+
+async def test_many_members_all_arrive():
+    packages, big = _everything()
     app, transport = scripted_app(StartTarget("grid", "everything"), api=DemoAPI(grids=[big]))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -246,14 +252,7 @@ async def test_many_members_all_arrive():
 
 
 async def test_only_the_rows_shown_are_built_and_the_rest_when_scrolled_to(monkeypatch):
-    packages = [copy.deepcopy(p) for p in sample_packages()]
-    big = {
-        "id": 999,
-        "title": "Everything",
-        "slug": "everything",
-        "description": "All sample packages.",
-        "packages": [f"https://djangopackages.org/api/v4/packages/{p['id']}/" for p in packages],
-    }
+    packages, big = _everything()
     built: list[int] = []
     build = GridScreen._build_cells
 

@@ -333,6 +333,15 @@ class DataScreen(Screen):
     def user_data_changed(self, data: UserData) -> None:
         """The user's data changed (``b``, ``m``, a clear): redraw what shows it."""
 
+    def read_user_data(self) -> UserData:
+        """The user's saved data (bookmarks, the compare list, history); its file's problems
+        are said on screen, in words (literal: they quote paths)."""
+        store = self.pkgtui.user_data
+        data = store.read()
+        for warning in store.take_warnings():
+            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+        return data
+
     def change_user_data(self, change: Callable[[UserDataFile], UserData]) -> UserData | None:
         """Apply one change to the user's data file; its problems as words on screen
         (literal: they quote paths), and None when it could not be saved."""

@@ -58,11 +58,7 @@ class CompareScreen(GridScreen):
         """Nothing early: the members are known only once the user data is read."""
 
     def _read_slugs(self) -> tuple[str, ...]:
-        store = self.pkgtui.user_data
-        slugs = store.read().compare
-        for warning in store.take_warnings():
-            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
-        return slugs
+        return self.read_user_data().compare
 
     def _known(self, slugs: tuple[str, ...], refresh: bool) -> dict[str, Package]:
         """The marked packages the local catalogue (or a fresh cached answer) holds, by slug."""

@@ -289,10 +289,7 @@ class GridScreen(DjangoFilterScreen):
         if known is not None:
             self._show_heading(known)
         if self.MARKS_COMPARED:  # before the first draw (DataScreen.on_mount, after this)
-            store = self.pkgtui.user_data
-            self._compared = frozenset(store.read().compare)
-            for warning in store.take_warnings():
-                self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
+            self._compared = frozenset(self.read_user_data().compare)
         # Filter as the value changes, within the keystroke's own handling, so the rows are
         # repainted in the same frame as the box (an Input.Changed message arrives after that
         # frame and costs a second one).
@@ -764,9 +761,7 @@ class GridScreen(DjangoFilterScreen):
         # Back from a screen above (a package marked there): read the list again. Not when
         # first shown: on_mount has just read it.
         if self._shown_once and self.MARKS_COMPARED:
-            store = self.pkgtui.user_data
-            self.user_data_changed(store.read())
-            store.take_warnings()  # said where they arose
+            self.user_data_changed(self.read_user_data())
         self._shown_once = True
 
     def user_data_changed(self, data: UserData) -> None:

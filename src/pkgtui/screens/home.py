@@ -148,7 +148,7 @@ class HomeScreen(DataScreen):
         # With a synced local catalogue, the first frame shows it: no request, no worker.
         self._from_store()
         self.watch(self.pkgtui, "catalogue_version", self._catalogue_changed, init=False)
-        self._fill_yours(self._read_user_data())
+        self._fill_yours(self.read_user_data())
         self._show_search_panes(bool(self.initial_search))
         if self.initial_search:
             self.query_one("#results", VirtualTable).focus()
@@ -160,16 +160,9 @@ class HomeScreen(DataScreen):
         if self.categories:
             self._fill_categories()
         # What was opened, bookmarked or marked on the screens above.
-        self._fill_yours(self._read_user_data())
+        self._fill_yours(self.read_user_data())
 
     # -- the user's lists ------------------------------------------------------------------
-
-    def _read_user_data(self) -> UserData:
-        store = self.pkgtui.user_data
-        data = store.read()
-        for warning in store.take_warnings():
-            self.notify(warning, title="Your data", severity="warning", markup=False, timeout=10)
-        return data
 
     def user_data_changed(self, data: UserData) -> None:
         self._fill_yours(data)
@@ -451,12 +444,10 @@ class HomeScreen(DataScreen):
             table.set_labels([c.label for c in table.columns])  # and forget lines of the old widths
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
         table.set_rows(rows, keep_cursor=False)
-        if query and not rows and self.focused is table:
-            # Enter came before the answer (see _query_leads_to): nothing to do here, so on
-            # to the grids the text matches, if any.
-            grids = self.query_one("#grids", VirtualTable)
-            if grids.row_count:
-                grids.focus()
+        if query and self.focused is table and (target := self._leads_to(query)) is not table:
+            # Enter came before the answer (see _query_leads_to), which found nothing: on to
+            # the grids the text matches.
+            target.focus()
         self._capped = False
         if query:
             total = len(results) if total is None else total
