@@ -48,3 +48,16 @@ def test_compare_screen(tmp_path, snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_grid_marks_the_packages_on_the_compare_list(tmp_path, snap_compare, size):
+    _saved(tmp_path / "userdata.json")  # django-otp and django-two-factor-auth are in grid 7
+    app, _ = make(tmp_path / "userdata.json")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_screen("grid", "7")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
