@@ -172,6 +172,69 @@ async def test_peek_reads_a_fresh_entry_without_a_request(client, network, clock
     assert network.requests == 1
 
 
+# -- a grid a fresh list has just named: no request of its own ---------------------------------
+#
+# API v4 writes a grid the same way in its list and on its own (upstream's GridViewSet), so a
+# grid home has just listed is not asked for again while that list is fresh.
+
+
+async def test_a_grid_a_fresh_list_named_is_not_asked_for(client, network):
+    grids = await client.grids()
+    asked, grid = network.requests, grids[0]
+    assert await client.grid(grid.id) == grid
+    assert await client.grid(str(grid.id)) == grid
+    assert await client.grid(grid.slug.upper()) == grid
+    assert client.peek_grid(grid.slug) == grid
+    assert network.requests == asked
+    await client.grid(grid.id, refresh=True)  # r asks the API
+    assert network.requests == asked + 1
+
+
+async def test_a_listed_grid_is_asked_for_once_the_list_is_past_the_ttl(client, network, clock):
+    grid = (await client.grids())[0]
+    clock.now += 3601
+    asked = network.requests
+    assert client.peek_grid(grid.id) is None
+    assert await client.grid(grid.id) == grid
+    assert network.requests == asked + 1
+
+
+async def test_a_list_from_the_cache_stands_in_for_what_is_left_of_its_ttl(network, clock, cache_file):
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        await client.grids()  # saved as the client closes
+    clock.now += 3000
+    transport = CachingTransport(network, cache_file, ttl=3600, clock=clock)
+    async with open_client(BASE, transport=transport) as client:
+        asked = network.requests
+        grid = (await client.grids())[0]  # from the cache, 3,000 s old
+        clock.now += 500
+        assert await client.grid(grid.id) == grid  # the list 3,500 s old: still fresh
+        assert network.requests == asked
+        clock.now += 200
+        await client.grid(grid.id)  # 3,700 s old: the grid is asked for
+        assert network.requests == asked + 1
+
+
+async def test_a_list_served_stale_stands_in_for_no_grid(client, network, clock):
+    grid = (await client.grids())[0]
+    clock.now += 3601
+    network.down = True
+    assert (await client.grids())[0] == grid  # the stale copy, the network down
+    network.down = False
+    asked = network.requests
+    await client.grid(grid.id)
+    assert network.requests == asked + 1
+
+
+async def test_without_a_cache_a_listed_grid_is_asked_for(network):
+    async with open_client(BASE, transport=network) as client:
+        grid = (await client.grids())[0]
+        asked = network.requests
+        await client.grid(grid.id)
+    assert network.requests == asked + 1
+
+
 async def test_peek_of_a_cached_body_that_is_not_json_is_a_miss(clock, cache_file):
     broken = httpx.MockTransport(lambda request: httpx.Response(200, content=b'{"id": 1, "tit'))
     transport = CachingTransport(broken, cache_file, ttl=3600, clock=clock)

@@ -35,8 +35,9 @@ async def synced(local_api, tmp_path):
     store.close()
 
 
-def _app(server, store: Store, tmp_path, **config):
-    client = open_client(server.url, backoff=0.0)
+def _app(server, store: Store, tmp_path, *, http_cache: bool = False, **config):
+    cache_file = tmp_path / "http.sqlite" if http_cache else None  # no HTTP cache unless asked
+    client = open_client(server.url, backoff=0.0, cache_file=cache_file)
     # PyPI off: these tests are about the API's grid, and no test asks the real PyPI.
     settings = replace(Config(api_url=server.url), auto_sync=False, use_pypi=False, **config)
     app = create_app(
@@ -320,6 +321,24 @@ async def test_without_v3_such_a_grid_asks_v4_for_each_member_quietly(local_api,
         assert sorted(_v4_members(local_api)) == sorted(f"/api/v4/packages/{key}/" for key in members)
         assert sorted(_table(app).keys) == sorted(members)  # v4's rows, keyed by their ids
         assert "could not" not in str(app.screen.query_one("#message").render())
+
+
+async def test_without_v3_a_grid_home_has_just_listed_is_not_asked_for_again(local_api, tmp_path):
+    # With the HTTP cache on, as a user runs pkgtui: home's fresh list of grids gave the grid
+    # (API v4 writes it the same way there), so v3's 404 is followed by the members alone.
+    local_api.faults.add(status(404), path=r"^/api/v3/")
+    app = _app(local_api, None, tmp_path, http_cache=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await _open_unsynced(app, local_api, pilot)
+        members = app.session.find_grid(str(GRID)).package_ids
+        assert sorted(local_api.log.paths) == sorted(
+            [f"/api/v3/grids/grid-{GRID}/packages/?limit={len(members) + 20}&offset=0"]
+            + [f"/api/v4/packages/{key}/" for key in members]
+        )
+        assert sorted(_table(app).keys) == sorted(members)
+        await pilot.press("r")  # r asks for the grid itself
+        await settle(pilot)
+        assert local_api.log.paths.count(f"/api/v4/grids/{GRID}/") == 1
 
 
 async def test_hostile_strings_in_v3_objects_are_shown_literally(local_api, tmp_path):

@@ -28,7 +28,16 @@ from .. import __version__
 from ..logs import logger
 from ..text import clean
 from . import wire
-from .cache import COMMIT, DEFAULT_MAX_SIZE, DISCARD, FALLBACK, REFRESH, STALE_AGE_HEADER, CachingTransport
+from .cache import (
+    AGE_HEADER,
+    COMMIT,
+    DEFAULT_MAX_SIZE,
+    DISCARD,
+    FALLBACK,
+    REFRESH,
+    STALE_AGE_HEADER,
+    CachingTransport,
+)
 from .defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, SEND_TURNS
 from .errors import (
     APIError,
@@ -148,6 +157,12 @@ class Client:
         self.listeners: list[Callable[[ResponseInfo], None]] = []
         # Requests in flight, shared by (URL, refresh, how the answer is read): see _fetch.
         self._in_flight: dict[tuple[str, bool, object], _Shared] = {}
+        # Grids read from a list answered fresh, each with when that answer was made
+        # (the cache's clock). API v4 writes a grid the same way in its list and on its own (upstream's
+        # GridViewSet: one GridSerializer for both), so until the answer is the cache's ``ttl``
+        # old such a copy answers for the grid (see :meth:`grid`): opening a grid home has just
+        # listed asks only for its members (one round trip less with API v3 off).
+        self._listed_grids: dict[int, tuple[Grid, float]] = {}
         # Checked as each response arrives: httpx builds the next request of a redirect (and
         # raises InvalidURL on a "javascript:" one) before returning the response.
         http.event_hooks = {
@@ -535,7 +550,7 @@ class Client:
 
         async def page_at(offset: int) -> tuple[Page[T], bool]:
             envelope, response = await self._raw_page(kind, fast is not None, limit, offset, refresh)
-            page = _read_page(envelope, parse, fast, offset, size)
+            page = _read_page(envelope, parse, fast, offset, size, _answer_age(response))
             if not page.skipped:  # a page with unreadable items is shown, never stored
                 _commit(response)
             return page, envelope.last or not envelope.items
@@ -587,7 +602,7 @@ class Client:
                 # (and drawn): otherwise they would not start until then (SEND_TURNS).
                 for _ in range(SEND_TURNS if waiting else 0):
                     await asyncio.sleep(0)
-                first_page = _read_page(first, parse, fast, 0, size)
+                first_page = _read_page(first, parse, fast, 0, size, _answer_age(first_response))
                 if not first_page.skipped:
                     _commit(first_response)
                 yield first_page
@@ -608,9 +623,12 @@ class Client:
     async def list_all(
         self, kind: str, parse: Callable[[object], T], *, refresh: bool = False
     ) -> ItemList[T]:
+        return _joined(await self._all_pages(kind, parse, refresh))
+
+    async def _all_pages(self, kind: str, parse: Callable[[object], T], refresh: bool) -> list[Page[T]]:
         pages = [page async for page in self.iter_pages(kind, parse, refresh=refresh)]
         pages.sort(key=lambda page: page.offset)
-        return ItemList((item for page in pages for item in page.items), sum(page.skipped for page in pages))
+        return pages
 
     async def _raw_page(
         self, kind: str, fast: bool, limit: int, offset: int, refresh: bool
@@ -649,10 +667,32 @@ class Client:
         raise NotFound(f"no category {key!r} on {self.host}")
 
     async def grids(self, *, refresh: bool = False) -> ItemList[Grid]:
-        return await self.list_all("grids", Grid.from_api, refresh=refresh)
+        asked = self.cache.clock() if self.cache is not None else 0.0
+        pages = await self._all_pages("grids", Grid.from_api, refresh)
+        ages = [page.age for page in pages]
+        # A list served stale stands in for nothing: its grids are asked for.
+        if self.cache is not None and None not in ages:
+            made = asked - max((age for age in ages if age is not None), default=0.0)
+            self._listed_grids = {grid.id: (grid, made) for page in pages for grid in page.items}
+        return _joined(pages)
 
     async def grid(self, id_or_slug: int | str, *, refresh: bool = False) -> Grid:
-        return await self._get_parsed(f"grids/{_key(id_or_slug)}/", None, refresh, _nothing, Grid.from_api)
+        listed = None if refresh else self._listed_grid(id_or_slug)
+        if listed is not None:
+            return listed
+        grid = await self._get_parsed(f"grids/{_key(id_or_slug)}/", None, refresh, _nothing, Grid.from_api)
+        self._listed_grids.pop(grid.id, None)  # this answer is the newer
+        return grid
+
+    def _listed_grid(self, id_or_slug: int | str) -> Grid | None:
+        """The grid as a fresh list answer gave it (see ``_listed_grids``), if one did."""
+        if self.cache is None:
+            return None  # --no-cache: every grid is asked for
+        key, now = str(id_or_slug).strip().lower(), self.cache.clock()
+        for grid, made in self._listed_grids.values():
+            if (str(grid.id) == key or grid.slug.lower() == key) and now - made < self.cache.ttl:
+                return grid
+        return None
 
     async def package(self, id_or_slug: int | str, *, refresh: bool = False) -> Package:
         return await self._get_parsed(
@@ -660,7 +700,11 @@ class Client:
         )
 
     def peek_grid(self, id_or_slug: int | str) -> Grid | None:
-        """The grid if the cache holds a fresh copy (see :meth:`peek_json`), else None."""
+        """The grid if a fresh list named it (see :meth:`grid`) or the cache holds a fresh copy
+        (see :meth:`peek_json`), else None."""
+        listed = self._listed_grid(id_or_slug)
+        if listed is not None:
+            return listed
         return self._peek_parsed(f"grids/{_key(id_or_slug)}/", None, _nothing, Grid.from_api)
 
     def peek_package(self, id_or_slug: int | str) -> Package | None:
@@ -749,10 +793,11 @@ def _read_page(
     fast: Callable[[msgspec.Raw], T | None] | None,
     offset: int,
     size: int,
+    age: float | None,
 ) -> Page[T]:
     if not envelope.raw or fast is None:
         items = _read_items(envelope.items, parse)
-        return Page(list(items), size, offset, items.skipped)
+        return Page(list(items), size, offset, items.skipped, age)
     values: list[T] = []
     skipped = 0
     for item in envelope.items:
@@ -765,7 +810,11 @@ def _read_page(
                 continue
         values.append(value)
     _some_readable(values, skipped)
-    return Page(values, size, offset, skipped)
+    return Page(values, size, offset, skipped, age)
+
+
+def _joined(pages: list[Page[T]]) -> ItemList[T]:
+    return ItemList((item for page in pages for item in page.items), sum(page.skipped for page in pages))
 
 
 def _read_items(items: Iterable[object], parse: Callable[[object], T]) -> ItemList[T]:
@@ -912,6 +961,14 @@ def _as_is(data: Any) -> Any:
 def _stale_age(response: httpx.Response) -> float | None:
     stale = response.headers.get(STALE_AGE_HEADER)
     return float(stale) if stale else None
+
+
+def _answer_age(response: httpx.Response) -> float | None:
+    """How old ``response``'s answer is (see :attr:`Page.age`): None when served stale."""
+    if STALE_AGE_HEADER in response.headers:
+        return None
+    cached = response.headers.get(AGE_HEADER)
+    return float(cached) if cached else 0.0
 
 
 def _list_size(count: object, last: bool, offset: int, received: int) -> int:

@@ -29,6 +29,9 @@ class Page(Generic[T]):
     count: int
     offset: int
     skipped: int = 0
+    # How old the answer was when read, in seconds: 0 from the network, a cached copy's age;
+    # None when it was served stale (the network failed and an older copy stood in).
+    age: float | None = 0.0
 
 
 class ItemList(list[T]):
