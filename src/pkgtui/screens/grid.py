@@ -255,7 +255,7 @@ class GridScreen(DjangoFilterScreen):
         self.django_filter = None  # d: see DjangoFilterScreen
         # The table's columns, by key: fixed when the screen is composed (facts need a store).
         self.column_keys: list[str] = [*COLUMN_KEYS, "score"]  # compose_body adds the facts
-        self._shown = 0  # rows the legend last counted
+        self._shown: int | None = None  # rows the legend last counted (None: not drawn yet)
         # Rows from API v3 alone (a grid the store does not hold): v3 names no package id, so
         # each such row is keyed by an id no package has (unused_ids), and this maps it to the
         # package's slug. Those ids never leave the screen: opening the row opens its slug,
@@ -773,7 +773,13 @@ class GridScreen(DjangoFilterScreen):
 
     def on_resize(self) -> None:
         # The columns a width hides are named in the legend: after the table has its new size.
-        self.call_after_refresh(lambda: self._draw_legend(self._shown))
+        # Not while loading: the legend is drawn with the rows (drawn at the first size, it
+        # re-laid the screen out just as a grid of 160's answer arrived: 2.5 ms before its rows).
+        self.call_after_refresh(self._redraw_legend)
+
+    def _redraw_legend(self) -> None:
+        if self._shown is not None:
+            self._draw_legend(self._shown)
 
     def _matching(self, packages: list[Package], query: str) -> list[Package]:
         if not query.strip():
