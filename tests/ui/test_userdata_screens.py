@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.widgets import Static
+
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
 from pkgtui.app import PkgtuiApp, create_app
@@ -19,6 +22,7 @@ from pkgtui.target import StartTarget
 from pkgtui.userdata import UserDataFile
 from pkgtui.widgets import VirtualTable
 from tests.conftest import FIXED_NOW
+from tests.store.conftest import synced_store
 
 from .conftest import SwitchableTransport, settle
 
@@ -180,6 +184,53 @@ async def test_a_grid_marks_the_rows_on_the_compare_list_and_follows_m(tmp_path)
         assert app.screen is grid
         assert not any(name.startswith("● ") for name in names(grid.table))
         assert "compare list" not in str(grid.query_one("#grid-legend").render()).split("\n")[0]
+
+
+@pytest.mark.parametrize("source", ["api", "store"])
+async def test_a_category_marks_the_rows_on_the_compare_list_and_follows_m(tmp_path, source):
+    # From the API's pages (rows made from packages), or from a synced store (rows of a
+    # listing whose packages are read only as drawn: the marks come by id, from the store).
+    from .test_home_store import _app
+
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).toggle_compare("django-otp")  # marked in an earlier run, in Apps
+    store = await synced_store(tmp_path / "catalogue.sqlite") if source == "store" else None
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.open_screen("category", "1")
+        await settle(pilot)
+        category = app.screen
+        assert isinstance(category, CategoryScreen)
+        if store is not None:
+            assert category.shown_from_store and transport.paths == []
+        table = category.query_one("#packages", VirtualTable)
+        table.focus()
+        marked = [name for name in names(table) if name.startswith("● ")]
+        assert marked == ["● django-otp"]
+        summary = category.query_one("#summary", Static)
+        assert "● compare list" in str(summary.render())
+        # m on another row marks it at once; m again takes the mark off.
+        other = next(i for i, name in enumerate(names(table)) if not name.startswith("● "))
+        table.cursor = other
+        await pilot.press("m")
+        await settle(pilot)
+        assert names(table)[other].startswith("● ")
+        await pilot.press("m")
+        await settle(pilot)
+        assert not names(table)[other].startswith("● ")
+        # Taken off on the package screen above: the category says so when shown again.
+        table.cursor = names(table).index("● django-otp")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PackageScreen)
+        await pilot.press("m", "escape")
+        await settle(pilot)
+        assert app.screen is category
+        assert not any(name.startswith("● ") for name in names(table))
+        assert "compare list" not in str(summary.render())
+    if store is not None:
+        store.close()
 
 
 async def test_the_compare_screen_keeps_the_grid_table_columns_and_best_marks(tmp_path):

@@ -61,3 +61,15 @@ def test_grid_marks_the_packages_on_the_compare_list(tmp_path, snap_compare, siz
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_category_marks_the_packages_on_the_compare_list(tmp_path, snap_compare):
+    _saved(tmp_path / "userdata.json")  # django-otp and django-two-factor-auth are in Apps
+    app, _ = make(tmp_path / "userdata.json")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_screen("category", "1")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

@@ -29,6 +29,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -47,6 +49,16 @@ from ..widgets import KeyFooter, MessageBox, SourceLine
 if TYPE_CHECKING:
     from ..app import PkgtuiApp
     from ..store import Store
+
+# A package on the user's compare list (m), in the tables that list packages: grid, category.
+COMPARE_MARK = "●"
+COMPARE_STYLE = Style(color="cyan", bold=True)
+
+
+def compare_marked(name: str | Text) -> Text:
+    """``name`` with the compare-list mark before it."""
+    return Text.assemble((f"{COMPARE_MARK} ", COMPARE_STYLE), name)
+
 
 REMOTE_SESSION_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")
 

@@ -43,12 +43,13 @@ from ..store.listing import PackageListing
 from ..text import clean, is_web_url
 from ..widgets import Column, FilterInput, LoadProgress, Subset, VirtualTable
 from ..widgets.redraw import RedrawThrottle
-from .base import DjangoFilterScreen, Subject
+from .base import COMPARE_MARK, DjangoFilterScreen, Subject, compare_marked
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
     from ..api.pypi import FactsResult
+    from ..userdata import UserData
 
 # While the catalogue loads, the rows are redrawn at most this often (seconds).
 REDRAW_INTERVAL = 0.1
@@ -134,6 +135,7 @@ class PackageRow(Sequence[str | Text]):
         "_index",
         "_listing",
         "_package",
+        "compared",
         "keys",
         "known",
         "now",
@@ -151,8 +153,10 @@ class PackageRow(Sequence[str | Text]):
         *,
         title: str | None = None,
         description: str | None = None,
+        compared: bool = False,
     ) -> None:
         self._package: Package | None = package
+        self.compared = compared  # on the user's compare list: its name is marked
         self._listing: PackageListing | None = None
         self._index = 0
         self.keys = keys
@@ -174,11 +178,13 @@ class PackageRow(Sequence[str | Text]):
         known: Known,
         now: datetime,
         pending: bool,
+        compared: bool = False,
     ) -> PackageRow:
         """Row ``index`` of ``listing``, its package not read yet."""
         row = cls.__new__(cls)
         row._package, row._listing, row._index = None, listing, index
         row.keys, row.known, row.now, row.pending = keys, known, now, pending
+        row.compared = compared
         row.title = clean(listing.display_title(index))
         row._description = None
         row._cells = None
@@ -199,17 +205,28 @@ class PackageRow(Sequence[str | Text]):
 
     def with_known(self, known: Known, now: datetime, pending: bool) -> PackageRow:
         """This row with other facts (the cleaned texts reused, a package not read yet left so)."""
+        row = self._copy()
+        row.known, row.now, row.pending = known, now, pending
+        return row
+
+    def with_compared(self, compared: bool) -> PackageRow:
+        """This row marked as on the compare list, or not."""
+        row = self._copy()
+        row.compared = compared
+        return row
+
+    def _copy(self) -> PackageRow:
         row = PackageRow.__new__(PackageRow)
         row._package, row._listing, row._index = self._package, self._listing, self._index
-        row.keys, row.known, row.now, row.pending = self.keys, known, now, pending
-        row.title, row._description = self.title, self._description
+        row.keys, row.known, row.now, row.pending = self.keys, self.known, self.now, self.pending
+        row.title, row._description, row.compared = self.title, self._description, self.compared
         row._cells = None
         return row
 
     def _cell(self, key: str) -> str | Text:
         package = self.package
         if key == "name":
-            return self.title
+            return compare_marked(self.title) if self.compared else self.title
         if key == "description":
             return self.description
         if key == "stars":
@@ -261,6 +278,7 @@ class CategoryScreen(DjangoFilterScreen):
     ]
     HELP_NOTES: ClassVar[list[tuple[str, str]]] = [
         ("click a column title", "sort by it (again: reverse)"),
+        (COMPARE_MARK, "on your compare list (m marks and unmarks)"),
         (PENDING_MARK, "PyPI's facts asked for, not yet answered"),
     ]
 
@@ -313,6 +331,10 @@ class CategoryScreen(DjangoFilterScreen):
         self._view_timer: Timer | None = None
         self._shown_indices: Sequence[int] = ()  # what apply_view last handed the table
         self.django_filter = None  # d: see DjangoFilterScreen
+        # The compare list's slugs (m), and the ids of those packages, to mark their rows.
+        self._compared: frozenset[str] = frozenset()
+        self._compared_ids: frozenset[int] = frozenset()
+        self._shown_once = False
 
     def compose_body(self) -> ComposeResult:
         self.column_keys = column_keys(facts=self.pkgtui.store is not None, usage=False)
@@ -335,6 +357,7 @@ class CategoryScreen(DjangoFilterScreen):
             self._set_category(known)
         else:
             self.sub_title = f"Category {clean(self.key)}"
+        self._compared = frozenset(self.read_user_data().compare)  # before the rows are made
         self.query_one("#packages", VirtualTable).focus()
         self._update_labels()
         # Filter as the value changes, within the keystroke's own handling, so the rows are
@@ -534,6 +557,7 @@ class CategoryScreen(DjangoFilterScreen):
         self._shown = None
         self._order = None
         self._sort_keys.clear()
+        self._compared_ids = frozenset()
         self._add_packages(packages, redraw)
 
     def _set_listing(self, listing: PackageListing) -> None:
@@ -543,13 +567,14 @@ class CategoryScreen(DjangoFilterScreen):
         self._set_packages([], redraw=False)
         self.packages = listing
         self._use_usage(listing.usage)  # before the rows, which are then made once
+        self._compared_ids = compared = self._stored_ids(self._compared)
         now = self.pkgtui.now()
         coming = self._facts_coming()
         keys = self.column_keys
         rows = []
         for index, package_id in enumerate(listing.ids):
             known, pending = self._known_of(package_id, coming)
-            rows.append(PackageRow.lazy(listing, index, keys, known, now, pending))
+            rows.append(PackageRow.lazy(listing, index, keys, known, now, pending, package_id in compared))
         self._append_rows(listing.ids, rows)
         # The first sort (stars) from the column, so that no package is read for it.
         stars = next(i for i, spec in enumerate(self.sorts) if spec.name == BASE_SORTS["stars"].name)
@@ -560,10 +585,15 @@ class CategoryScreen(DjangoFilterScreen):
         """Append rows (a page's worth); the sort order is recomputed when next needed."""
         now = self.pkgtui.now()
         coming = self._facts_coming()
+        if self._compared:
+            self._compared_ids |= {p.id for p in packages if p.slug in self._compared}
+        compared = self._compared_ids
         rows = []
         for package in packages:
             known, pending = self._known_of(package.id, coming)
-            rows.append(PackageRow(package, self.column_keys, known, now, pending))
+            rows.append(
+                PackageRow(package, self.column_keys, known, now, pending, compared=package.id in compared)
+            )
         assert isinstance(self.packages, list)  # a listing is never added to (_set_packages first)
         self.packages.extend(packages)
         self._append_rows([p.id for p in packages], rows)
@@ -676,8 +706,10 @@ class CategoryScreen(DjangoFilterScreen):
         return True
 
     def _fit_names(self) -> None:
-        """The name is never cut while a number can go instead; the description gets the rest."""
-        longest = self._longest_name
+        """The name is never cut while a number can go instead; the description gets the rest.
+        Room for the compare-list mark whenever the list has anything, as in the grid (so m
+        on the longest name does not move the columns)."""
+        longest = self._longest_name + (len(COMPARE_MARK) + 1 if self._compared else 0)
         table = self.query_one("#packages", VirtualTable)
         table.set_min_width(0, max(12, min(NAME_KEPT, longest)), most=max(12, min(NAME_MOST, longest)))
 
@@ -914,6 +946,8 @@ class CategoryScreen(DjangoFilterScreen):
         if self.django_filter is not None:
             more += f" declare Django {self.django_filter} (d: next, Esc: all)"
         text = f"{count}{more} · sorted by {self.sort.name} {sort_arrow(self.descending)}"
+        if self._marked_here():
+            text += f" · {COMPARE_MARK} compare list"
         if self.facts_pending:
             text += f" · {PENDING_MARK} asking PyPI"
         elif self.django_filter is None and self._declares_any:
@@ -927,6 +961,46 @@ class CategoryScreen(DjangoFilterScreen):
     def on_resize(self) -> None:
         # The columns a width hides are named on the summary line: after the table's new size.
         self.call_after_refresh(self._update_summary)
+
+    # -- the compare list's marks ----------------------------------------------------------
+
+    def _stored_ids(self, slugs: frozenset[str]) -> frozenset[int]:
+        """The ids the store gives the packages with these slugs (a listing's rows are not
+        read to find them)."""
+        store = self.pkgtui.store
+        if not slugs or store is None:
+            return frozenset()
+        return frozenset(store.ids_by_slug("packages", slugs).values())
+
+    def user_data_changed(self, data: UserData) -> None:
+        # m here (or on a screen above, seen on coming back): the marks follow the list.
+        slugs = frozenset(data.compare)
+        if slugs == self._compared:
+            return
+        room_changed = bool(slugs) != bool(self._compared)
+        self._compared = slugs
+        if isinstance(self.packages, PackageListing):
+            ids = self._stored_ids(slugs)
+        else:
+            ids = frozenset(p.id for p in self.packages if p.slug in slugs)
+        changed, self._compared_ids = ids ^ self._compared_ids, ids
+        for package_id in changed:
+            index = self._index_of.get(package_id)
+            if index is not None:
+                self._rows[index] = self._rows[index].with_compared(package_id in ids)
+        if room_changed:
+            self._fit_names()
+        self.apply_view()
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen above (a package marked there): read the list again. Not when
+        # first shown: on_mount has just read it.
+        if self._shown_once:
+            self.user_data_changed(self.read_user_data())
+        self._shown_once = True
+
+    def _marked_here(self) -> bool:
+        return any(package_id in self._index_of for package_id in self._compared_ids)
 
     def _update_labels(self) -> None:
         labels = sort_labels(

@@ -57,7 +57,7 @@ from ..userdata import UserData
 from ..widgets import Column, FilterInput, LazyRows, LoadProgress, VirtualTable
 from ..widgets.redraw import RedrawThrottle
 from ..widgets.textual_internals import paint_now
-from .base import DjangoFilterScreen, Subject
+from .base import COMPARE_MARK, DjangoFilterScreen, Subject, compare_marked
 
 if TYPE_CHECKING:
     from ..api.v3 import V3Package
@@ -109,8 +109,6 @@ BEST_STYLE = Style(bold=True, color="green")
 STALE_STYLE = Style(color="yellow")
 # Before a name: the package is on the user's compare list (m), so the grid says which of
 # its rows are, and the list can be built from a grid without a trip to the compare screen.
-COMPARE_MARK = "●"
-COMPARE_STYLE = Style(color="cyan", bold=True)
 FAILED_STYLE = Style(color="red")
 PENDING_STYLE = Style(dim=True)
 
@@ -856,7 +854,7 @@ class GridScreen(DjangoFilterScreen):
                 if self._is_stale(package, now):
                     cell = Text.assemble((f"{STALE_MARK} ", STALE_STYLE), cell)
                 if package.slug in self._compared:
-                    cell = Text.assemble((f"{COMPARE_MARK} ", COMPARE_STYLE), cell)
+                    cell = compare_marked(cell)
             elif key == "activity":
                 counts = package.commits_over_52
                 cell = Text(sparkline(activity_buckets(counts, ACTIVITY_CELLS)) if counts else "no data")
