@@ -19,6 +19,7 @@ from pkgtui.exit_codes import EXIT_API, EXIT_NOT_FOUND, EXIT_OK
 from pkgtui.lookup.grid import CSV_FIELDS, SCHEMA_VERSION
 from pkgtui.lookup.output import cell_width
 from tests.cli.conftest import run_lookup, visible
+from tests.conftest import FIXED_NOW
 
 MEMBERS = [p for p in sample_packages() if "https://djangopackages.org/api/v4/grids/7/" in p["grids"]]
 BY_STARS = [p["title"] for p in sorted(MEMBERS, key=lambda p: -p["repo_watchers"])]
@@ -61,8 +62,9 @@ def test_plain_fits_the_width_and_never_cuts_a_name_or_a_number(width):
     for member in MEMBERS:
         row = next(line for line in lines[4:] if line.startswith(member["title"] + " "))
         assert f"{member['repo_watchers']:,}" in row.split()
-    kept = [col.label for col in comparison.COLUMNS if col.label in header]
-    left_out = [col.label for col in comparison.COLUMNS if col.label not in header]
+    labels = [*(col.label for col in comparison.COLUMNS), "Score"]
+    kept = [label for label in labels if label in header]
+    left_out = [label for label in labels if label not in header]
     if left_out:
         assert result.err == (
             f"pkgtui grid: {', '.join(left_out)} column{'s' * (len(left_out) > 1)} left out to fit "
@@ -92,7 +94,7 @@ def test_csv(expected):
     assert (result.code, result.err) == (EXIT_OK, "")
     expected("grid-7.csv", result.out)
     header, *rows = list(csv.reader(io.StringIO(result.out)))
-    assert header == [*CSV_FIELDS, "weekly_commits"]
+    assert header == [*CSV_FIELDS, "weekly_commits", "score"]
     records = [dict(zip(header, row, strict=True)) for row in rows]
     assert [record["name"] for record in records] == BY_STARS
     by_slug = {p["slug"]: p for p in MEMBERS}
@@ -108,6 +110,10 @@ def test_csv(expected):
         weeks = [int(count) for count in record["weekly_commits"].split(" ")]
         assert len(weeks) == 52 and sum(weeks) == int(record["commits_52_weeks"])
         assert weeks == list(Package.from_api(member).commits_over_52)
+        # The website's score (the grid screen's), by upstream's rule; no PyPI facts kept here.
+        assert int(record["score"]) == comparison.package_score(
+            Package.from_api(member), comparison.NOTHING_KNOWN, FIXED_NOW
+        )
         assert not any(bar in result.out for bar in "▁▂▃▄▅▆▇█")
 
 
@@ -135,6 +141,16 @@ def test_json(expected):
         )
         assert isinstance(entry["last_commit_age_days"], float) and isinstance(entry["is_stale"], bool)
     assert data["packages"][0]["best"][:1] == ["stars"]  # the most stars, first by stars
+    for entry, member in zip(
+        data["packages"], sorted(MEMBERS, key=lambda p: -p["repo_watchers"]), strict=True
+    ):
+        assert entry["score"] == comparison.package_score(
+            Package.from_api(member), comparison.NOTHING_KNOWN, FIXED_NOW
+        )
+    best_score = max(entry["score"] for entry in data["packages"])
+    assert [("score" in entry["best"]) for entry in data["packages"]] == [
+        entry["score"] == best_score for entry in data["packages"]
+    ]
     assert data["failed"] == []
 
 
@@ -217,10 +233,11 @@ def test_readme_documents_the_csv_columns_and_json_keys():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     csv_part = readme.split("**`grid --csv`**", 1)[1].split("\n\n", 1)[0]
     documented = re.findall(r"`([a-z_0-9]+)`", csv_part)
-    assert [name for name in documented if name in (*CSV_FIELDS, "users", "weekly_commits")] == [
+    assert [name for name in documented if name in (*CSV_FIELDS, "users", "weekly_commits", "score")] == [
         *CSV_FIELDS,
         "users",
         "weekly_commits",
+        "score",
     ]
     json_part = readme.split("**`grid --json`**", 1)[1].split("\n\n", 1)[0]
     data = json.loads(run_lookup(["grid", "7", "--demo", "--json"]).out)

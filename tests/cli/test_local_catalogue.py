@@ -96,11 +96,42 @@ def test_grid_from_the_store_has_a_users_column_and_makes_no_request(server):
     assert server.log.paths == []
     assert plain.code == EXIT_OK and "Users" in plain.out.splitlines()[2]
     users = rows[0].index("users")
-    assert rows[0][users - 1 :] == ["participants", "users", "weekly_commits"]
+    assert rows[0][users - 1 :] == ["participants", "users", "weekly_commits", "score"]
     by_slug = {entry["slug"]: entry for entry in data["packages"]}
     otp = by_slug["django-otp"]
     assert otp["users"] == usage_of(server, "django-otp")
     assert [row[users] for row in rows[1:]] == [str(entry["users"]) for entry in data["packages"]]
+
+
+def test_grid_scores_count_the_python_3_support_the_store_keeps(server):
+    # No facts kept: unknown support costs 30 % of the stars (upstream's rule). Facts kept
+    # that say Python 3: no such penalty, as on the grid screen. No request either way.
+    from pkgtui.api.pypi import PyPIFacts
+    from pkgtui.facts import pypi_name_of
+    from pkgtui.scores import score
+    from tests.conftest import FIXED_NOW
+
+    synced(server)
+    before = {
+        e["slug"]: e["score"]
+        for e in json.loads(run_lookup(["grid", "7", "--json", "--api-url", server.url]).out)["packages"]
+    }
+    with Store(catalogue_file(load_config(api_url=server.url, env={}))) as store:
+        otp = store.package("django-otp")
+        assert otp is not None
+        name = pypi_name_of(otp)
+        assert name is not None
+        store.put_pypi_facts([(name, PyPIFacts(name="django-otp", supports_python3=True), None)])
+    after = {
+        e["slug"]: e["score"]
+        for e in json.loads(run_lookup(["grid", "7", "--json", "--api-url", server.url]).out)["packages"]
+    }
+    assert server.log.paths == []
+    assert before["django-otp"] == score(otp.stars, otp.last_updated, None, FIXED_NOW)
+    assert after["django-otp"] == score(otp.stars, otp.last_updated, True, FIXED_NOW) > before["django-otp"]
+    assert {slug: score for slug, score in after.items() if slug != "django-otp"} == {
+        slug: score for slug, score in before.items() if slug != "django-otp"
+    }
 
 
 def test_offline_with_nothing_synced_is_one_line_and_no_request(server):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import comparison
 from ..api.errors import APIError, BadResponse, CutOff, NotJSON, TooLarge
 from ..api.models import Grid, Package
+from ..comparison import Known
 from ..exit_codes import EXIT_OK
 from ..format import format_count, iso_time
 from ..store import GridView, StoreError
@@ -22,13 +23,27 @@ from .failures import from_api_error
 from .local import age_text, not_stored
 from .output import Output, fitted_plain_table
 
+if TYPE_CHECKING:
+    from ..api.pypi import PyPIFacts
+
 DEFAULT_SORT = "stars"
 SCHEMA_VERSION = 1  # of grid --json; raised when a field changes meaning or goes
 USERS_KEY = "users"  # the Users column's key in --json and --csv (not a grid screen column)
+SCORE_KEY = "score"  # upstream's score, as the website's grid and the grid screen show it
 # Whole columns left out to fit the width, least important first: the 52-glyph sparkline (its
 # total stays in Commits), then the counts a choice rests on least. The name is never left out
 # nor cut, so a table of it alone may be wider than the terminal.
-DROP_ORDER = ("activity", "participants", "forks", USERS_KEY, "commits", "version", "last_commit", "stars")
+DROP_ORDER = (
+    "activity",
+    "participants",
+    "forks",
+    USERS_KEY,
+    "commits",
+    SCORE_KEY,
+    "version",
+    "last_commit",
+    "stars",
+)
 # grid --csv's columns, in order (Users only when known); see README "Output formats".
 CSV_FIELDS = (
     "id",
@@ -98,15 +113,16 @@ def print_grid(
     """The comparison table of ``packages`` (sorted already) as ``fmt`` says; shared with
     ``pkgtui compare``, whose list is printed as a grid."""
     users = _users(lookup, packages)
+    scores = _scores(lookup, packages)
     out = lookup.out
     if fmt == "json":
-        out.json(_as_json(grid, packages, failed, lookup, users))
+        out.json(_as_json(grid, packages, failed, lookup, users, scores))
     elif fmt == "csv":
         writer = csv.writer(out.stream, lineterminator="\n")
-        writer.writerow([*CSV_FIELDS, *([USERS_KEY] if users else []), "weekly_commits"])
-        writer.writerows(_csv_rows(packages, lookup, users))
+        writer.writerow([*CSV_FIELDS, *([USERS_KEY] if users else []), "weekly_commits", SCORE_KEY])
+        writer.writerows(_csv_rows(packages, lookup, users, scores))
     else:
-        note = (_print_styled if out.color else _print_plain)(out, grid, packages, lookup, users)
+        note = (_print_styled if out.color else _print_plain)(out, grid, packages, lookup, users, scores)
         if note:
             lookup.note(note)
 
@@ -131,6 +147,27 @@ def _users(lookup: Lookup, packages: list[Package]) -> dict[int, int] | None:
     except StoreError:
         return None
     return found or None
+
+
+def _scores(lookup: Lookup, packages: list[Package]) -> dict[int, int]:
+    """Each member's score, as the website's grid and the grid screen give it (upstream's
+    rule: stars, less for the time since the last commit and for no Python 3 support). The
+    Python 3 support is PyPI's, as the store keeps it (no request here: the browser, ``show``
+    and ``readiness`` fetch it); unknown counts as none, as upstream's does."""
+    facts: dict[int, PyPIFacts | None] = {}
+    if lookup.store is not None:
+        from ..facts import stored_rows
+
+        try:
+            facts = {row.package.id: row.facts for row in stored_rows(lookup.store, packages[:MAX_MEMBERS])}
+        except StoreError:
+            facts = {}
+    return {p.id: comparison.package_score(p, Known(facts.get(p.id)), lookup.now) for p in packages}
+
+
+def _best_score(scores: dict[int, int]) -> int | None:
+    """The highest score, when the scores differ (the grid screen's rule for a best value)."""
+    return max(scores.values()) if len(set(scores.values())) > 1 else None
 
 
 def is_bad_data(error: APIError) -> bool:
@@ -177,11 +214,17 @@ def _heading(grid: Grid, count: int) -> str:
 
 
 def _as_json(
-    grid: Grid, packages: list[Package], failed: dict, lookup: Lookup, users: dict[int, int] | None
+    grid: Grid,
+    packages: list[Package],
+    failed: dict,
+    lookup: Lookup,
+    users: dict[int, int] | None,
+    scores: dict[int, int],
 ) -> dict[str, Any]:
     """grid --json: every value typed (numbers bare, dates ISO 8601, the weekly counts a list),
     not the table's text; see README "Output formats"."""
     best = comparison.best_values(packages, lookup.now)
+    best_score = _best_score(scores)
     entries = []
     for package in packages:
         age = package.last_commit_age_days(lookup.now)
@@ -198,9 +241,11 @@ def _as_json(
             "commits_52_weeks": package.commits_total if package.commits_over_52 else None,
             "weekly_commits": list(package.commits_over_52) or None,
             "participants": len(package.participants),
+            "score": scores[package.id],
             "best": [
                 col.key for col in comparison.COLUMNS if comparison.is_best(col, package, best, lookup.now)
-            ],
+            ]
+            + ([SCORE_KEY] if scores[package.id] == best_score else []),
         }
         if users:
             entry[USERS_KEY] = users.get(package.id)
@@ -220,7 +265,7 @@ def _users_text(users: dict[int, int], package: Package) -> str:
 
 
 def _csv_rows(
-    packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
+    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: dict[int, int]
 ) -> list[list[object]]:
     """One row a package, in ``CSV_FIELDS`` order: counts as bare integers (no "1,234"),
     the last commit as an ISO 8601 date-time, and the 52 weekly commit counts (oldest week
@@ -245,6 +290,7 @@ def _csv_rows(
         if users:
             row.append(_blank_if_none(users.get(package.id)))
         row.append(" ".join(str(count) for count in package.commits_over_52))
+        row.append(scores[package.id])
         rows.append(row)
     return rows
 
@@ -269,12 +315,19 @@ def csv_text(cell: str) -> str:
     return cell
 
 
-def _with_users(
-    rows: list[list[str]], packages: list[Package], users: dict[int, int] | None
+def _extra_cells(
+    packages: list[Package], users: dict[int, int] | None, scores: dict[int, int]
 ) -> list[list[str]]:
-    if not users:
-        return rows
-    return [[*cells, _users_text(users, package)] for cells, package in zip(rows, packages, strict=True)]
+    """The cells after the comparison columns: Score, and Users when known."""
+    return [[f"{scores[p.id]:,}", *([_users_text(users, p)] if users else [])] for p in packages]
+
+
+def _extra_columns(users: dict[int, int] | None) -> tuple[list[str], list[str]]:
+    """The keys and labels of :func:`_extra_cells`' columns."""
+    return [SCORE_KEY, *([USERS_KEY] if users else [])], [
+        "Score",
+        *([comparison.USERS_LABEL] if users else []),
+    ]
 
 
 def _drop_order(keys: list[str]) -> list[int]:
@@ -282,41 +335,63 @@ def _drop_order(keys: list[str]) -> list[int]:
 
 
 def _print_plain(
-    out: Output, grid: Grid, packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
+    out: Output,
+    grid: Grid,
+    packages: list[Package],
+    lookup: Lookup,
+    users: dict[int, int] | None,
+    scores: dict[int, int],
 ) -> str | None:
-    keys = [*comparison.COLUMN_KEYS, *([USERS_KEY] if users else [])]
-    headers = [col.label for col in comparison.COLUMNS] + ([comparison.USERS_LABEL] if users else [])
-    right = [col.numeric for col in comparison.COLUMNS] + ([True] if users else [])
-    rows = _with_users(comparison.rows(packages, lookup.now), packages, users)
+    extra_keys, extra_labels = _extra_columns(users)
+    keys = [*comparison.COLUMN_KEYS, *extra_keys]
+    headers = [col.label for col in comparison.COLUMNS] + extra_labels
+    right = [col.numeric for col in comparison.COLUMNS] + [True] * len(extra_keys)
+    rows = [
+        [*cells, *extra]
+        for cells, extra in zip(
+            comparison.rows(packages, lookup.now), _extra_cells(packages, users, scores), strict=True
+        )
+    ]
     table = fitted_plain_table(headers, rows, width=out.width, right=right, drop_order=_drop_order(keys))
     out.lines([_heading(grid, len(packages)), "", *table.lines])
     return table.note
 
 
 def _print_styled(
-    out: Output, grid: Grid, packages: list[Package], lookup: Lookup, users: dict[int, int] | None = None
+    out: Output,
+    grid: Grid,
+    packages: list[Package],
+    lookup: Lookup,
+    users: dict[int, int] | None,
+    scores: dict[int, int],
 ) -> str | None:
     from .styled import fitted_table
 
     best = comparison.best_values(packages, lookup.now)
+    best_score = _best_score(scores)
     columns = list(comparison.COLUMNS)
-    keys = [*comparison.COLUMN_KEYS, *([USERS_KEY] if users else [])]
+    extra_keys, extra_labels = _extra_columns(users)
+    keys = [*comparison.COLUMN_KEYS, *extra_keys]
     styled_rows = []
-    for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
+    rows = zip(
+        packages, comparison.rows(packages, lookup.now), _extra_cells(packages, users, scores), strict=True
+    )
+    for package, cells, extra in rows:
         styled_rows.append(
             [
                 (text, "bold green" if comparison.is_best(col, package, best, lookup.now) else "")
                 for col, text in zip(columns, cells, strict=True)
             ]
-            + ([(_users_text(users, package), "")] if users else [])
+            + [(extra[0], "bold green" if scores[package.id] == best_score else "")]
+            + [(text, "") for text in extra[1:]]
         )
     return fitted_table(
         out,
-        [col.label for col in columns] + ([comparison.USERS_LABEL] if users else []),
+        [col.label for col in columns] + extra_labels,
         styled_rows,
         flex=None,
-        right=[col.numeric for col in columns] + ([True] if users else []),
-        column_styles=["cyan" if col.key == "activity" else "" for col in columns] + ([""] if users else []),
+        right=[col.numeric for col in columns] + [True] * len(extra_keys),
+        column_styles=["cyan" if col.key == "activity" else "" for col in columns] + [""] * len(extra_keys),
         title=_heading(grid, len(packages)),
         drop_order=_drop_order(keys),
     )
