@@ -51,7 +51,8 @@ class MemoryViews:
             for category_id, held in self._category_packages.items()
         }
         names = {name for name in (pypi_name_of(p) for p in packages) if name is not None}
-        self._facts = store.pypi_facts(names)
+        # Both reads the screens make: whole (with the release lists), and a table's (without).
+        self._facts = {True: store.pypi_facts(names), False: store.pypi_facts(names, releases=False)}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -74,5 +75,6 @@ class MemoryViews:
     def usage_counts(self, package_ids: Iterable[int]) -> dict[int, int]:
         return {key: self._usage[key] for key in package_ids if key in self._usage}
 
-    def pypi_facts(self, names: Iterable[str]) -> dict[str, StoredFacts]:
-        return {name: self._facts[name] for name in names if name in self._facts}
+    def pypi_facts(self, names: Iterable[str], *, releases: bool = True) -> dict[str, StoredFacts]:
+        held = self._facts[releases]
+        return {name: held[name] for name in names if name in held}

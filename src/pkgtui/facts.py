@@ -85,17 +85,20 @@ def reason(error: APIError | None) -> str:
     return NOT_ON_PYPI if isinstance(error, NotFound) else clean(error.message)[:120]
 
 
-def stored_rows(store: Store, packages: Sequence[Package], *, offline: bool = False) -> list[FactsRow]:
-    """Each package's facts from the store alone (no request)."""
+def stored_rows(
+    store: Store, packages: Sequence[Package], *, offline: bool = False, releases: bool = True
+) -> list[FactsRow]:
+    """Each package's facts from the store alone (no request). ``releases=False``: without
+    their release lists, for tables (see :func:`pkgtui.api.pypi.decode_kept_facts`)."""
     names = {package.id: pypi_name_of(package) for package in packages}
-    kept = store.pypi_facts(name for name in names.values() if name is not None)
+    kept = store.pypi_facts((name for name in names.values() if name is not None), releases=releases)
     return [_row(package, names[package.id], kept, {}, offline) for package in packages]
 
 
 def stale_names(store: Store, packages: Iterable[Package], max_age: float) -> list[str]:
     """The PyPI names among ``packages`` whose kept facts need a fetch, in order, each once."""
     wanted = [name for name in (pypi_name_of(package) for package in packages) if name is not None]
-    kept = store.pypi_facts(wanted)
+    kept = store.pypi_facts(wanted, releases=False)  # only whether they are fresh is looked at
     now = time.time()
     return [name for name in dict.fromkeys(wanted) if not is_fresh(kept.get(name), now, max_age)]
 

@@ -86,3 +86,44 @@ def test_pypi_settings_from_the_file_and_the_environment(tmp_path):
     with pytest.raises(ValueError, match="PKGTUI_PYPI_URL"):
         load_config(env={"PKGTUI_PYPI_URL": "javascript:alert(1)"})
     assert not load_config(offline=True, env={}).pypi_allowed and load_config(env={}).pypi_allowed
+
+
+def test_a_tables_read_of_kept_facts_is_the_whole_read_without_the_release_list(store):
+    # Tables (grid, category) read kept facts without their releases: every other field the
+    # same, hostile strings too; the release count still counts them.
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from pkgtui.api.pypi import PyPIFacts, Release
+
+    asyncio.run(
+        fetch_into_store(store, list(ANSWERS), base_url=PYPI, transport=FakePyPI(dict(ANSWERS)).transport())
+    )
+    hostile = PyPIFacts(
+        name="[b]x[/b]\x1b[31m",
+        version="1.0",
+        released=datetime(2026, 1, 2, tzinfo=UTC),
+        release_count=2,
+        releases=(Release("0.9", datetime(2025, 1, 2, tzinfo=UTC)), Release("1.0", None, True)),
+        license="[link=javascript:x]MIT[/link]",
+        python_versions=("3.12",),
+        django_versions=("5.2",),
+        development_status=5,
+        supports_python3=True,
+        etag='"abc"',
+    )
+    store.put_pypi_facts([("hostile", hostile, None)])
+    names = [*ANSWERS, "hostile"]
+    whole, table = store.pypi_facts(names), store.pypi_facts(names, releases=False)
+    assert whole.keys() == table.keys() and "hostile" in whole
+    assert any(kept.facts is not None and kept.facts.releases for kept in whole.values())
+    for name, kept in whole.items():
+        light = table[name]
+        assert (light.error, light.fetched_at) == (kept.error, kept.fetched_at)
+        if kept.facts is None:
+            assert light.facts is None
+            continue
+        assert light.facts is not None and light.facts.releases == ()
+        assert light.facts == dataclasses.replace(kept.facts, releases=())
+        assert light.facts.release_count == kept.facts.release_count
+    assert table["hostile"].facts == dataclasses.replace(hostile, releases=())

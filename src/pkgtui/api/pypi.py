@@ -18,6 +18,7 @@ escape sequences (:func:`pkgtui.text.clean`) and cut to a bound, and every list 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -200,6 +201,33 @@ class PyPIFacts:
     def release_dates(self) -> tuple[datetime, ...]:
         """Every release's upload, oldest first: the points of a release-history plot."""
         return tuple(release.uploaded for release in self.releases if release.uploaded is not None)
+
+
+# Kept facts read for a table (grid, category): every field but the release list, which no
+# table shows. Decoding a grid of 160 members' kept facts took 1.6 ms, 1.3 of it their 5,900
+# releases; without them 0.3 ms (and 0.2 ms to make the PyPIFacts). The type is made from
+# PyPIFacts' own fields, so the two cannot drift apart.
+_SUMMARY_FIELDS = [each for each in dataclasses.fields(PyPIFacts) if each.name != "releases"]
+_FactsSummary = dataclasses.make_dataclass(
+    "_FactsSummary",
+    [(each.name, each.type, dataclasses.field(default=each.default)) for each in _SUMMARY_FIELDS],
+    frozen=True,
+    slots=True,
+)
+_FactsSummary.__module__ = __name__  # its annotations are names in this module (msgspec reads them)
+_FACTS = msgspec.json.Decoder(PyPIFacts)
+_SUMMARY: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_FactsSummary)
+_SUMMARY_NAMES = tuple(each.name for each in _SUMMARY_FIELDS)
+
+
+def decode_kept_facts(raw: bytes | str, *, releases: bool = True) -> PyPIFacts:
+    """Facts as a store keeps them (``msgspec.json.encode`` of PyPIFacts). ``releases=False``
+    leaves the release list out (``releases`` empty, ``release_count`` still the count): for
+    tables, which show none of it. Raises msgspec's DecodeError (ValidationError too)."""
+    if releases:
+        return _FACTS.decode(raw)
+    summary = _SUMMARY.decode(raw)
+    return PyPIFacts(**{name: getattr(summary, name) for name in _SUMMARY_NAMES})
 
 
 def parse_facts(

@@ -159,7 +159,10 @@ def _scores(lookup: Lookup, packages: list[Package]) -> dict[int, int]:
         from ..facts import stored_rows
 
         try:
-            facts = {row.package.id: row.facts for row in stored_rows(lookup.store, packages[:MAX_MEMBERS])}
+            facts = {
+                row.package.id: row.facts
+                for row in stored_rows(lookup.store, packages[:MAX_MEMBERS], releases=False)
+            }
         except StoreError:
             facts = {}
     return {p.id: comparison.package_score(p, Known(facts.get(p.id)), lookup.now) for p in packages}

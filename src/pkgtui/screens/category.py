@@ -674,7 +674,7 @@ class CategoryScreen(DjangoFilterScreen):
 
         allowed = self.pkgtui.pypi_allowed
         known = self.known
-        for row in stored_rows(store, packages, offline=not allowed):
+        for row in stored_rows(store, packages, offline=not allowed, releases=False):
             problem = row.problem
             # PyPI off or offline: a fetch's failure says nothing, a dash says there is nothing.
             if not allowed and short_problem(problem) not in PACKAGE_PROBLEMS:

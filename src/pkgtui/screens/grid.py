@@ -612,7 +612,7 @@ class GridScreen(DjangoFilterScreen):
         from ..facts import stored_rows
 
         offline = not self.pkgtui.pypi_allowed
-        rows = stored_rows(store, list(self.packages.values()), offline=offline)
+        rows = stored_rows(store, list(self.packages.values()), offline=offline, releases=False)
         self.known = {
             row.package.id: Known(row.facts, row.problem, self.usage.get(row.package.id)) for row in rows
         }

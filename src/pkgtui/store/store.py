@@ -543,10 +543,11 @@ class Store:
         """The ``limit`` most-starred packages, most first (the catalogue's rank)."""
         return self._packages("WHERE p.rank IS NOT NULL ORDER BY p.rank LIMIT ?", (max(0, limit),))
 
-    def pypi_facts(self, names: Iterable[str]) -> dict[str, StoredFacts]:
+    def pypi_facts(self, names: Iterable[str], *, releases: bool = True) -> dict[str, StoredFacts]:
         """What is kept for each of ``names`` (normalized PyPI names); a name with nothing
-        kept, or whose kept facts no longer decode, is left out."""
-        from ..api.pypi import PyPIFacts
+        kept, or whose kept facts no longer decode, is left out. ``releases=False``: the
+        facts without their release list, for tables (see ``decode_kept_facts``)."""
+        from ..api.pypi import decode_kept_facts
 
         wanted = list(dict.fromkeys(names))
         found: dict[str, StoredFacts] = {}
@@ -564,7 +565,7 @@ class Store:
                 facts = None
                 if raw is not None:
                     try:
-                        facts = msgspec.json.decode(raw, type=PyPIFacts)
+                        facts = decode_kept_facts(raw, releases=releases)
                     except (msgspec.DecodeError, msgspec.ValidationError):
                         facts = None
                 if facts is None and error is None:
