@@ -123,6 +123,7 @@ async def busy(args) -> dict[str, Any]:
     from pkgtui.app import create_app
     from pkgtui.config import load_config
     from pkgtui.facts import pypi_name_of
+    from pkgtui.screens.category import VIEW_FACTS_DELAY
     from pkgtui.store import Store
     from pkgtui.target import StartTarget
 
@@ -178,6 +179,16 @@ async def busy(args) -> dict[str, Any]:
         # As many keys as were typed during the fetch, and at least the filter case's round.
         count = max(len(during), len(typing_sequence(WORDS)))
         after = await type_while(app, clock, box, _sequence(count), lambda: True)
+        # The rows those keys put in view have their facts asked for once the view stays put
+        # (VIEW_FACTS_DELAY): let that fetch start and end before counting what was kept, or
+        # the count races it (seen: "1 of 724 facts not kept" when the timer fired first).
+        await asyncio.sleep(VIEW_FACTS_DELAY + 0.1)
+        deadline = time.perf_counter() + LOAD_TIMEOUT
+        while screen.facts_pending:
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the facts fetch for the view did not end")
+            await asyncio.sleep(0.005)
+        await asyncio.wait_for(app.workers.wait_for_complete(), LOAD_TIMEOUT)
         asked = [package for package in screen.packages if package.id in screen._asked_ids]  # and answered
     names = [name for name in (pypi_name_of(p) for p in asked) if name]
     kept = store.pypi_facts(names)
