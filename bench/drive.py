@@ -27,9 +27,11 @@ LOAD_TIMEOUT = 60.0
 
 
 def _use_cache_dir(path: Path) -> None:
-    """Point the app's config and cache at ``path`` (read when the app builds its client)."""
+    """Point the app's config, cache and user data at ``path`` (read when the app builds its
+    client): the runs never read or add to the user's own bookmarks and history."""
     os.environ["XDG_CONFIG_HOME"] = str(path / "config")
     os.environ["XDG_CACHE_HOME"] = str(path / "cache")
+    os.environ["XDG_DATA_HOME"] = str(path / "data")
     os.environ.pop("PKGTUI_CONFIG", None)
     os.environ.pop("PKGTUI_API_URL", None)
 
