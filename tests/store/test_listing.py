@@ -90,3 +90,18 @@ def test_a_damaged_file_gives_an_empty_listing(tmp_path):
         store.category_counts()  # opened and made
         path.write_bytes(b"not a database" * 100)
         assert list(store.category_listing(1)) == []
+
+
+async def test_a_grid_view_brings_its_members_usage_counts(catalogue):
+    # Read with the members, in the same query: the grid screen's first frame reads nothing else.
+    store = await synced_store(catalogue)
+    with store:
+        view = store.grid_view(426)
+        assert view is not None and len(view.members) >= 2
+        first, second = view.members[0].id, view.members[1].id
+        with sqlite3.connect(catalogue) as c:
+            c.execute("UPDATE packages SET usage_count = NULL")
+            c.executemany("UPDATE packages SET usage_count = ? WHERE id = ?", [(7, first), (0, second)])
+        view = store.grid_view(426)
+        assert view is not None
+        assert view.usage == {first: 7, second: 0} == store.usage_counts(p.id for p in view.members)

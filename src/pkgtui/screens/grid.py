@@ -529,7 +529,7 @@ class GridScreen(DjangoFilterScreen):
             self._show_grid(view.grid)
             self.failures.clear()
             self.packages = {package.id: package for package in view.members}
-            self._read_usage()
+            self._read_usage(view.usage)
             self._loaded()
             self.shown_from_store = True
             if self.catalogue_is_stale():
@@ -589,12 +589,16 @@ class GridScreen(DjangoFilterScreen):
         self._read_usage()
         self._draw()
 
-    def _read_usage(self) -> None:
+    def _read_usage(self, stored: dict[int, int] | None = None) -> None:
         """The usage counts of the packages on screen, from the store (v3 wrote them there,
-        by a sync or by this screen's own fetch); none without a store."""
+        by a sync or by this screen's own fetch), or ``stored`` when read with them already;
+        none without a store."""
         store = self.pkgtui.store
         identified = [key for key in self.packages if key not in self._slug_rows]
-        usage = store.usage_counts(identified) if store is not None else {}
+        if stored is not None:
+            usage = dict(stored)
+        else:
+            usage = store.usage_counts(identified) if store is not None else {}
         usage |= {key: count for key, count in self._v3_usage.items() if key in self.packages}
         self.usage = usage
         keys = self._column_keys(usage=bool(usage))
