@@ -200,6 +200,12 @@ async def busy(args) -> dict[str, Any]:
         "after": after,
         "asked": len(names),
         "kept_facts": sum(1 for each in kept.values() if each.facts is not None),
+        # The first few without facts, with what the store says of them (for the error below).
+        "not_kept": [
+            [name, kept[name].error if name in kept else "nothing kept"]
+            for name in names
+            if name not in kept or kept[name].facts is None
+        ][:3],
     }
 
 
@@ -346,7 +352,8 @@ def _pooled_reps(bench: Bench, history: int, floor_keys: list[float] | None) -> 
             pooled.requests += len(asked_paths)
             if result["kept_facts"] != result["asked"]:
                 raise RuntimeError(
-                    f"{result['asked'] - result['kept_facts']} of {result['asked']} facts not kept"
+                    f"{result['asked'] - result['kept_facts']} of {result['asked']} facts not kept "
+                    f"(e.g. {result['not_kept']})"
                 )
             pooled.during += [k["seconds"] for k in result["during"] if k["during"]]
             pooled.after += [k["seconds"] for k in result["after"]]
