@@ -200,12 +200,12 @@ async def busy(args) -> dict[str, Any]:
         "after": after,
         "asked": len(names),
         "kept_facts": sum(1 for each in kept.values() if each.facts is not None),
-        # The first few without facts, with what the store says of them (for the error below).
+        # Those without facts, with what the store says of them (see _pooled_reps).
         "not_kept": [
             [name, kept[name].error if name in kept else "nothing kept"]
             for name in names
             if name not in kept or kept[name].facts is None
-        ][:3],
+        ],
     }
 
 
@@ -325,6 +325,7 @@ class _Pooled:
     during: list[float] = field(default_factory=list)  # keys sent while the fetch ran
     after: list[float] = field(default_factory=list)  # the same keys once it was done
     fetches: list[float] = field(default_factory=list)  # each fetch, start to end
+    timeouts: int = 0  # PyPI requests the app gave up on (the bench server answered too late)
     requests: int = 0  # PyPI requests the server saw
     asked: int = 0  # names each fetch asked for
     sizes: list[int] = field(default_factory=list)  # bytes of the answers, the first rep's
@@ -350,11 +351,17 @@ def _pooled_reps(bench: Bench, history: int, floor_keys: list[float] | None) -> 
             with server.log.lock:
                 asked_paths = [p for p in server.log.paths[before:] if p.startswith("/pypi/")]
             pooled.requests += len(asked_paths)
-            if result["kept_facts"] != result["asked"]:
-                raise RuntimeError(
-                    f"{result['asked'] - result['kept_facts']} of {result['asked']} facts not kept "
-                    f"(e.g. {result['not_kept']})"
-                )
+            # Every project answers, so every fact asked for is kept; but a request the bench
+            # server answered too late is the app's timeout, kept as such (seen in full runs:
+            # 1 of ~760): said in a note, since the keys were still timed while it was in flight.
+            # Anything else missing means the case did not run as it should.
+            late = [
+                pair for pair in result["not_kept"] if "answer" in (pair[1] or "") and "in time" in pair[1]
+            ]
+            pooled.timeouts += len(late)
+            other = [pair for pair in result["not_kept"] if pair not in late]
+            if other:
+                raise RuntimeError(f"{len(other)} of {result['asked']} facts not kept (e.g. {other[:3]})")
             pooled.during += [k["seconds"] for k in result["during"] if k["during"]]
             pooled.after += [k["seconds"] for k in result["after"]]
             pooled.fetches.append(result["fetch_seconds"])
@@ -399,6 +406,11 @@ def busy_case(bench: Bench) -> None:
             f"busy keys, {name}: {pooled.requests} PyPI requests for {bench.reps} opens ({pooled.asked} asked "
             f"each, median answer {kb:.0f} KB), facts fetch {ms(statistics.median(pooled.fetches))} median, "
             f"start to end; control (fetch done) p95 {ms(percentile(pooled.after, 0.95))}"
+            + (
+                f"; {pooled.timeouts} PyPI requests timed out (the bench server late)"
+                if pooled.timeouts
+                else ""
+            )
         )
     bench.notes.append(
         f"busy keys: bare Input p50 {ms(f50)}, p95 {ms(f95)} ({len(floor_keys)} keys); timed from the key "
