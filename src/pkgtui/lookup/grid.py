@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import comparison
@@ -122,7 +123,8 @@ def print_grid(
         writer.writerow([*CSV_FIELDS, *([USERS_KEY] if users else []), "weekly_commits", SCORE_KEY])
         writer.writerows(_csv_rows(packages, lookup, users, scores))
     else:
-        note = (_print_styled if out.color else _print_plain)(out, grid, packages, lookup, users, scores)
+        table = _terminal_table(packages, lookup, users, scores)
+        note = (_print_styled if out.color else _print_plain)(out, grid, packages, table)
         if note:
             lookup.note(note)
 
@@ -149,11 +151,20 @@ def _users(lookup: Lookup, packages: list[Package]) -> dict[int, int] | None:
     return found or None
 
 
-def _scores(lookup: Lookup, packages: list[Package]) -> dict[int, int]:
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """Each member's score (by package id) and the best one, None when all agree."""
+
+    by_id: dict[int, int]
+    best: int | None
+
+
+def _scores(lookup: Lookup, packages: list[Package]) -> _Scores:
     """Each member's score, as the website's grid and the grid screen give it (upstream's
-    rule: stars, less for the time since the last commit and for no Python 3 support). The
-    Python 3 support is PyPI's, as the store keeps it (no request here: the browser, ``show``
-    and ``readiness`` fetch it); unknown counts as none, as upstream's does."""
+    rule: stars, less for the time since the last commit and for no Python 3 support), and
+    the best by the grid screen's rule. The Python 3 support is PyPI's, as the store keeps it
+    (no request here: the browser, ``show`` and ``readiness`` fetch it); unknown counts as
+    none, as upstream's does."""
     facts: dict[int, PyPIFacts | None] = {}
     if lookup.store is not None:
         from ..facts import stored_rows
@@ -165,12 +176,10 @@ def _scores(lookup: Lookup, packages: list[Package]) -> dict[int, int]:
             }
         except StoreError:
             facts = {}
-    return {p.id: comparison.package_score(p, Known(facts.get(p.id)), lookup.now) for p in packages}
-
-
-def _best_score(scores: dict[int, int]) -> int | None:
-    """The highest score, when the scores differ (the grid screen's rule for a best value)."""
-    return max(scores.values()) if len(set(scores.values())) > 1 else None
+    known = {p.id: Known(facts.get(p.id)) for p in packages}
+    best = comparison.known_best_values(packages, known, lookup.now).get(SCORE_KEY)
+    by_id = {p.id: comparison.package_score(p, known[p.id], lookup.now) for p in packages}
+    return _Scores(by_id, best if isinstance(best, int) else None)
 
 
 def is_bad_data(error: APIError) -> bool:
@@ -222,12 +231,11 @@ def _as_json(
     failed: dict,
     lookup: Lookup,
     users: dict[int, int] | None,
-    scores: dict[int, int],
+    scores: _Scores,
 ) -> dict[str, Any]:
     """grid --json: every value typed (numbers bare, dates ISO 8601, the weekly counts a list),
     not the table's text; see README "Output formats"."""
     best = comparison.best_values(packages, lookup.now)
-    best_score = _best_score(scores)
     entries = []
     for package in packages:
         age = package.last_commit_age_days(lookup.now)
@@ -244,11 +252,11 @@ def _as_json(
             "commits_52_weeks": package.commits_total if package.commits_over_52 else None,
             "weekly_commits": list(package.commits_over_52) or None,
             "participants": len(package.participants),
-            "score": scores[package.id],
+            "score": scores.by_id[package.id],
             "best": [
                 col.key for col in comparison.COLUMNS if comparison.is_best(col, package, best, lookup.now)
             ]
-            + ([SCORE_KEY] if scores[package.id] == best_score else []),
+            + ([SCORE_KEY] if scores.by_id[package.id] == scores.best else []),
         }
         if users:
             entry[USERS_KEY] = users.get(package.id)
@@ -268,7 +276,7 @@ def _users_text(users: dict[int, int], package: Package) -> str:
 
 
 def _csv_rows(
-    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: dict[int, int]
+    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: _Scores
 ) -> list[list[object]]:
     """One row a package, in ``CSV_FIELDS`` order: counts as bare integers (no "1,234"),
     the last commit as an ISO 8601 date-time, and the 52 weekly commit counts (oldest week
@@ -293,7 +301,7 @@ def _csv_rows(
         if users:
             row.append(_blank_if_none(users.get(package.id)))
         row.append(" ".join(str(count) for count in package.commits_over_52))
-        row.append(scores[package.id])
+        row.append(scores.by_id[package.id])
         rows.append(row)
     return rows
 
@@ -318,83 +326,64 @@ def csv_text(cell: str) -> str:
     return cell
 
 
-def _extra_cells(
-    packages: list[Package], users: dict[int, int] | None, scores: dict[int, int]
-) -> list[list[str]]:
-    """The cells after the comparison columns: Score, and Users when known."""
-    return [[f"{scores[p.id]:,}", *([_users_text(users, p)] if users else [])] for p in packages]
+@dataclass(frozen=True, slots=True)
+class _TerminalTable:
+    """What both terminal printers draw: the comparison columns, then Score, then Users when
+    known; each cell with whether it holds its column's best value."""
+
+    keys: list[str]
+    labels: list[str]
+    right: list[bool]
+    rows: list[list[tuple[str, bool]]]
 
 
-def _extra_columns(users: dict[int, int] | None) -> tuple[list[str], list[str]]:
-    """The keys and labels of :func:`_extra_cells`' columns."""
-    return [SCORE_KEY, *([USERS_KEY] if users else [])], [
-        "Score",
-        *([comparison.USERS_LABEL] if users else []),
-    ]
+def _terminal_table(
+    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: _Scores
+) -> _TerminalTable:
+    best = comparison.best_values(packages, lookup.now)
+    columns = comparison.COLUMNS
+    rows = []
+    for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
+        row = [
+            (text, comparison.is_best(col, package, best, lookup.now))
+            for col, text in zip(columns, cells, strict=True)
+        ]
+        score = scores.by_id[package.id]
+        row.append((f"{score:,}", score == scores.best))
+        if users:
+            row.append((_users_text(users, package), False))
+        rows.append(row)
+    return _TerminalTable(
+        keys=[*comparison.COLUMN_KEYS, SCORE_KEY, *([USERS_KEY] if users else [])],
+        labels=[*(col.label for col in columns), "Score", *([comparison.USERS_LABEL] if users else [])],
+        right=[*(col.numeric for col in columns), True, *([True] if users else [])],
+        rows=rows,
+    )
 
 
 def _drop_order(keys: list[str]) -> list[int]:
     return [keys.index(key) for key in DROP_ORDER if key in keys]
 
 
-def _print_plain(
-    out: Output,
-    grid: Grid,
-    packages: list[Package],
-    lookup: Lookup,
-    users: dict[int, int] | None,
-    scores: dict[int, int],
-) -> str | None:
-    extra_keys, extra_labels = _extra_columns(users)
-    keys = [*comparison.COLUMN_KEYS, *extra_keys]
-    headers = [col.label for col in comparison.COLUMNS] + extra_labels
-    right = [col.numeric for col in comparison.COLUMNS] + [True] * len(extra_keys)
-    rows = [
-        [*cells, *extra]
-        for cells, extra in zip(
-            comparison.rows(packages, lookup.now), _extra_cells(packages, users, scores), strict=True
-        )
-    ]
-    table = fitted_plain_table(headers, rows, width=out.width, right=right, drop_order=_drop_order(keys))
-    out.lines([_heading(grid, len(packages)), "", *table.lines])
-    return table.note
+def _print_plain(out: Output, grid: Grid, packages: list[Package], table: _TerminalTable) -> str | None:
+    rows = [[text for text, _ in row] for row in table.rows]
+    fitted = fitted_plain_table(
+        table.labels, rows, width=out.width, right=table.right, drop_order=_drop_order(table.keys)
+    )
+    out.lines([_heading(grid, len(packages)), "", *fitted.lines])
+    return fitted.note
 
 
-def _print_styled(
-    out: Output,
-    grid: Grid,
-    packages: list[Package],
-    lookup: Lookup,
-    users: dict[int, int] | None,
-    scores: dict[int, int],
-) -> str | None:
+def _print_styled(out: Output, grid: Grid, packages: list[Package], table: _TerminalTable) -> str | None:
     from .styled import fitted_table
 
-    best = comparison.best_values(packages, lookup.now)
-    best_score = _best_score(scores)
-    columns = list(comparison.COLUMNS)
-    extra_keys, extra_labels = _extra_columns(users)
-    keys = [*comparison.COLUMN_KEYS, *extra_keys]
-    styled_rows = []
-    rows = zip(
-        packages, comparison.rows(packages, lookup.now), _extra_cells(packages, users, scores), strict=True
-    )
-    for package, cells, extra in rows:
-        styled_rows.append(
-            [
-                (text, "bold green" if comparison.is_best(col, package, best, lookup.now) else "")
-                for col, text in zip(columns, cells, strict=True)
-            ]
-            + [(extra[0], "bold green" if scores[package.id] == best_score else "")]
-            + [(text, "") for text in extra[1:]]
-        )
     return fitted_table(
         out,
-        [col.label for col in columns] + extra_labels,
-        styled_rows,
+        table.labels,
+        [[(text, "bold green" if best else "") for text, best in row] for row in table.rows],
         flex=None,
-        right=[col.numeric for col in columns] + [True] * len(extra_keys),
-        column_styles=["cyan" if col.key == "activity" else "" for col in columns] + [""] * len(extra_keys),
+        right=table.right,
+        column_styles=["cyan" if key == "activity" else "" for key in table.keys],
         title=_heading(grid, len(packages)),
-        drop_order=_drop_order(keys),
+        drop_order=_drop_order(table.keys),
     )
