@@ -153,6 +153,28 @@ async def test_m_marks_rows_anywhere_and_the_compare_screen_shows_them(tmp_path)
         assert "Compare (" not in " ".join(names(app.screen.query_one("#bookmarks", VirtualTable)))
 
 
+async def _m_follows_and_the_package_screen_unmarks(app, pilot, screen, table: VirtualTable) -> None:
+    """On ``screen``, whose ``table`` marks django-otp (on the compare list): m on another row
+    marks it at once and m again takes the mark off; taken off on the package screen above,
+    the mark is gone when ``screen`` is shown again."""
+    other = next(i for i, name in enumerate(names(table)) if not name.startswith("● "))
+    table.cursor = other
+    await pilot.press("m")
+    await settle(pilot)
+    assert names(table)[other].startswith("● ")
+    await pilot.press("m")
+    await settle(pilot)
+    assert not names(table)[other].startswith("● ")
+    table.cursor = names(table).index("● django-otp")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, PackageScreen)
+    await pilot.press("m", "escape")
+    await settle(pilot)
+    assert app.screen is screen
+    assert not any(name.startswith("● ") for name in names(table))
+
+
 async def test_a_grid_marks_the_rows_on_the_compare_list_and_follows_m(tmp_path):
     path = tmp_path / "userdata.json"
     UserDataFile(path).toggle_compare("django-otp")  # marked in an earlier run
@@ -165,24 +187,7 @@ async def test_a_grid_marks_the_rows_on_the_compare_list_and_follows_m(tmp_path)
         assert marked == ["● django-otp"]
         legend = str(grid.query_one("#grid-legend").render())
         assert "● on your compare list" in legend
-        # m on another row marks it at once; m again takes the mark off.
-        other = next(i for i, name in enumerate(names(grid.table)) if not name.startswith("● "))
-        grid.table.cursor = other
-        await pilot.press("m")
-        await settle(pilot)
-        assert names(grid.table)[other].startswith("● ")
-        await pilot.press("m")
-        await settle(pilot)
-        assert not names(grid.table)[other].startswith("● ")
-        # Taken off on the package screen above: the grid says so when shown again.
-        grid.table.cursor = names(grid.table).index("● django-otp")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, PackageScreen)
-        await pilot.press("m", "escape")
-        await settle(pilot)
-        assert app.screen is grid
-        assert not any(name.startswith("● ") for name in names(grid.table))
+        await _m_follows_and_the_package_screen_unmarks(app, pilot, grid, grid.table)
         assert "compare list" not in str(grid.query_one("#grid-legend").render()).split("\n")[0]
 
 
@@ -210,24 +215,7 @@ async def test_a_category_marks_the_rows_on_the_compare_list_and_follows_m(tmp_p
         assert marked == ["● django-otp"]
         summary = category.query_one("#summary", Static)
         assert "● compare list" in str(summary.render())
-        # m on another row marks it at once; m again takes the mark off.
-        other = next(i for i, name in enumerate(names(table)) if not name.startswith("● "))
-        table.cursor = other
-        await pilot.press("m")
-        await settle(pilot)
-        assert names(table)[other].startswith("● ")
-        await pilot.press("m")
-        await settle(pilot)
-        assert not names(table)[other].startswith("● ")
-        # Taken off on the package screen above: the category says so when shown again.
-        table.cursor = names(table).index("● django-otp")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, PackageScreen)
-        await pilot.press("m", "escape")
-        await settle(pilot)
-        assert app.screen is category
-        assert not any(name.startswith("● ") for name in names(table))
+        await _m_follows_and_the_package_screen_unmarks(app, pilot, category, table)
         assert "compare list" not in str(summary.render())
     if store is not None:
         store.close()
