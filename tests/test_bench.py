@@ -99,9 +99,7 @@ def test_network_floor_can_be_bound_like_the_app(bench_server):
     """``--in-flight N`` asks for a grid's members at most N at a time; without it, all at once."""
     server, dataset = bench_server
     key = str(dataset.grid_ids[10])
-    # Long enough for the members' requests to overlap on a busy machine too (at 0.05 s this
-    # failed once in a full parallel run).
-    server.faults.latency = 0.2
+    server.faults.latency = 0.05  # long enough for the members' requests to overlap
     # The server is shared by this module's tests: an earlier test's app may have closed with
     # a request still being answered, which counts as in flight until its thread ends (seen
     # once: max_in_flight 4 for a bound of 3). The log's clear() resets the maximum, not that.
