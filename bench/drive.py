@@ -17,9 +17,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 SIZE = (100, 30)
 HOME_TIMEOUT = 30.0

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .api.models import Package
 from .format import format_age, format_count, format_date, sparkline
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
     from .readiness import Product
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(msgspec.Struct, frozen=True):
     """What one column of the comparison compares: its value and how it reads."""
 
     key: str
@@ -199,8 +199,7 @@ def activity_buckets(counts: Sequence[int], buckets: int) -> list[int]:
 # screens show them after the comparison columns; ``pkgtui grid`` prints the Measures only.
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
+class Known(msgspec.Struct, frozen=True):
     """What a row knows besides its Package: PyPI's facts (None: none kept yet, or none at
     all, then ``problem`` says why) and the usage count of the local catalogue."""
 
@@ -212,8 +211,7 @@ class Known:
 NOTHING_KNOWN = Known()
 
 
-@dataclass(frozen=True)
-class FactMeasure:
+class FactMeasure(msgspec.Struct, frozen=True):
     """A column over a package and what is :class:`Known` of it; like :class:`Measure`."""
 
     key: str

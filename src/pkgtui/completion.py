@@ -17,9 +17,10 @@ import argparse
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+import msgspec
 
 from .choices import SHELLS
 from .exit_codes import EXIT_OK, EXIT_USAGE
@@ -36,16 +37,14 @@ MAX_SLUGS = 50_000  # a catalogue holds ~20,000 packages
 _SAFE_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(msgspec.Struct, frozen=True):
     flags: tuple[str, ...]
     help: str
     takes_value: bool
     choices: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(msgspec.Struct, frozen=True):
     path: str  # "" for pkgtui itself, "cache clear" for a nested one
     help: str
     options: tuple[Option, ...]

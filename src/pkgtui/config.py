@@ -11,10 +11,12 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+import msgspec
+from msgspec.structs import replace
 
 from .api.defaults import DEFAULT_API_URL, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 
@@ -33,8 +35,7 @@ ENV_PYPI_URL = "PKGTUI_PYPI_URL"
 DEFAULT_PYPI_URL = "https://pypi.org/pypi/"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     api_url: str = DEFAULT_API_URL
     cache_ttl: float = 3600.0
     cache_max_mb: float = 200.0  # the HTTP cache file's size cap; least recently used go first
@@ -53,7 +54,7 @@ class Config:
     config_path: Path | None = None
     # The [keys] table as written (binding id -> keys); the app checks it against its bindings.
     keys: tuple[tuple[str, object], ...] = ()
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()
 
     @property
     def cache_file(self) -> Path | None:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .api.pypi import normalize_name  # no HTTP stack: api.pypi imports httpx only to fetch
 
@@ -38,8 +39,7 @@ NO_ANSWER = "no answer from PyPI"  # nothing kept: never asked, or not answered 
 MAX_FETCH = 1000  # PyPI requests one call may make: a bound, and politeness to PyPI
 
 
-@dataclass(frozen=True, slots=True)
-class FactsRow:
+class FactsRow(msgspec.Struct, frozen=True):
     """One package's PyPI facts as known now."""
 
     package: Package

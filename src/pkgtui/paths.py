@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import platformdirs
 
 APP_NAME = "pkgtui"
@@ -65,8 +65,7 @@ def log_file(env: Mapping[str, str] = os.environ) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(msgspec.Struct, frozen=True):
     """Everything ``pkgtui paths`` prints, in its order."""
 
     config_file: Path
@@ -113,8 +112,7 @@ def protected_paths(env: Mapping[str, str] = os.environ) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-@dataclass(frozen=True)
-class CacheContents:
+class CacheContents(msgspec.Struct, frozen=True):
     """What is in the cache dir: the files clearing would delete, and the ones it keeps."""
 
     folder: Path

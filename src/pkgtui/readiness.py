@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, Literal, TypeVar
+
+import msgspec
 
 from .api.pypi import PyPIFacts, minor_version_key
 
@@ -61,8 +62,7 @@ def classify(versions: Iterable[str], release: str) -> Readiness:
     return Readiness.OLDER_ONLY if max(keys) < target else Readiness.SKIPS
 
 
-@dataclass(frozen=True, slots=True)
-class ReadinessReport(Generic[T]):
+class ReadinessReport(msgspec.Struct, Generic[T], frozen=True):
     product: Product
     release: str
     rows: tuple[tuple[T, Readiness], ...]  # in the order given

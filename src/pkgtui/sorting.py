@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import msgspec
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -25,8 +26,7 @@ DESCENDING_ARROW = "▼"
 ASCENDING_ARROW = "▲"
 
 
-@dataclass(frozen=True)
-class SortSpec(Generic[T]):
+class SortSpec(msgspec.Struct, Generic[T], frozen=True):
     """One way to order rows of ``T``.
 
     ``key`` gives a row's sort value, None when unknown (such rows go last); a spec without a

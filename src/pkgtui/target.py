@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class StartTarget:
+class StartTarget(msgspec.Struct, frozen=True):
     """The screen the TUI opens on: ``kind`` is home, package, grid, category or search."""
 
     kind: str = "home"

@@ -24,10 +24,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
+
+import msgspec
+from msgspec import field
+from msgspec.structs import replace
 
 from . import paths
 from .storage import atomic_write_text
@@ -57,24 +60,21 @@ class UserDataFull(UserDataError):
     """A bookmark or compare entry was refused because the list is at its cap."""
 
 
-@dataclass(frozen=True, slots=True)
-class Bookmark:
+class Bookmark(msgspec.Struct, frozen=True):
     kind: Kind
     slug: str
     title: str
     added_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
+class Visit(msgspec.Struct, frozen=True):
     kind: Kind
     slug: str
     title: str
     opened_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class UserData:
+class UserData(msgspec.Struct, frozen=True):
     bookmarks: tuple[Bookmark, ...] = ()  # oldest first, one per (kind, slug)
     compare: tuple[str, ...] = ()  # package slugs in the user's order
     history: tuple[Visit, ...] = ()  # newest first, one per (kind, slug)
@@ -194,8 +194,7 @@ class FromNewerVersion(Exception):
         self.version = version
 
 
-@dataclass
-class Decoded:
+class Decoded(msgspec.Struct):
     data: UserData
     problems: list[str] = field(default_factory=list)  # parts that could not be kept
 

@@ -13,11 +13,12 @@ import io
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from msgspec.structs import replace
 
 from pkgtui import lookup
 from pkgtui.api import Client

@@ -91,8 +91,9 @@ def test_pypi_settings_from_the_file_and_the_environment(tmp_path):
 def test_a_tables_read_of_kept_facts_is_the_whole_read_without_the_release_list(store):
     # Tables (grid, category) read kept facts without their releases: every other field the
     # same, hostile strings too; the release count still counts them.
-    import dataclasses
     from datetime import UTC, datetime
+
+    import msgspec
 
     from pkgtui.api.pypi import PyPIFacts, Release
 
@@ -124,6 +125,6 @@ def test_a_tables_read_of_kept_facts_is_the_whole_read_without_the_release_list(
             assert light.facts is None
             continue
         assert light.facts is not None and light.facts.releases == ()
-        assert light.facts == dataclasses.replace(kept.facts, releases=())
+        assert light.facts == msgspec.structs.replace(kept.facts, releases=())
         assert light.facts.release_count == kept.facts.release_count
-    assert table["hostile"].facts == dataclasses.replace(hostile, releases=())
+    assert table["hostile"].facts == msgspec.structs.replace(hostile, releases=())

@@ -9,6 +9,7 @@ import io
 import json
 
 import httpx
+import msgspec
 import pytest
 
 from pkgtui.api.demo import DemoAPI
@@ -107,7 +108,7 @@ def test_facts_are_kept_and_a_failure_never_replaces_them(synced):
     assert code == EXIT_OK and set(pypi.requests) == {"django-twostepauth"}
     # PyPI now fails for all: with the facts expired, the kept ones are still shown.
     config = load_config(demo=True)
-    expired = type(config)(**{**config.__dict__, "cache_ttl": 0})
+    expired = msgspec.structs.replace(config, cache_ttl=0)
     broken = FakePyPI({name: 503 for name in ANSWERS})
     code, out, _err = readiness(["5.2", "--grid", GRID, "--json"], broken, expired)
     report = json.loads(out)

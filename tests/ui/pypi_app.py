@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+from msgspec.structs import replace
 
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI

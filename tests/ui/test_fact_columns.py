@@ -376,7 +376,7 @@ async def test_the_category_sorts_on_the_facts_it_holds_now_not_those_of_its_fir
 async def test_d_offers_only_versions_declared_by_the_packages_listed_now(store, tmp_path):
     # The screen keeps what it knew of packages from an earlier load (a reload then draws
     # their facts at once); one gone from the category must not add its Django versions.
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from pkgtui.comparison import NOTHING_KNOWN
 

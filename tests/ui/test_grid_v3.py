@@ -5,10 +5,9 @@ counts the store knows. Requests are counted on the server."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import msgspec
 import pytest
+from msgspec.structs import replace
 
 from pkgtui.api import open_client
 from pkgtui.app import create_app

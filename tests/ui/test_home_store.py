@@ -4,8 +4,8 @@ search with no 20-hit cap, counts per category, and a background sync that fills
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
+from msgspec.structs import replace
 from textual.widgets import Input, Static
 
 from pkgtui.api import open_client

@@ -4,7 +4,7 @@ everything before the first sync, still are."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from pkgtui.api import open_client
 from pkgtui.api.cache import CachingTransport, cache_key

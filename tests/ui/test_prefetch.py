@@ -80,7 +80,7 @@ async def test_a_grid_opened_from_home_asks_for_its_members_beside_the_grid(make
 
 
 async def test_when_the_grid_lists_other_members_than_home_knew_its_own_are_shown(make_app):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     app, transport = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -5,10 +5,10 @@ own row, counts by status, the release and the selection changed on screen, rows
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import httpx
 import pytest
+from msgspec.structs import replace
 from textual.widgets import Input, Static
 
 from pkgtui.api.demo import DemoAPI, DemoPyPI

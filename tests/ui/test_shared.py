@@ -179,7 +179,7 @@ def test_remote_session_detection():
 
 
 async def test_an_unknown_theme_is_a_warning_and_the_default_theme_is_used(make_app):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     app, _ = make_app()
     app.config = replace(app.config, theme="no-such-theme")
@@ -193,7 +193,7 @@ async def test_an_unknown_theme_is_a_warning_and_the_default_theme_is_used(make_
 
 
 async def test_config_warnings_quoting_the_file_are_shown_literally(make_app, tmp_path, monkeypatch):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from pkgtui.config import load_config
 

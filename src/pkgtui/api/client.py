@@ -15,7 +15,6 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any, Self, TypeVar, cast
@@ -774,8 +773,7 @@ class _Attempts:
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class _Envelope:
+class _Envelope(msgspec.Struct, frozen=True):
     """A list page read as far as its shape: its items (undecoded JSON when ``raw``)."""
 
     items: Sequence[Any]

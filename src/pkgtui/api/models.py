@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -158,8 +157,7 @@ def _require_id(data: dict[str, Any], kind: str) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
+class Category(msgspec.Struct, frozen=True):
     id: int
     title: str
     slug: str
@@ -195,8 +193,7 @@ class Category:
         return key.lower() in (self.slug.lower(), self.title.lower(), self.title_plural.lower())
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(msgspec.Struct, frozen=True):
     id: int
     title: str
     slug: str
@@ -394,8 +391,7 @@ class Package(
         return age is None or age >= STALE_AFTER_DAYS
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(msgspec.Struct, frozen=True):
     """One hit of ``search/?q=``: a package or a grid (``item_type``)."""
 
     item_type: str

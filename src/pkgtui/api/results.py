@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+
+import msgspec
+from msgspec import field
 
 from .errors import APIError
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(msgspec.Struct, Generic[T], frozen=True):
     """One page of a list endpoint: ``count`` is the size of the whole list (as far as it is
     read); ``skipped`` counts the page's items that could not be read and were left out."""
 
@@ -71,8 +72,7 @@ class Started(Generic[T]):
             await aclose()
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched(Generic[T]):
+class Fetched(msgspec.Struct, Generic[T], frozen=True):
     """One member of a many-at-once fetch: the object, or why it could not be had."""
 
     key: int | str
@@ -86,8 +86,7 @@ def skipped_count(items: object) -> int:
     return items.skipped if isinstance(items, ItemList) else 0
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseInfo:
+class ResponseInfo(msgspec.Struct, frozen=True):
     """Where a response came from, for the status line."""
 
     url: str

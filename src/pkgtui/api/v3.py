@@ -24,7 +24,6 @@ import asyncio
 import math
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -67,8 +66,7 @@ def slug_from_uri(uri: object, kind: str) -> str | None:
     return match.group(2)
 
 
-@dataclass(frozen=True, slots=True)
-class V3Package:
+class V3Package(msgspec.Struct, frozen=True):
     """One v3 package object, its fields checked and typed; ids are not part of v3."""
 
     slug: str
@@ -153,8 +151,7 @@ class V3Package:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class V3Page:
+class V3Page(msgspec.Struct, frozen=True):
     objects: list[V3Package]
     total_count: int
     skipped: int  # objects that were not v3 packages

@@ -16,7 +16,6 @@ sample package and on hostile bodies.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
@@ -33,8 +32,7 @@ class _ListPageWire(msgspec.Struct, gc=False):
     next: str | None | msgspec.UnsetType = msgspec.UNSET
 
 
-@dataclass(frozen=True, slots=True)
-class ListPage:
+class ListPage(msgspec.Struct, frozen=True):
     """One page of a list endpoint, its items still undecoded."""
 
     items: list[msgspec.Raw]

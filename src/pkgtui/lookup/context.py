@@ -4,10 +4,11 @@ when it can answer, and the API client (made only when a command asks the API)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .output import Output
 
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-@dataclass(frozen=True)
-class Lookup:
+class Lookup(msgspec.Struct, frozen=True, dict=True):
     make_client: Callable[[], Client]
     out: Output
     warn: Callable[[str], None]  # one line on stderr; the command carries on

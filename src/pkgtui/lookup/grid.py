@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .. import comparison
 from ..api.errors import APIError, BadResponse, CutOff, NotJSON, TooLarge
@@ -151,8 +152,7 @@ def _users(lookup: Lookup, packages: list[Package]) -> dict[int, int] | None:
     return found or None
 
 
-@dataclass(frozen=True, slots=True)
-class _Scores:
+class _Scores(msgspec.Struct, frozen=True):
     """Each member's score (by package id) and the best one, None when all agree."""
 
     by_id: dict[int, int]
@@ -326,8 +326,7 @@ def csv_text(cell: str) -> str:
     return cell
 
 
-@dataclass(frozen=True, slots=True)
-class _TerminalTable:
+class _TerminalTable(msgspec.Struct, frozen=True):
     """What both terminal printers draw: the comparison columns, then Score, then Users when
     known; each cell with whether it holds its column's best value."""
 

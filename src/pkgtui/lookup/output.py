@@ -11,8 +11,9 @@ import json
 import os
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO, Any
+
+import msgspec
 
 from ..text import clean
 
@@ -123,8 +124,7 @@ def cut(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(msgspec.Struct, frozen=True):
     """Which columns of a table fit a width: the rest are left out whole, never cut."""
 
     kept: tuple[int, ...]  # column indexes, in table order
@@ -183,8 +183,7 @@ def plain_spacing(columns: int) -> int:
     return len(GAP) * max(0, columns - 1)
 
 
-@dataclass(frozen=True)
-class PlainTable:
+class PlainTable(msgspec.Struct, frozen=True):
     lines: list[str]
     note: str | None  # which columns were left out, for stderr; None when all fit
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+import msgspec
 
 from ..api.errors import APIError
 from ..api.models import Package
@@ -35,8 +36,7 @@ LABEL_WIDTH = 14
 MIN_TEXT = 20  # cells a wrapped value gets at the least, however narrow the terminal
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     raw: dict[str, Any]  # the API object as served
     package: Package
     category: tuple[int, str] | None  # (id, title)
@@ -46,8 +46,7 @@ class Summary:
     pypi_problem: str | None = None  # why there are none, or why the last fetch failed
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(msgspec.Struct, frozen=True):
     label: str
     text: str
     style: str = ""
@@ -378,8 +377,7 @@ def _heading(package: Package) -> str:
     return title if not slug or slug == title else f"{title}  ({slug})"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(msgspec.Struct, frozen=True):
     """One printed line: a label (or its blank indent), and the value's text."""
 
     label: str

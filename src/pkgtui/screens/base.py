@@ -26,9 +26,9 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+import msgspec
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -68,8 +68,7 @@ def is_remote_session(env: Mapping[str, str] = os.environ) -> bool:
     return any(env.get(name) for name in REMOTE_SESSION_VARIABLES)
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(msgspec.Struct, frozen=True):
     """A package or grid the user can bookmark, mark for comparing, or has visited."""
 
     kind: Kind

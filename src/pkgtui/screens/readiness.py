@@ -14,9 +14,9 @@ a new selection reads the store again and fetches what it lacks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
+from msgspec.structs import replace
 from rich.style import Style
 from rich.text import Text
 from textual import events, on, work

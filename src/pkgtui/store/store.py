@@ -22,12 +22,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar, overload
 
 import msgspec
+from msgspec import field
 
 from ..api import wire
 from ..api.defaults import DEFAULT_API_URL
@@ -51,16 +51,14 @@ class StoreError(Exception):
     it too long). ``str(error)`` is one line a user can read."""
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryCount:
+class CategoryCount(msgspec.Struct, frozen=True):
     """A category and how many packages the catalogue holds in it (home's list)."""
 
     category: Category
     packages: int
 
 
-@dataclass(frozen=True, slots=True)
-class GridView:
+class GridView(msgspec.Struct, frozen=True):
     """A grid and its members in the grid's order; ``missing`` are members the catalogue
     does not hold (yet); ``usage`` the members' known usage counts (unknown: left out)."""
 
@@ -79,8 +77,7 @@ class StoredFacts(NamedTuple):
     fetched_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(msgspec.Struct, frozen=True):
     path: Path
     size_bytes: int
     packages: int
@@ -820,8 +817,7 @@ def _ranks(c: sqlite3.Connection, sql: str, *params: Any, offset: int = 0) -> li
     return _json_array.decode(f"[{joined}]") if joined else []
 
 
-@dataclass(frozen=True, slots=True)
-class _SearchPlan:
+class _SearchPlan(msgspec.Struct, frozen=True):
     """How to read a search's three tiers, a window at a time (ranks are FTS rowids)."""
 
     query: str

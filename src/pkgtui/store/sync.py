@@ -26,7 +26,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -65,8 +64,7 @@ class SyncBusy(StoreError):
     """Another process is syncing this catalogue (and ``wait`` was False, or it took too long)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SyncProgress:
+class SyncProgress(msgspec.Struct, frozen=True):
     """How far a sync is: for "syncing 3,000 / 5,432" lines and bars."""
 
     phase: str  # "waiting" (for another sync), "fetching", "committing", "done"
@@ -77,8 +75,7 @@ class SyncProgress:
     requests: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class SyncResult:
+class SyncResult(msgspec.Struct, frozen=True):
     packages: int
     categories: int
     grids: int

@@ -12,9 +12,10 @@ so the cursor stays on the same row when the rows are filtered, sorted or extend
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
 from typing import ClassVar, Literal, TypeVar
 
+import msgspec
+from msgspec.structs import replace
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
 from rich.segment import Segment
@@ -99,8 +100,7 @@ class LazyRows(Sequence[T]):
         return row
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(msgspec.Struct, frozen=True):
     """``width`` None means flexible: flexible columns share what the fixed ones leave.
 
     ``hide_below``: the column is dropped when the table is narrower than this, so narrow
