@@ -221,6 +221,33 @@ async def test_a_category_marks_the_rows_on_the_compare_list_and_follows_m(tmp_p
         store.close()
 
 
+@pytest.mark.parametrize("source", ["api", "store"])
+async def test_home_search_results_mark_the_compare_list_and_follow_m(tmp_path, source):
+    # The API's search/ before a sync, the local catalogue after: a result on the compare
+    # list carries the mark the grid and category rows do, and the results say what it means.
+    from .test_home_store import _app
+
+    path = tmp_path / "userdata.json"
+    UserDataFile(path).toggle_compare("django-otp")  # marked in an earlier run
+    store = await synced_store(tmp_path / "catalogue.sqlite") if source == "store" else None
+    app, _ = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        await pilot.press("slash", *"factor", "enter")
+        await settle(pilot)
+        results = home.query_one("#results", VirtualTable)
+        assert app.focused is results
+        marked = [name for name in names(results) if name.startswith("● ")]
+        assert marked == ["● django-otp"]
+        status = home.query_one("#results-status", Static)
+        assert "● compare list" in str(status.render())
+        await _m_follows_and_the_package_screen_unmarks(app, pilot, home, results)
+        assert "compare list" not in str(status.render())
+    if store is not None:
+        store.close()
+
+
 async def test_the_compare_screen_keeps_the_grid_table_columns_and_best_marks(tmp_path):
     UserDataFile(tmp_path / "userdata.json").add_to_compare("django-otp")
     UserDataFile(tmp_path / "userdata.json").add_to_compare("django-two-factor-auth")

@@ -31,7 +31,7 @@ from ..store import CategoryCount
 from ..text import clean
 from ..userdata import Kind, UserData
 from ..widgets import Column, FilterInput, VirtualTable
-from .base import DataScreen, Subject
+from .base import COMPARE_MARK, DataScreen, Subject, compare_marked
 
 SEARCH_DEBOUNCE = 0.35  # seconds of no typing before the API is asked
 API_SEARCH_CAP = 20  # the API's search/ answers at most this many hits
@@ -84,6 +84,8 @@ class HomeScreen(DataScreen):
         self._has_yours = False  # whether there is anything of the user's to list
         # The user's lists as shown: (kind, slug) -> title, for b and m on their rows.
         self._yours: dict[Hashable, Subject] = {}
+        # The compare list's slugs, for the ● on the search results that are on it.
+        self._compared: frozenset[str] = frozenset()
 
     def compose_body(self) -> ComposeResult:
         yield FilterInput(
@@ -194,6 +196,13 @@ class HomeScreen(DataScreen):
         self.query_one("#recent-title", Static).update("Recent (H clears)" if recent else "Recent")
         self._has_yours = bool(data.compare or data.bookmarks or data.history)
         self._show_search_panes(bool(self.query_text))
+        compared = frozenset(data.compare)
+        if compared != self._compared:
+            # m on a result (or on a screen above, seen on coming back): the marks follow.
+            self._compared = compared
+            if self.results:
+                self._draw_results(keep_cursor=True)
+                self._update_results_status()
 
     def action_clear_history(self) -> None:
         if self.change_user_data(lambda store: store.clear_history()) is not None:
@@ -424,26 +433,9 @@ class HomeScreen(DataScreen):
         self, results: list[SearchResult], query: str, *, total: int | None = None, local: bool = False
     ) -> None:
         self.results = results
-        # The API names a hit's category by its singular title ("App"); every other screen
-        # says the plural ("Apps"), as the categories list does.
-        plural = {clean(c.title): clean(c.display_title) for c in self.categories if c.title}
-        rows = [
-            (
-                clean(r.display_title),
-                format_count(r.repo_watchers) if r.item_type == "package" else "",
-                plural.get(clean(r.category), clean(r.category)) if r.item_type == "package" else "grid",
-                clean(r.description),
-            )
-            for r in results
-        ]
         table = self.query_one("#results", VirtualTable)
-        longest = max((cell_len(row[0]) for row in rows), default=0)
-        title_width = max(TITLE_LEAST, min(TITLE_MOST, longest))
-        if table.columns[0].width != title_width:
-            table.columns[0] = Column("Title", width=title_width)
-            table.set_labels([c.label for c in table.columns])  # and forget lines of the old widths
         table.set_empty_text(f"Nothing found for {query!r}." if query else "Type to search.")
-        table.set_rows(rows, keep_cursor=False)
+        self._draw_results(keep_cursor=False)
         if query and self.focused is table and (target := self._leads_to(query)) is not table:
             # Enter came before the answer (see _query_leads_to), which found nothing: on to
             # the grids the text matches.
@@ -461,9 +453,38 @@ class HomeScreen(DataScreen):
             self.query_one("#results-title", Static).update(f"Search results for {query!r} ({count}){where}")
         self._update_results_status()
 
+    def _draw_results(self, *, keep_cursor: bool) -> None:
+        """The results table's rows from ``self.results``, packages on the compare list marked."""
+        # The API names a hit's category by its singular title ("App"); every other screen
+        # says the plural ("Apps"), as the categories list does.
+        plural = {clean(c.title): clean(c.display_title) for c in self.categories if c.title}
+        rows: list[tuple[Text | str, ...]] = []
+        for r in self.results:
+            package = r.item_type == "package"
+            title = clean(r.display_title)
+            rows.append(
+                (
+                    compare_marked(title) if package and r.slug in self._compared else title,
+                    format_count(r.repo_watchers) if package else "",
+                    plural.get(clean(r.category), clean(r.category)) if package else "grid",
+                    clean(r.description),
+                )
+            )
+        table = self.query_one("#results", VirtualTable)
+        longest = max((cell_len(str(row[0])) for row in rows), default=0)
+        title_width = max(TITLE_LEAST, min(TITLE_MOST, longest))
+        if table.columns[0].width != title_width:
+            table.columns[0] = Column("Title", width=title_width)
+            table.set_labels([c.label for c in table.columns])  # and forget lines of the old widths
+        table.set_rows(rows, keep_cursor=keep_cursor)
+
     def _update_results_status(self) -> None:
         """Under the results: that the API capped them, and the columns this width hides."""
         parts = []
+        if self._compared and any(
+            r.item_type == "package" and r.slug in self._compared for r in self.results
+        ):
+            parts.append(f"{COMPARE_MARK} compare list")
         if self._capped:
             parts.append(f"the API stops at {API_SEARCH_CAP} hits: pkgtui sync searches everything")
         table = self.query_one("#results", VirtualTable)
