@@ -181,6 +181,9 @@ async def test_windows_read_the_same_ranking_as_the_whole(catalogue, monkeypatch
         assert store.search(query).ids == expected
         assert [p.id for p in store.search(query)[5:9]] == expected[5:9]
         assert store.search(query, limit=4).ids == expected[:4]
+        assert store.search(query).ids_until(5) == expected[:5]  # only the windows they are in
+        assert store.search(query).ids_until(len(expected) + 3) == expected
+        assert store.search(query).ids_until(0) == []
 
 
 async def test_a_sync_between_windows_keeps_the_hits_already_read(catalogue, monkeypatch):

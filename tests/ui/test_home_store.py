@@ -77,6 +77,31 @@ async def test_local_search_is_ranked_has_no_api_cap_and_asks_nothing(tmp_path):
         assert transport.paths == []  # no search/ request, no debounce wait
 
 
+async def test_local_results_are_read_as_drawn_and_the_last_opens_its_own_package(tmp_path):
+    # The table makes a local search's rows as it draws them, its hits decoded a block at a
+    # time: the rows past the first block (End) are the store's own ranking, and open theirs.
+    from pkgtui.screens.home import RESULT_BLOCK
+
+    store = await _synced_store(tmp_path)
+    app, transport = _app(store, tmp_path, auto_sync=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"django", "enter")
+        await settle(pilot)
+        hits = store.search("django")
+        assert len(hits) > RESULT_BLOCK  # past the first block
+        results = app.screen.query_one("#results", VirtualTable)
+        assert app.focused is results and results.row_count == len(hits)
+        await pilot.press("end")
+        await settle(pilot)
+        last = hits[len(hits) - 1]
+        assert str(results.row(results.cursor)[0]) == last.display_title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PackageScreen" and app.screen.key == last.slug
+        assert transport.paths == []
+
+
 async def test_enter_on_a_grids_name_lands_on_the_grid_when_no_package_matches(tmp_path):
     store = await _synced_store(tmp_path)
     app, transport = _app(store, tmp_path, auto_sync=False)

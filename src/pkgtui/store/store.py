@@ -867,9 +867,15 @@ class SearchResults(Sequence[Package]):
     @property
     def ids(self) -> list[int]:
         """Every hit's package id, in rank order (reads all windows)."""
-        for start in range(0, self._total, self.WINDOW):
+        return self.ids_until(self._total)
+
+    def ids_until(self, count: int) -> list[int]:
+        """The first ``count`` hits' package ids, in rank order: only their windows are
+        read, and no package is decoded."""
+        count = max(0, min(count, self._total))
+        for start in range(0, count, self.WINDOW):
             self._ensure(start)
-        return [package_id or 0 for package_id in self._slots]
+        return [package_id or 0 for package_id in self._slots[:count]]
 
     def _ensure(self, index: int) -> None:
         if self._slots[index] is not None:
