@@ -301,7 +301,14 @@ async def _type_keys(pilot, clock, keys: list[str], on_key: Callable[[], int] | 
         last = await clock.settled(quiet=0.04, limit=2.0)
         if clock.frames == frames:
             raise RuntimeError(f"key {key!r} painted nothing")
-        timings.append({"key": key, "seconds": last - started, "rows": on_key() if on_key else None})
+        timings.append(
+            {
+                "key": key,
+                "seconds": last - started,
+                "rows": on_key() if on_key else None,
+                "frames": clock.frames - frames,
+            }
+        )
     return timings
 
 
@@ -383,6 +390,40 @@ async def participants(args) -> dict[str, Any]:
             lambda: len(app.screen.query_one("#participants-list").names),
         )
     return {"seconds": seconds, "keys": typed}
+
+
+async def home_search(args) -> dict[str, Any]:
+    """Home on a synced catalogue (``--store``), offline (no request can go out), then type
+    into its search box: each key searches the whole catalogue within the keystroke."""
+    from bench.paint import PaintClock
+    from pkgtui.app import create_app
+    from pkgtui.store import Store
+    from pkgtui.target import StartTarget
+
+    _use_cache_dir(Path(tempfile.mkdtemp(prefix="pkgtui-bench-")))
+    settings = replace(_config("http://127.0.0.1:9/api/v4/"), offline=True, auto_sync=False)
+    with Store(Path(args.store)) as store:
+        app = create_app(settings, target=StartTarget(), store=store)
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            clock = PaintClock(app)
+            await _home_loaded(app, pilot)
+            if not app.catalogue_synced():
+                raise RuntimeError("home-search: the store holds no catalogue")
+            await _focus_filter(app, pilot, "#filter")
+            results = app.screen.query_one("#results-title")
+
+            def counted() -> int:
+                # The hits the title gives, e.g. "Search results for 'dj' (20,000) in the local
+                # catalogue": a local search's whole count, not the rows shown.
+                text = str(results.render())
+                if "local catalogue" not in text and _table(app, "#results").row_count:
+                    raise RuntimeError(f"home-search: results not from the local catalogue: {text}")
+                # "(1,000 of 20,000)" when it lists the first 1,000.
+                inside = text.rpartition("(")[2].partition(")")[0].replace(",", "").split()
+                return int(inside[-1]) if inside and inside[-1].isdigit() else 0
+
+            typed = await type_and_time(pilot, clock, typing_sequence(args.words), counted)
+    return {"keys": typed}
 
 
 async def keys_floor(args) -> dict[str, Any]:
@@ -631,6 +672,7 @@ CASES = {
     "catalogue": catalogue,
     "participants": participants,
     "keys-floor": keys_floor,
+    "home-search": home_search,
     "network-floor": network_floor,
 }
 
@@ -662,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-root", default="")
     parser.add_argument("--words", nargs="*", default=[])
     parser.add_argument("--pypi-url", default="", help="pypi, pypi-floor: the bench server's /pypi/")
-    parser.add_argument("--store", default="", help="pypi: a synced catalogue to start from")
+    parser.add_argument("--store", default="", help="pypi, home-search: a synced catalogue to start from")
     parser.add_argument("--warm", action="store_true", help="pypi: use --store as it is (facts kept)")
     parser.add_argument("--projects", default="", help="pypi-floor: comma-separated PyPI names")
     args = parser.parse_args(argv)
