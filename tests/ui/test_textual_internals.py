@@ -11,7 +11,9 @@ import inspect
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -38,6 +40,8 @@ def test_the_private_attributes_used_still_exist():
     assert parameters(Widget._scroll_update) == ["self", "virtual_size"]
     assert parameters(App._start_widget) == ["self", "parent", "widget"]
     assert parameters(Screen._on_timer_update) == ["self"]  # what paint_now runs
+    # What Pane overrides, and the layout it counts on calling it.
+    assert parameters(Widget._size_updated) == ["self", "size", "virtual_size", "container_size", "layout"]
     assert Screen()._layout_required is False  # and the flag it sets first
     # resize_virtual sets the reactive itself, by its descriptor, without the layout it asks for.
     assert isinstance(inspect.getattr_static(ScrollView, "virtual_size"), Reactive)
@@ -88,6 +92,56 @@ async def test_the_widgets_get_pkgtuis_styles_cache_and_scrollbar():
         await pilot.pause()
         assert table.vertical_scrollbar.window_virtual_size == 51
         assert names.vertical_scrollbar.window_virtual_size == 30
+
+
+class PaneBelowPane(App):
+    """Two sections, as home's categories and grids: hiding the first resizes the second."""
+
+    CSS = "#top { height: 5; } #bottom { height: 1fr; }"
+
+    def __init__(self, pane: type[Widget]) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        with self.pane(id="top"):
+            yield Static("top")
+        with self.pane(id="bottom"):
+            yield VirtualTable([Column("Name")], id="table")
+
+
+async def _layouts_on_resizing_a_pane(pane: type[Widget]) -> tuple[int, tuple[Size, Size, Size]]:
+    """The layouts hiding ``#top`` took, and then (``#bottom``'s size, its virtual size, its
+    table's size)."""
+    app = PaneBelowPane(pane)
+    async with app.run_test(size=(30, 20)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_rows([(f"row {i}",) for i in range(5)])  # no scrollbar: its resizing lays out too
+        await pilot.pause()
+        layouts = 0
+        layout = app.screen._refresh_layout
+
+        def counting_layout(*args, **kwargs) -> None:
+            nonlocal layouts
+            layouts += 1
+            layout(*args, **kwargs)
+
+        app.screen._refresh_layout = counting_layout  # type: ignore[method-assign]
+        app.query_one("#top").display = False
+        await pilot.pause()
+        await pilot.pause()
+        bottom = app.query_one("#bottom")
+        return layouts, (bottom.size, bottom.virtual_size, table.size)
+
+
+async def test_a_pane_resized_by_a_layout_needs_no_second_one():
+    """What Pane buys: Textual's Vertical, resized, asks for a second layout (its virtual size
+    is a layout reactive); a Pane does not, and still ends at its new size, its table too."""
+    vertical_layouts, vertical_sizes = await _layouts_on_resizing_a_pane(Vertical)
+    pane_layouts, pane_sizes = await _layouts_on_resizing_a_pane(textual_internals.Pane)
+    assert (vertical_layouts, pane_layouts) == (2, 1)
+    assert pane_sizes == vertical_sizes  # the same layout, in one pass
+    assert pane_sizes[:2] == (Size(30, 20), Size(30, 20)) and pane_sizes[2].height == 20
 
 
 class OneLabel(App):

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -30,7 +30,7 @@ from ..sorting import natural_key
 from ..store import CategoryCount
 from ..text import clean
 from ..userdata import Kind, UserData
-from ..widgets import Column, FilterInput, LazyRows, VirtualTable
+from ..widgets import Column, FilterInput, LazyRows, Pane, VirtualTable
 from .base import COMPARE_MARK, DataScreen, Subject, compare_marked
 
 if TYPE_CHECKING:
@@ -106,21 +106,21 @@ class HomeScreen(DataScreen):
             leave_to=self._query_leads_to,
         )
         with Horizontal(id="yours-pane"):
-            with Vertical(id="bookmarks-pane"):
+            with Pane(id="bookmarks-pane"):
                 yield Static("Bookmarks", classes="section-title", id="bookmarks-title", markup=False)
                 yield VirtualTable(
                     [Column("Bookmark", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
                     empty_text="b on a package or grid bookmarks it.",
                     id="bookmarks",
                 )
-            with Vertical(id="recent-pane"):
+            with Pane(id="recent-pane"):
                 yield Static("Recent", classes="section-title", id="recent-title", markup=False)
                 yield VirtualTable(
                     [Column("Opened", min_width=12), Column("Kind", width=7, hide_below=KIND_FROM)],
                     empty_text="Packages and grids you open.",
                     id="recent",
                 )
-        with Vertical(id="categories-pane"):
+        with Pane(id="categories-pane"):
             yield Static("Categories", classes="section-title", id="categories-title", markup=False)
             yield VirtualTable(
                 [
@@ -131,7 +131,7 @@ class HomeScreen(DataScreen):
                 empty_text="No categories yet.",
                 id="categories",
             )
-        with Vertical(id="grids-pane"):
+        with Pane(id="grids-pane"):
             yield Static("Grids", classes="section-title", id="grids-title", markup=False)
             yield VirtualTable(
                 [
@@ -142,7 +142,7 @@ class HomeScreen(DataScreen):
                 empty_text="No grids yet.",
                 id="grids",
             )
-        with Vertical(id="results-pane"):
+        with Pane(id="results-pane"):
             yield Static("Search results", classes="section-title", id="results-title", markup=False)
             yield VirtualTable(
                 [

@@ -8,6 +8,7 @@ from .filter_input import FilterInput
 from .key_footer import KeyFooter
 from .message import MessageBox
 from .source_line import SourceLine
+from .textual_internals import Pane
 from .virtual_table import Column, LazyRows, Subset, VirtualTable
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ __all__ = [
     "LazyRows",
     "LoadProgress",
     "MessageBox",
+    "Pane",
     "SourceLine",
     "Subset",
     "VirtualTable",
