@@ -94,7 +94,7 @@ def test_csv(expected):
     assert (result.code, result.err) == (EXIT_OK, "")
     expected("grid-7.csv", result.out)
     header, *rows = list(csv.reader(io.StringIO(result.out)))
-    assert header == [*CSV_FIELDS, "weekly_commits", "score"]
+    assert header == [*CSV_FIELDS, "weekly_commits", "score", "django_versions", "python_versions"]
     records = [dict(zip(header, row, strict=True)) for row in rows]
     assert [record["name"] for record in records] == BY_STARS
     by_slug = {p["slug"]: p for p in MEMBERS}
@@ -114,6 +114,8 @@ def test_csv(expected):
         assert int(record["score"]) == comparison.package_score(
             Package.from_api(member), comparison.NOTHING_KNOWN, FIXED_NOW
         )
+        # No PyPI facts kept: the versions are unknown, not "none declared".
+        assert (record["django_versions"], record["python_versions"]) == ("", "")
         assert not any(bar in result.out for bar in "▁▂▃▄▅▆▇█")
 
 
@@ -233,12 +235,8 @@ def test_readme_documents_the_csv_columns_and_json_keys():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     csv_part = readme.split("**`grid --csv`**", 1)[1].split("\n\n", 1)[0]
     documented = re.findall(r"`([a-z_0-9]+)`", csv_part)
-    assert [name for name in documented if name in (*CSV_FIELDS, "users", "weekly_commits", "score")] == [
-        *CSV_FIELDS,
-        "users",
-        "weekly_commits",
-        "score",
-    ]
+    columns = [*CSV_FIELDS, "users", "weekly_commits", "score", "django_versions", "python_versions"]
+    assert [name for name in documented if name in columns] == columns
     json_part = readme.split("**`grid --json`**", 1)[1].split("\n\n", 1)[0]
     data = json.loads(run_lookup(["grid", "7", "--demo", "--json"]).out)
     for key in [*data, *data["packages"][0]]:

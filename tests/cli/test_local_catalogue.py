@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 
 import httpx
 import pytest
@@ -96,7 +97,14 @@ def test_grid_from_the_store_has_a_users_column_and_makes_no_request(server):
     assert server.log.paths == []
     assert plain.code == EXIT_OK and "Users" in plain.out.splitlines()[2]
     users = rows[0].index("users")
-    assert rows[0][users - 1 :] == ["participants", "users", "weekly_commits", "score"]
+    assert rows[0][users - 1 :] == [
+        "participants",
+        "users",
+        "weekly_commits",
+        "score",
+        "django_versions",
+        "python_versions",
+    ]
     by_slug = {entry["slug"]: entry for entry in data["packages"]}
     otp = by_slug["django-otp"]
     assert otp["users"] == usage_of(server, "django-otp")
@@ -132,6 +140,54 @@ def test_grid_scores_count_the_python_3_support_the_store_keeps(server):
     assert {slug: score for slug, score in after.items() if slug != "django-otp"} == {
         slug: score for slug, score in before.items() if slug != "django-otp"
     }
+
+
+def _grid_outputs(server: LocalAPI):
+    """``grid 7`` as --plain (200 columns wide), --csv rows and --json packages by slug."""
+    url = ["--api-url", server.url]
+    plain = run_lookup(["grid", "7", "--plain", *url], env={"COLUMNS": "200"})
+    rows = list(csv.reader(io.StringIO(run_lookup(["grid", "7", "--csv", *url]).out)))
+    data = json.loads(run_lookup(["grid", "7", "--json", *url]).out)
+    return plain, rows, {entry["slug"]: entry for entry in data["packages"]}
+
+
+def test_grid_prints_the_django_and_python_versions_the_store_keeps(server):
+    """As the grid screen's Django and Python columns: from the PyPI facts kept, no request;
+    a member with none kept is unknown ("?", null, an empty cell), not "none declared"."""
+    from pkgtui.api.pypi import PyPIFacts
+    from pkgtui.comparison import versions_text
+    from pkgtui.facts import pypi_name_of
+
+    synced(server)
+    plain, rows, by_slug = _grid_outputs(server)
+    header = plain.out.splitlines()[2]
+    assert "Django" not in header and "Python" not in header  # nothing kept: no columns of "?"
+    assert {entry["django_versions"] for entry in by_slug.values()} == {None}
+    django, python = rows[0].index("django_versions"), rows[0].index("python_versions")
+    assert {(row[django], row[python]) for row in rows[1:]} == {("", "")}
+
+    facts = PyPIFacts(
+        name="django-otp", django_versions=("4.2", "5.1", "5.2"), python_versions=("3.12", "3.13")
+    )
+    with Store(catalogue_file(load_config(api_url=server.url, env={}))) as store:
+        otp = store.package("django-otp")
+        assert otp is not None and pypi_name_of(otp)
+        store.put_pypi_facts([(pypi_name_of(otp), facts, None)])
+    plain, rows, by_slug = _grid_outputs(server)
+    assert server.log.paths == []
+    header, _, *table = [re.split(r"\s{2,}", line.strip()) for line in plain.out.splitlines()[2:]]
+    assert header[-4:] == ["Score", "Django", "Python", "Users"]
+    cells = {row[0]: dict(zip(header, row, strict=True)) for row in table}
+    assert (cells["django-otp"]["Django"], cells["django-otp"]["Python"]) == ("4.2, 5.1–5.2", "3.12–3.13")
+    assert cells["django-otp"]["Django"] == versions_text(facts.django_versions)  # the grid screen's text
+    others = [row for name, row in cells.items() if name != "django-otp"]
+    assert len(others) == 3 and all((row["Django"], row["Python"]) == ("?", "?") for row in others)
+    assert "Django and Python known for 1 of 4 packages" in plain.err
+    assert by_slug["django-otp"]["django_versions"] == ["4.2", "5.1", "5.2"]
+    assert by_slug["django-otp"]["python_versions"] == ["3.12", "3.13"]
+    assert [e["django_versions"] for slug, e in by_slug.items() if slug != "django-otp"] == [None] * 3
+    otp_csv = next(row for row in rows[1:] if row[1] == "django-otp")
+    assert (otp_csv[django], otp_csv[python]) == ("4.2 5.1 5.2", "3.12 3.13")
 
 
 def test_offline_with_nothing_synced_is_one_line_and_no_request(server):

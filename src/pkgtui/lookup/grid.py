@@ -26,27 +26,35 @@ from .local import age_text, not_stored
 from .output import Output, fitted_plain_table
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ..api.pypi import PyPIFacts
 
 DEFAULT_SORT = "stars"
 SCHEMA_VERSION = 1  # of grid --json; raised when a field changes meaning or goes
 USERS_KEY = "users"  # the Users column's key in --json and --csv (not a grid screen column)
 SCORE_KEY = "score"  # upstream's score, as the website's grid and the grid screen show it
+# The versions the members' PyPI classifiers declare, as the grid screen's Django and Python
+# columns show them: from the facts the store keeps (no request here), only when some are kept.
+VERSION_KEYS = ("django", "python")
 # Whole columns left out to fit the width, least important first: the 52-glyph sparkline (its
 # total stays in Commits), then the counts a choice rests on least. The name is never left out
 # nor cut, so a table of it alone may be wider than the terminal.
 DROP_ORDER = (
     "activity",
     "participants",
+    "python",
     "forks",
     USERS_KEY,
     "commits",
     SCORE_KEY,
+    "django",
     "version",
     "last_commit",
     "stars",
 )
-# grid --csv's columns, in order (Users only when known); see README "Output formats".
+# grid --csv's first columns, in order (then Users when known, the weekly commits, the score
+# and the declared versions); see README "Output formats".
 CSV_FIELDS = (
     "id",
     "slug",
@@ -115,18 +123,29 @@ def print_grid(
     """The comparison table of ``packages`` (sorted already) as ``fmt`` says; shared with
     ``pkgtui compare``, whose list is printed as a grid."""
     users = _users(lookup, packages)
-    scores = _scores(lookup, packages)
+    known = _known(lookup, packages)
+    scores = _scores(lookup, packages, known)
     out = lookup.out
     if fmt == "json":
-        out.json(_as_json(grid, packages, failed, lookup, users, scores))
+        out.json(_as_json(grid, packages, failed, lookup, users, scores, known))
     elif fmt == "csv":
         writer = csv.writer(out.stream, lineterminator="\n")
-        writer.writerow([*CSV_FIELDS, *([USERS_KEY] if users else []), "weekly_commits", SCORE_KEY])
-        writer.writerows(_csv_rows(packages, lookup, users, scores))
+        writer.writerow(
+            [
+                *CSV_FIELDS,
+                *([USERS_KEY] if users else []),
+                "weekly_commits",
+                SCORE_KEY,
+                *(f"{key}_versions" for key in VERSION_KEYS),
+            ]
+        )
+        writer.writerows(_csv_rows(packages, lookup, users, scores, known))
     else:
-        table = _terminal_table(packages, lookup, users, scores)
+        table = _terminal_table(packages, lookup, users, scores, known)
         note = (_print_styled if out.color else _print_plain)(out, grid, packages, table)
         if note:
+            lookup.note(note)
+        if note := _facts_note(packages, known):
             lookup.note(note)
 
 
@@ -159,12 +178,9 @@ class _Scores(msgspec.Struct, frozen=True):
     best: int | None
 
 
-def _scores(lookup: Lookup, packages: list[Package]) -> _Scores:
-    """Each member's score, as the website's grid and the grid screen give it (upstream's
-    rule: stars, less for the time since the last commit and for no Python 3 support), and
-    the best by the grid screen's rule. The Python 3 support is PyPI's, as the store keeps it
-    (no request here: the browser, ``show`` and ``readiness`` fetch it); unknown counts as
-    none, as upstream's does."""
+def _known(lookup: Lookup, packages: list[Package]) -> dict[int, Known]:
+    """What the store keeps of each member's PyPI facts (no request here: the browser, ``show``
+    and ``readiness`` fetch them); a member with none kept knows nothing."""
     facts: dict[int, PyPIFacts | None] = {}
     if lookup.store is not None:
         from ..facts import stored_rows
@@ -176,10 +192,45 @@ def _scores(lookup: Lookup, packages: list[Package]) -> _Scores:
             }
         except StoreError:
             facts = {}
-    known = {p.id: Known(facts.get(p.id)) for p in packages}
+    return {p.id: Known(facts.get(p.id)) for p in packages}
+
+
+def _scores(lookup: Lookup, packages: list[Package], known: dict[int, Known]) -> _Scores:
+    """Each member's score, as the website's grid and the grid screen give it (upstream's
+    rule: stars, less for the time since the last commit and for no Python 3 support), and
+    the best by the grid screen's rule. The Python 3 support is PyPI's, as the store keeps it;
+    unknown counts as none, as upstream's does."""
     best = comparison.known_best_values(packages, known, lookup.now).get(SCORE_KEY)
     by_id = {p.id: comparison.package_score(p, known[p.id], lookup.now) for p in packages}
     return _Scores(by_id, best if isinstance(best, int) else None)
+
+
+def _declared(known: Known, key: str) -> list[str] | None:
+    """The Django (``key`` "django") or Python versions the member's kept facts declare, in
+    numeric order; None when no facts are kept (unknown, not "none declared")."""
+    if known.facts is None:
+        return None
+    return list(known.facts.django_versions if key == "django" else known.facts.python_versions)
+
+
+def _versions_cell(package: Package, known: Known, key: str, now: datetime) -> str:
+    """As the grid screen's column shows it ("4.2–6.0", "–" for none declared); "?" when no
+    facts are kept for the member."""
+    if known.facts is None:
+        return "?"
+    return comparison.fact_column(key).text(package, known, now)
+
+
+def _facts_note(packages: list[Package], known: dict[int, Known]) -> str | None:
+    """What the terminal table says on stderr when it shows the declared versions of only some
+    members (the others' "?")."""
+    kept = sum(known[p.id].facts is not None for p in packages)
+    if not kept or kept == len(packages):
+        return None
+    return (
+        f"Django and Python known for {kept} of {len(packages)} packages (PyPI's facts as kept; "
+        "opening the grid in pkgtui fetches the rest)"
+    )
 
 
 def is_bad_data(error: APIError) -> bool:
@@ -232,6 +283,7 @@ def _as_json(
     lookup: Lookup,
     users: dict[int, int] | None,
     scores: _Scores,
+    known: dict[int, Known],
 ) -> dict[str, Any]:
     """grid --json: every value typed (numbers bare, dates ISO 8601, the weekly counts a list),
     not the table's text; see README "Output formats"."""
@@ -257,6 +309,7 @@ def _as_json(
                 col.key for col in comparison.COLUMNS if comparison.is_best(col, package, best, lookup.now)
             ]
             + ([SCORE_KEY] if scores.by_id[package.id] == scores.best else []),
+            **{f"{key}_versions": _declared(known[package.id], key) for key in VERSION_KEYS},
         }
         if users:
             entry[USERS_KEY] = users.get(package.id)
@@ -276,11 +329,15 @@ def _users_text(users: dict[int, int], package: Package) -> str:
 
 
 def _csv_rows(
-    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: _Scores
+    packages: list[Package],
+    lookup: Lookup,
+    users: dict[int, int] | None,
+    scores: _Scores,
+    known: dict[int, Known],
 ) -> list[list[object]]:
     """One row a package, in ``CSV_FIELDS`` order: counts as bare integers (no "1,234"),
     the last commit as an ISO 8601 date-time, and the 52 weekly commit counts (oldest week
-    first) as one space-separated field; empty where unknown.
+    first) as one space-separated field, and so the declared versions; empty where unknown.
 
     Text cells go through :func:`csv_text`: a name like ``=HYPERLINK(...)`` from the API must
     not become a live formula in the spreadsheet the file is opened in. Counts are numbers
@@ -302,6 +359,8 @@ def _csv_rows(
             row.append(_blank_if_none(users.get(package.id)))
         row.append(" ".join(str(count) for count in package.commits_over_52))
         row.append(scores.by_id[package.id])
+        for key in VERSION_KEYS:
+            row.append(csv_text(" ".join(clean(v) for v in _declared(known[package.id], key) or [])))
         rows.append(row)
     return rows
 
@@ -327,8 +386,9 @@ def csv_text(cell: str) -> str:
 
 
 class _TerminalTable(msgspec.Struct, frozen=True):
-    """What both terminal printers draw: the comparison columns, then Score, then Users when
-    known; each cell with whether it holds its column's best value."""
+    """What both terminal printers draw: the comparison columns, then Score, Django and Python
+    (when some facts are kept), then Users when known; each cell with whether it holds its
+    column's best value."""
 
     keys: list[str]
     labels: list[str]
@@ -337,10 +397,15 @@ class _TerminalTable(msgspec.Struct, frozen=True):
 
 
 def _terminal_table(
-    packages: list[Package], lookup: Lookup, users: dict[int, int] | None, scores: _Scores
+    packages: list[Package],
+    lookup: Lookup,
+    users: dict[int, int] | None,
+    scores: _Scores,
+    known: dict[int, Known],
 ) -> _TerminalTable:
     best = comparison.best_values(packages, lookup.now)
     columns = comparison.COLUMNS
+    versions = VERSION_KEYS if any(k.facts is not None for k in known.values()) else ()
     rows = []
     for package, cells in zip(packages, comparison.rows(packages, lookup.now), strict=True):
         row = [
@@ -349,13 +414,25 @@ def _terminal_table(
         ]
         score = scores.by_id[package.id]
         row.append((f"{score:,}", score == scores.best))
+        # The newest version is not "best" to compare on (the grid screen's rule too).
+        row.extend((_versions_cell(package, known[package.id], key, lookup.now), False) for key in versions)
         if users:
             row.append((_users_text(users, package), False))
         rows.append(row)
     return _TerminalTable(
-        keys=[*comparison.COLUMN_KEYS, SCORE_KEY, *([USERS_KEY] if users else [])],
-        labels=[*(col.label for col in columns), "Score", *([comparison.USERS_LABEL] if users else [])],
-        right=[*(col.numeric for col in columns), True, *([True] if users else [])],
+        keys=[*comparison.COLUMN_KEYS, SCORE_KEY, *versions, *([USERS_KEY] if users else [])],
+        labels=[
+            *(col.label for col in columns),
+            "Score",
+            *(comparison.fact_column(key).label for key in versions),
+            *([comparison.USERS_LABEL] if users else []),
+        ],
+        right=[
+            *(col.numeric for col in columns),
+            True,
+            *(False for _ in versions),
+            *([True] if users else []),
+        ],
         rows=rows,
     )
 
