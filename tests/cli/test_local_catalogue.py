@@ -190,6 +190,47 @@ def test_grid_prints_the_django_and_python_versions_the_store_keeps(server):
     assert (otp_csv[django], otp_csv[python]) == ("4.2 5.1 5.2", "3.12 3.13")
 
 
+def test_grid_leaves_python_out_early_and_django_after_the_score(server):
+    """README's order for a narrow terminal: Python goes right after Activity and Participants,
+    Django only once Score has gone; the columns left out are always the first of the order."""
+    from pkgtui.api.pypi import PyPIFacts
+    from pkgtui.facts import pypi_name_of
+
+    synced(server)
+    with Store(catalogue_file(load_config(api_url=server.url, env={}))) as store:
+        members = [store.package(slug) for slug in ("django-otp", "django-two-factor-auth")]
+        names = [pypi_name_of(p) for p in members if p is not None]
+        store.put_pypi_facts(
+            [
+                (n, PyPIFacts(name=n, django_versions=("5.2",), python_versions=("3.13",)), None)
+                for n in names
+                if n
+            ]
+        )
+    order = [
+        "Activity (52 wk)",
+        "Participants",
+        "Python",
+        "Forks",
+        "Users",
+        "Commits (52 wk)",
+        "Score",
+        "Django",
+        "Version",
+        "Last commit",
+        "Stars",
+    ]
+    dropped_at = set()
+    for width in range(50, 201, 5):
+        result = run_lookup(["grid", "7", "--plain", "--api-url", server.url], env={"COLUMNS": str(width)})
+        header = re.split(r"\s{2,}", result.out.splitlines()[2].strip())
+        dropped = [label for label in order if label not in header]
+        assert dropped == order[: len(dropped)], (width, header)  # always the first ones of the order
+        dropped_at.add(len(dropped))
+    assert {0, 2, 3, 7, 8} <= dropped_at  # every stage that matters here was reached
+    assert server.log.paths == []
+
+
 def test_offline_with_nothing_synced_is_one_line_and_no_request(server):
     for argv in (["show", "django-otp"], ["find", "auth"], ["grid", "7", "--plain"]):
         result = run_lookup([*argv, "--offline", "--api-url", server.url])
