@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from pkgtui.api import open_client
 from pkgtui.api.demo import DemoAPI
