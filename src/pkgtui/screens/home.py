@@ -406,14 +406,15 @@ class HomeScreen(DataScreen):
         hits = store.search(query)
         count = min(len(hits), MAX_LOCAL_RESULTS)
         categories = {c.id: c for c in self.categories}
-        blocks: dict[int, list[Package]] = {}
+        read: set[int] = set()  # the blocks read (the hits keep what they decoded)
 
         def result(index: int) -> SearchResult:
             start = index - index % RESULT_BLOCK
-            block = blocks.get(start)
-            if block is None:  # one read for the block the table is drawing
-                block = blocks[start] = hits[start : min(count, start + RESULT_BLOCK)]
-            package = block[index - start]
+            if start not in read:
+                # The block the table is drawing, decoded in one read; the hits keep them.
+                hits[start : min(count, start + RESULT_BLOCK)]
+                read.add(start)
+            package = hits[index]
             return _as_result(package, categories.get(package.category_id) if package.category_id else None)
 
         self._searched_for = query
