@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -35,6 +37,15 @@ def _use_cache_dir(path: Path) -> None:
     os.environ["XDG_DATA_HOME"] = str(path / "data")
     os.environ.pop("PKGTUI_CONFIG", None)
     os.environ.pop("PKGTUI_API_URL", None)
+
+
+def _use_fresh_dirs() -> Path:
+    """Empty config, cache and user-data dirs for this child process (see _use_cache_dir),
+    removed when it exits: a full bench run starts dozens of children."""
+    root = Path(tempfile.mkdtemp(prefix="pkgtui-bench-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    _use_cache_dir(root)
+    return root
 
 
 def _peak_rss_mb() -> float:
@@ -330,8 +341,7 @@ async def catalogue(args) -> dict[str, Any]:
     the category's own pages. The category from the store has its own row."""
     from bench.paint import PaintClock
 
-    root = Path(tempfile.mkdtemp(prefix="pkgtui-bench-"))
-    _use_cache_dir(root)
+    root = _use_fresh_dirs()
     config = root / "config" / "pkgtui" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("auto_sync = false\n", encoding="utf-8")
@@ -367,7 +377,7 @@ async def participants(args) -> dict[str, Any]:
     """Open the package with thousands of participants, then type into the participants filter."""
     from bench.paint import PaintClock
 
-    _use_cache_dir(Path(tempfile.mkdtemp(prefix="pkgtui-bench-")))
+    _use_fresh_dirs()
     app = _app(args.url)
     async with app.run_test(headless=True, size=SIZE) as pilot:
         clock = PaintClock(app)
@@ -400,7 +410,7 @@ async def home_search(args) -> dict[str, Any]:
     from pkgtui.store import Store
     from pkgtui.target import StartTarget
 
-    _use_cache_dir(Path(tempfile.mkdtemp(prefix="pkgtui-bench-")))
+    _use_fresh_dirs()
     settings = replace(_config("http://127.0.0.1:9/api/v4/"), offline=True, auto_sync=False)
     with Store(Path(args.store)) as store:
         app = create_app(settings, target=StartTarget(), store=store)
